@@ -1,0 +1,82 @@
+#include "goinfo.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../wasm/code.h"
+#include "internal.h"
+
+gw_status gw_go_info_read(const gw_module *m, gw_go_info **out, gw_error *err)
+{
+	*out = NULL;
+	gw_go_info *info = calloc(1, sizeof *info);
+	if (!info)
+		return gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
+	gw_go_detect(m, info);
+	gw_status s = GW_OK;
+	if (info->producer != GW_PRODUCER_NOT_GO)
+		s = gw_go_read_buildinfo(m, &info->build, err);
+	if (!s)
+		s = gw_go_find_wrappers(m, info, err);
+	if (s) {
+		gw_go_info_free(info);
+		return s;
+	}
+	*out = info;
+	return GW_OK;
+}
+
+void gw_go_info_free(gw_go_info *info)
+{
+	if (!info)
+		return;
+	free(info->build.deps);
+	free(info->build.settings);
+	free(info->wrapper_of_import);
+	free(info->import_of_wrapper);
+	free(info->call_sites);
+	free(info);
+}
+
+uint32_t gw_go_call_target_import(const gw_module *m, const gw_go_info *info, uint32_t func_index)
+{
+	if (func_index < m->num_func_imports)
+		return func_index;
+	uint32_t d = func_index - m->num_func_imports;
+	if (d < m->num_funcs)
+		return info->import_of_wrapper[d];
+	return UINT32_MAX;
+}
+
+typedef struct count_ctx {
+	const gw_module *m;
+	gw_go_info *info;
+} count_ctx;
+
+static int count_call(void *ctx, const gw_call *call)
+{
+	count_ctx *c = ctx;
+	if (call->indirect)
+		return 0;
+	uint32_t imp = gw_go_call_target_import(c->m, c->info, call->callee);
+	if (imp == UINT32_MAX)
+		return 0;
+	/* A wrapper's own call to its import is not a call site. */
+	uint32_t d = call->caller - c->m->num_func_imports;
+	if (c->info->import_of_wrapper[d] == imp)
+		return 0;
+	c->info->call_sites[imp]++;
+	c->info->total_call_sites++;
+	return 0;
+}
+
+gw_status gw_go_count_call_sites(const gw_module *m, gw_go_info *info, gw_error *err)
+{
+	memset(info->call_sites, 0, (m->num_func_imports ? m->num_func_imports : 1) * sizeof *info->call_sites);
+	info->total_call_sites = 0;
+	count_ctx c = { m, info };
+	gw_status s = gw_module_calls(m, count_call, &c, err);
+	if (!s)
+		info->calls_counted = true;
+	return s;
+}

@@ -1,0 +1,11 @@
+/* Steps of gw_go_info_read, one file each. */
+#ifndef GW_GO_INTERNAL_H
+#define GW_GO_INTERNAL_H
+
+#include "goinfo.h"
+
+void gw_go_detect(const gw_module *m, gw_go_info *info);
+gw_status gw_go_read_buildinfo(const gw_module *m, gw_go_buildinfo *b, gw_error *err);
+gw_status gw_go_find_wrappers(const gw_module *m, gw_go_info *info, gw_error *err);
+
+#endif

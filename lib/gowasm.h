@@ -1,0 +1,17 @@
+/* libgowasm: everything that reads. One include for tools and tests. */
+#ifndef GOWASM_H
+#define GOWASM_H
+
+#include "buf.h"
+#include "error.h"
+#include "utf8.h"
+#include "go/abi.h"
+#include "go/goinfo.h"
+#include "report/inspect.h"
+#include "report/json.h"
+#include "wasm/code.h"
+#include "wasm/leb128.h"
+#include "wasm/mapfile.h"
+#include "wasm/module.h"
+
+#endif

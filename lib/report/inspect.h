@@ -1,0 +1,14 @@
+/* The gowasm-inspect report. */
+#ifndef GW_REPORT_INSPECT_H
+#define GW_REPORT_INSPECT_H
+
+#include "../buf.h"
+#include "../go/goinfo.h"
+#include "../wasm/module.h"
+
+#define GW_INSPECT_SCHEMA "gowasm-inspect/1"
+
+void gw_inspect_text(gw_buf *b, const gw_module *m, const gw_go_info *go, const char *file);
+void gw_inspect_json(gw_buf *b, const gw_module *m, const gw_go_info *go, const char *file);
+
+#endif

@@ -1,0 +1,408 @@
+#include "code.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define TRY(x) do { if ((x) != GW_OK) return err->status; } while (0)
+
+gw_status gw_code_begin(gw_code_reader *r, const gw_module *m, uint32_t func_index, gw_error *err)
+{
+	memset(r, 0, sizeof *r);
+	r->m = m;
+	r->func_index = func_index;
+	const gw_func *f = gw_module_defined_func(m, func_index);
+	if (!f)
+		return gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET, "function %u is not a defined function", func_index);
+	r->c = gw_cursor_make(m->bytes, f->body_offset, f->body_offset + f->body_size);
+	const gw_functype *t = &m->types[f->type_index];
+	r->num_locals = t->nparams;
+	uint32_t ndecl;
+	TRY(gw_read_u32(&r->c, &ndecl, "local declaration count", err));
+	if (ndecl > gw_cursor_left(&r->c) / 2)
+		return gw_fail(err, GW_ERR_FORMAT, r->c.pos, "function %u: local declaration count %u too large for its body",
+		               func_index, ndecl);
+	for (uint32_t i = 0; i < ndecl; i++) {
+		uint32_t n;
+		uint8_t ty;
+		size_t at = r->c.pos;
+		TRY(gw_read_u32(&r->c, &n, "local count", err));
+		TRY(gw_read_u8(&r->c, &ty, "local type", err));
+		r->num_locals += n;
+		if (r->num_locals > 50000)
+			return gw_fail(err, GW_ERR_LIMIT, at, "function %u declares more than 50000 locals", func_index);
+		if (!((ty >= GW_V128 && ty <= GW_I32) || ty == GW_FUNCREF || ty == GW_EXTERNREF))
+			return gw_fail(err, GW_ERR_FORMAT, at, "invalid local type 0x%02x", ty);
+	}
+	r->cap = 16;
+	r->blocks = malloc(r->cap);
+	if (!r->blocks)
+		return gw_fail(err, GW_ERR_NOMEM, r->c.pos, "out of memory");
+	r->blocks[0] = 0;
+	r->depth = 1;
+	return GW_OK;
+}
+
+void gw_code_end(gw_code_reader *r)
+{
+	free(r->blocks);
+	r->blocks = NULL;
+}
+
+static gw_status push_block(gw_code_reader *r, uint8_t kind, gw_error *err)
+{
+	if (r->depth == r->cap) {
+		/* Depth is bounded by the body size: every block opcode is a byte. */
+		uint32_t ncap = r->cap * 2;
+		uint8_t *p = realloc(r->blocks, ncap);
+		if (!p)
+			return gw_fail(err, GW_ERR_NOMEM, r->c.pos, "out of memory");
+		r->blocks = p;
+		r->cap = ncap;
+	}
+	r->blocks[r->depth++] = kind;
+	if (kind == 1)
+		r->loop_depth++;
+	return GW_OK;
+}
+
+static gw_status read_blocktype(gw_code_reader *r, gw_insn *in, gw_error *err)
+{
+	gw_cursor *c = &r->c;
+	if (c->pos < c->end) {
+		uint8_t b = c->base[c->pos];
+		if (b == 0x40 || (b >= GW_V128 && b <= GW_I32) || b == GW_FUNCREF || b == GW_EXTERNREF) {
+			c->pos++;
+			in->a = b;
+			return GW_OK;
+		}
+	}
+	int64_t idx;
+	size_t at = c->pos;
+	TRY(gw_read_sleb(c, 33, &idx, "block type", err));
+	if (idx < 0 || (uint64_t)idx >= r->m->num_types)
+		return gw_fail(err, GW_ERR_FORMAT, at, "invalid block type %lld", (long long)idx);
+	in->a = (uint64_t)idx | 0x100000000ull;
+	return GW_OK;
+}
+
+static gw_status read_index(gw_code_reader *r, uint64_t limit, uint64_t *out, const char *what, gw_error *err)
+{
+	size_t at = r->c.pos;
+	uint32_t v;
+	TRY(gw_read_u32(&r->c, &v, what, err));
+	if (v >= limit)
+		return gw_fail(err, GW_ERR_FORMAT, at, "function %u: %s %u out of range (%llu)", r->func_index, what, v,
+		               (unsigned long long)limit);
+	*out = v;
+	return GW_OK;
+}
+
+static gw_status read_memarg(gw_code_reader *r, gw_insn *in, gw_error *err)
+{
+	uint32_t align, off;
+	TRY(gw_read_u32(&r->c, &align, "memory alignment", err));
+	if (align & 0x40) { /* multi-memory: a memory index follows */
+		uint32_t mem;
+		TRY(gw_read_u32(&r->c, &mem, "memory index", err));
+		align &= ~0x40u;
+	}
+	if (align > 4)
+		return gw_fail(err, GW_ERR_FORMAT, in->offset + 1, "invalid alignment 2^%u", align);
+	TRY(gw_read_u32(&r->c, &off, "memory offset", err));
+	in->a = align;
+	in->b = off;
+	return GW_OK;
+}
+
+static gw_status unsupported(gw_code_reader *r, gw_insn *in, const char *what, gw_error *err)
+{
+	return gw_fail(err, GW_ERR_UNSUPPORTED, in->offset, "function %u: unsupported %s opcode 0x%02x",
+	               r->func_index, what, in->op);
+}
+
+gw_status gw_code_next(gw_code_reader *r, gw_insn *in, gw_error *err)
+{
+	gw_cursor *c = &r->c;
+	const gw_module *m = r->m;
+	if (r->done)
+		return gw_fail(err, GW_ERR_FORMAT, c->pos, "read past the end of function %u", r->func_index);
+	in->offset = c->pos;
+	in->a = in->b = 0;
+	if (c->pos >= c->end)
+		return gw_fail(err, GW_ERR_FORMAT, c->pos, "function %u: body ends without a final end", r->func_index);
+	uint8_t op = c->base[c->pos++];
+	in->op = op;
+	switch (op) {
+	case 0x00: case 0x01: case 0x0f: case 0x1a: case 0x1b: case 0xd1:
+		return GW_OK;
+	case 0x02: case 0x03: case 0x04:
+		TRY(read_blocktype(r, in, err));
+		return push_block(r, op == 0x03 ? 1 : op == 0x04 ? 2 : 0, err);
+	case 0x05:
+		if (r->depth < 2 || r->blocks[r->depth - 1] != 2)
+			return gw_fail(err, GW_ERR_FORMAT, in->offset, "function %u: else without if", r->func_index);
+		r->blocks[r->depth - 1] = 3; /* an if whose else was seen */
+		return GW_OK;
+	case 0x0b:
+		r->depth--;
+		if (r->blocks[r->depth] == 1)
+			r->loop_depth--;
+		if (r->depth == 0) {
+			r->done = true;
+			if (c->pos != c->end)
+				return gw_fail(err, GW_ERR_FORMAT, c->pos, "function %u: %zu bytes after the final end",
+				               r->func_index, c->end - c->pos);
+		}
+		return GW_OK;
+	case 0x0c: case 0x0d:
+		return read_index(r, r->depth, &in->a, "branch depth", err);
+	case 0x0e: {
+		uint32_t n;
+		size_t at = c->pos;
+		TRY(gw_read_u32(c, &n, "br_table size", err));
+		if (n > gw_cursor_left(c))
+			return gw_fail(err, GW_ERR_FORMAT, at, "function %u: br_table size %u too large for its body",
+			               r->func_index, n);
+		in->a = n;
+		in->b = c->pos;
+		uint64_t t;
+		for (uint64_t i = 0; i <= n; i++)
+			TRY(read_index(r, r->depth, &t, "branch depth", err));
+		return GW_OK;
+	}
+	case 0x10: case 0x12:
+		return read_index(r, gw_module_num_funcs(m), &in->a, "called function index", err);
+	case 0x11: case 0x13:
+		TRY(read_index(r, m->num_types, &in->a, "call_indirect type index", err));
+		return read_index(r, (uint64_t)m->num_table_imports + m->num_tables, &in->b, "table index", err);
+	case 0x1c: {
+		uint32_t n;
+		const uint8_t *p;
+		TRY(gw_read_u32(c, &n, "select type count", err));
+		TRY(gw_read_bytes(c, n, &p, "select types", err));
+		return GW_OK;
+	}
+	case 0x20: case 0x21: case 0x22:
+		return read_index(r, r->num_locals, &in->a, "local index", err);
+	case 0x23: case 0x24:
+		return read_index(r, (uint64_t)m->num_global_imports + m->num_globals, &in->a, "global index", err);
+	case 0x25: case 0x26:
+		return read_index(r, (uint64_t)m->num_table_imports + m->num_tables, &in->a, "table index", err);
+	case 0x3f: case 0x40: {
+		uint32_t mem;
+		TRY(gw_read_u32(c, &mem, "memory index", err));
+		in->a = mem;
+		return GW_OK;
+	}
+	case 0x41: {
+		int64_t v;
+		TRY(gw_read_sleb(c, 32, &v, "i32.const", err));
+		in->a = (uint64_t)v;
+		return GW_OK;
+	}
+	case 0x42: {
+		if (c->pos < c->end && c->base[c->pos] < 0x40) { /* small positive */
+			in->a = c->base[c->pos++];
+			return GW_OK;
+		}
+		int64_t v;
+		TRY(gw_read_sleb(c, 64, &v, "i64.const", err));
+		in->a = (uint64_t)v;
+		return GW_OK;
+	}
+	case 0x43: {
+		uint32_t v;
+		TRY(gw_read_u32le(c, &v, "f32.const", err));
+		in->a = v;
+		return GW_OK;
+	}
+	case 0x44:
+		return gw_read_u64le(c, &in->a, "f64.const", err);
+	case 0xd0: {
+		uint8_t t;
+		TRY(gw_read_u8(c, &t, "ref.null type", err));
+		if (t != GW_FUNCREF && t != GW_EXTERNREF)
+			return gw_fail(err, GW_ERR_FORMAT, in->offset + 1, "invalid reference type 0x%02x", t);
+		in->a = t;
+		return GW_OK;
+	}
+	case 0xd2:
+		return read_index(r, gw_module_num_funcs(m), &in->a, "ref.func index", err);
+	case 0xfc: {
+		uint32_t sub;
+		TRY(gw_read_u32(c, &sub, "0xfc sub-opcode", err));
+		in->op = GW_OP_PREFIX_FC | (sub & 0xff);
+		uint64_t ntables = (uint64_t)m->num_table_imports + m->num_tables;
+		uint32_t mem;
+		switch (sub) {
+		case 0: case 1: case 2: case 3: case 4: case 5: case 6: case 7:
+			return GW_OK;
+		case 8: /* memory.init data mem */
+			TRY(gw_read_u32(c, &mem, "data index", err));
+			in->a = mem;
+			return gw_read_u32(c, &mem, "memory index", err);
+		case 9: /* data.drop */
+			TRY(gw_read_u32(c, &mem, "data index", err));
+			in->a = mem;
+			return GW_OK;
+		case 10: /* memory.copy */
+			TRY(gw_read_u32(c, &mem, "memory index", err));
+			return gw_read_u32(c, &mem, "memory index", err);
+		case 11: /* memory.fill */
+			return gw_read_u32(c, &mem, "memory index", err);
+		case 12: /* table.init elem table */
+			TRY(read_index(r, m->num_elems, &in->a, "element segment index", err));
+			return read_index(r, ntables, &in->b, "table index", err);
+		case 13: /* elem.drop */
+			return read_index(r, m->num_elems, &in->a, "element segment index", err);
+		case 14: /* table.copy */
+			TRY(read_index(r, ntables, &in->a, "table index", err));
+			return read_index(r, ntables, &in->b, "table index", err);
+		case 15: case 16: case 17:
+			return read_index(r, ntables, &in->a, "table index", err);
+		default:
+			return gw_fail(err, GW_ERR_FORMAT, in->offset, "function %u: unknown 0xfc sub-opcode %u",
+			               r->func_index, sub);
+		}
+	}
+	case 0xfd:
+		return unsupported(r, in, "SIMD (0xfd prefix)", err);
+	case 0xfe:
+		return unsupported(r, in, "threads (0xfe prefix)", err);
+	case 0x06: case 0x07: case 0x08: case 0x09: case 0x0a: case 0x18: case 0x19: case 0x1f:
+		return unsupported(r, in, "exception handling", err);
+	default:
+		break;
+	}
+	if (op >= 0x28 && op <= 0x3e)
+		return read_memarg(r, in, err);
+	if (op >= 0x45 && op <= 0xc4)
+		return GW_OK;
+	return gw_fail(err, GW_ERR_FORMAT, in->offset, "function %u: unknown opcode 0x%02x", r->func_index, op);
+}
+
+const char *gw_op_name(uint32_t op)
+{
+	switch (op) {
+	case 0x00: return "unreachable";
+	case 0x01: return "nop";
+	case 0x02: return "block";
+	case 0x03: return "loop";
+	case 0x04: return "if";
+	case 0x05: return "else";
+	case 0x0b: return "end";
+	case 0x0c: return "br";
+	case 0x0d: return "br_if";
+	case 0x0e: return "br_table";
+	case 0x0f: return "return";
+	case 0x10: return "call";
+	case 0x11: return "call_indirect";
+	case 0x12: return "return_call";
+	case 0x13: return "return_call_indirect";
+	case 0x1a: return "drop";
+	case 0x1b: return "select";
+	case 0x1c: return "select_t";
+	case 0x20: return "local.get";
+	case 0x21: return "local.set";
+	case 0x22: return "local.tee";
+	case 0x23: return "global.get";
+	case 0x24: return "global.set";
+	case 0x28: return "i32.load";
+	case 0x29: return "i64.load";
+	case 0x36: return "i32.store";
+	case 0x37: return "i64.store";
+	case 0x41: return "i32.const";
+	case 0x42: return "i64.const";
+	case 0x43: return "f32.const";
+	case 0x44: return "f64.const";
+	case 0xfc08: return "memory.init";
+	case 0xfc0a: return "memory.copy";
+	case 0xfc0b: return "memory.fill";
+	}
+	return "other";
+}
+
+/* Instructions that may stand between the return-PC store and the call:
+ * plain stack and arithmetic operations, no control flow, no stores. */
+static bool is_plain(uint32_t op)
+{
+	return op == 0x20 || op == 0x21 || op == 0x22 || op == 0x23 ||
+	       op == 0x28 || op == 0x29 || op == 0x41 || op == 0xa7 /* i32.wrap_i64 */ ||
+	       (op >= 0x6a && op <= 0x78) /* i32 arithmetic */;
+}
+
+gw_status gw_func_calls(const gw_module *m, uint32_t func_index, gw_call_fn fn, void *ctx, gw_error *err)
+{
+	gw_code_reader r;
+	gw_status s = gw_code_begin(&r, m, func_index, err);
+	if (s) {
+		gw_code_end(&r);
+		return s;
+	}
+	uint64_t self = 0x1000 + (uint64_t)(func_index - m->num_func_imports);
+	/* Return-PC recognition: 0 idle, 1 saw i64.const, 2 saw its store. */
+	int state = 0;
+	uint64_t pending = 0;
+	unsigned between = 0;
+	gw_insn in;
+	while (!r.done) {
+		uint32_t loops = r.loop_depth;
+		if ((s = gw_code_next(&r, &in, err)) != GW_OK)
+			break;
+		switch (in.op) {
+		case GW_OP_I64_CONST:
+			state = 1;
+			pending = in.a;
+			continue;
+		case GW_OP_I64_STORE:
+			if (state == 1 && in.b == 0 && (pending >> 16) == self) {
+				state = 2;
+				between = 0;
+			} else {
+				state = 0;
+			}
+			continue;
+		case GW_OP_CALL:
+		case GW_OP_CALL_INDIRECT:
+		case GW_OP_RETURN_CALL:
+		case GW_OP_RETURN_CALL_INDIRECT: {
+			gw_call call = {
+				.offset = in.offset,
+				.caller = func_index,
+				.indirect = in.op == GW_OP_CALL_INDIRECT || in.op == GW_OP_RETURN_CALL_INDIRECT,
+				.callee = (uint32_t)in.a,
+				.has_retpc = state == 2,
+				.retpc = state == 2 ? pending : 0,
+				.loop_depth = loops,
+			};
+			state = 0;
+			if (fn && fn(ctx, &call)) {
+				gw_code_end(&r);
+				return GW_OK;
+			}
+			continue;
+		}
+		default:
+			if (state == 2 && is_plain(in.op) && ++between <= 8)
+				continue;
+			state = 0;
+		}
+	}
+	gw_code_end(&r);
+	return s;
+}
+
+gw_status gw_module_calls(const gw_module *m, gw_call_fn fn, void *ctx, gw_error *err)
+{
+	for (uint32_t i = 0; i < m->num_funcs; i++) {
+		gw_status s = gw_func_calls(m, m->num_func_imports + i, fn, ctx, err);
+		if (s)
+			return s;
+	}
+	return GW_OK;
+}
+
+gw_status gw_module_check_code(const gw_module *m, gw_error *err)
+{
+	return gw_module_calls(m, NULL, NULL, err);
+}

@@ -1,0 +1,111 @@
+#define _POSIX_C_SOURCE 200809L
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../lib/buf.h"
+
+void gw_cli_error(const char *prog, const char *file, const gw_error *err)
+{
+	gw_buf b;
+	gw_buf_init(&b);
+	gw_buf_printf(&b, "%s: ", prog);
+	gw_buf_put_printable(&b, file, strlen(file));
+	gw_buf_puts(&b, ": ");
+	if (err->offset != GW_NO_OFFSET)
+		gw_buf_printf(&b, "offset 0x%zx: ", err->offset);
+	gw_buf_put_printable(&b, err->msg, strlen(err->msg));
+	gw_buf_putc(&b, '\n');
+	if (!b.oom)
+		fputs(b.data, stderr);
+	else
+		fprintf(stderr, "%s: out of memory\n", prog);
+	gw_buf_free(&b);
+}
+
+void gw_cli_usage_error(const char *prog, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "%s: ", prog);
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\nTry '%s --help' for more information.\n", prog);
+	va_end(ap);
+}
+
+void gw_cli_version(const char *prog)
+{
+	printf("%s (gowasm) %s\n", prog, GW_VERSION);
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int gw_cli_write_output(const char *prog, const char *path, const char *data, size_t len)
+{
+	if (!path || strcmp(path, "-") == 0) {
+		if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
+			fprintf(stderr, "%s: cannot write to standard output: %s\n", prog, strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	size_t plen = strlen(path);
+	char *tmp = malloc(plen + 16);
+	if (!tmp) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		return -1;
+	}
+	memcpy(tmp, path, plen);
+	memcpy(tmp + plen, ".tmp.XXXXXX", 12);
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		fprintf(stderr, "%s: %s: cannot create: %s\n", prog, path, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	int rc = write_all(fd, data, len);
+	int e = errno;
+	if (rc == 0 && fsync(fd) != 0) {
+		rc = -1;
+		e = errno;
+	}
+	if (close(fd) != 0 && rc == 0) {
+		rc = -1;
+		e = errno;
+	}
+	/* mkstemp creates 0600; outputs are ordinary files. */
+	if (rc == 0) {
+		mode_t mask = umask(0);
+		umask(mask);
+		chmod(tmp, 0666 & ~mask);
+	}
+	if (rc == 0 && rename(tmp, path) != 0) {
+		rc = -1;
+		e = errno;
+	}
+	if (rc != 0) {
+		unlink(tmp);
+		fprintf(stderr, "%s: %s: cannot write: %s\n", prog, path, strerror(e));
+	}
+	free(tmp);
+	return rc;
+}

@@ -1,0 +1,24 @@
+/* What every gowasm tool shares: diagnostics in one line on stderr,
+ * the version banner, and atomic output files. */
+#ifndef GW_TOOLS_CLI_H
+#define GW_TOOLS_CLI_H
+
+#include <stddef.h>
+
+#include "../lib/error.h"
+
+/* Exit codes shared by every tool. */
+enum { GW_EXIT_OK = 0, GW_EXIT_FINDINGS = 1, GW_EXIT_ERROR = 2 };
+
+/* "PROG: FILE: offset 0x..: message" on stderr (control bytes escaped). */
+void gw_cli_error(const char *prog, const char *file, const gw_error *err);
+/* "PROG: message" on stderr. */
+void gw_cli_usage_error(const char *prog, const char *fmt, ...) GW_PRINTF(2, 3);
+void gw_cli_version(const char *prog);
+
+/* Writes `data` to `path` ("-" or NULL: stdout) through a temporary file
+ * in the same folder and a rename, so that a failure never leaves a
+ * half-written file. Returns 0 or prints an error and returns -1. */
+int gw_cli_write_output(const char *prog, const char *path, const char *data, size_t len);
+
+#endif

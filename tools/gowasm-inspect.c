@@ -1,0 +1,103 @@
+/* gowasm-inspect: what a Go WebAssembly module is. */
+#define _POSIX_C_SOURCE 200809L
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../lib/gowasm.h"
+#include "cli.h"
+
+static const char *const prog = "gowasm-inspect";
+
+static void usage(void)
+{
+	printf("Usage: %s [OPTIONS] FILE.wasm\n"
+	       "\n"
+	       "Describe a Go WebAssembly module: producer (Go gc js/wasm or wasip1, TinyGo,\n"
+	       "or not Go), Go version and import ABI, build id and build information (main\n"
+	       "module, dependencies, settings), sections, imports with their role, exports,\n"
+	       "and the number of syscall/js bridge call sites per host import. Works on\n"
+	       "stripped modules. The file is only read.\n"
+	       "\n"
+	       "Options:\n"
+	       "  --json             print the report as JSON (schema \"" GW_INSPECT_SCHEMA "\",\n"
+	       "                     see gowasm-inspect(1))\n"
+	       "  -o, --output FILE  write the report to FILE (replaced atomically)\n"
+	       "  -h, --help         show this help and exit\n"
+	       "  -V, --version      show the version and exit\n"
+	       "\n"
+	       "Exit status: 0 the module was read; 2 usage error, or the file is unreadable,\n"
+	       "malformed or not WebAssembly.\n"
+	       "\n"
+	       "Examples:\n"
+	       "  %s app.wasm\n"
+	       "  %s --json app.wasm | jq .go_version\n"
+	       "  %s --json -o app.inspect.json app.wasm\n",
+	       prog, prog, prog, prog);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int json = 0;
+	const char *output = NULL;
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:hV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': json = 1; break;
+		case 'o': output = optarg; break;
+		case 'h': usage(); return GW_EXIT_OK;
+		case 'V': gw_cli_version(prog); return GW_EXIT_OK;
+		case ':':
+			gw_cli_usage_error(prog, "option '%s' needs an argument", argv[optind - 1]);
+			return GW_EXIT_ERROR;
+		default:
+			gw_cli_usage_error(prog, "unknown option '%s'", argv[optind - 1]);
+			return GW_EXIT_ERROR;
+		}
+	}
+	if (optind != argc - 1) {
+		gw_cli_usage_error(prog, optind == argc ? "no input file" : "only one input file is accepted");
+		return GW_EXIT_ERROR;
+	}
+	const char *file = argv[optind];
+
+	gw_error err;
+	gw_error_clear(&err);
+	gw_mapped_file mf;
+	gw_module *m = NULL;
+	gw_go_info *go = NULL;
+	int rc = GW_EXIT_ERROR;
+	if (gw_map_file(file, &mf, &err)) {
+		gw_cli_error(prog, file, &err);
+		return GW_EXIT_ERROR;
+	}
+	if (gw_module_parse(mf.data, mf.size, &m, &err) || gw_go_info_read(m, &go, &err) ||
+	    gw_go_count_call_sites(m, go, &err)) {
+		gw_cli_error(prog, file, &err);
+		goto out;
+	}
+	gw_buf b;
+	gw_buf_init(&b);
+	if (json)
+		gw_inspect_json(&b, m, go, file);
+	else
+		gw_inspect_text(&b, m, go, file);
+	if (b.oom)
+		fprintf(stderr, "%s: out of memory\n", prog);
+	else if (gw_cli_write_output(prog, output, b.data, b.len) == 0)
+		rc = GW_EXIT_OK;
+	gw_buf_free(&b);
+out:
+	gw_go_info_free(go);
+	gw_module_free(m);
+	gw_unmap_file(&mf);
+	return rc;
+}
