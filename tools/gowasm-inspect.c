@@ -22,6 +22,8 @@ static void usage(void)
 	       "Options:\n"
 	       "  --json             print the report as JSON (schema \"" GW_INSPECT_SCHEMA "\",\n"
 	       "                     see gowasm-inspect(1))\n"
+	       "  --functions        also list every defined function (index, body size, name)\n"
+	       "  --segments         also list every data segment (address, size)\n"
 	       "  -o, --output FILE  write the report to FILE (replaced atomically)\n"
 	       "  -h, --help         show this help and exit\n"
 	       "  -V, --version      show the version and exit\n"
@@ -40,18 +42,23 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "functions", no_argument, NULL, 'f' },
+		{ "segments", no_argument, NULL, 's' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int json = 0;
+	unsigned flags = 0;
 	const char *output = NULL;
 	int c;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":o:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': json = 1; break;
+		case 'f': flags |= GW_INSPECT_FUNCTIONS; break;
+		case 's': flags |= GW_INSPECT_SEGMENTS; break;
 		case 'o': output = optarg; break;
 		case 'h': usage(); return GW_EXIT_OK;
 		case 'V': gw_cli_version(prog); return GW_EXIT_OK;
@@ -87,9 +94,9 @@ int main(int argc, char **argv)
 	gw_buf b;
 	gw_buf_init(&b);
 	if (json)
-		gw_inspect_json(&b, m, go, file);
+		gw_inspect_json(&b, m, go, file, flags);
 	else
-		gw_inspect_text(&b, m, go, file);
+		gw_inspect_text(&b, m, go, file, flags);
 	if (b.oom)
 		fprintf(stderr, "%s: out of memory\n", prog);
 	else if (gw_cli_write_output(prog, output, b.data, b.len) == 0)

@@ -45,12 +45,24 @@ static gw_import_role import_role(const gw_go_info *go, const gw_import *im, con
 	return go->producer == GW_PRODUCER_NOT_GO ? GW_ROLE_UNKNOWN : GW_ROLE_USER;
 }
 
+static uint64_t bridge_total(const gw_module *m, const gw_go_info *go)
+{
+	uint64_t n = 0;
+	for (uint32_t i = 0; go->calls_counted && i < m->num_func_imports; i++) {
+		const gw_import *im = gw_module_func_import(m, i);
+		const gw_abi_import *abi;
+		if (im && import_role(go, im, &abi) == GW_ROLE_BRIDGE)
+			n += go->call_sites[i];
+	}
+	return n;
+}
+
 static const char *section_label(const gw_section *s)
 {
 	return gw_section_name(s->id);
 }
 
-void gw_inspect_text(gw_buf *b, const gw_module *m, const gw_go_info *go, const char *file)
+void gw_inspect_text(gw_buf *b, const gw_module *m, const gw_go_info *go, const char *file, unsigned flags)
 {
 	gw_buf_printf(b, "%s: ", file);
 	if (go->producer == GW_PRODUCER_NOT_GO)
@@ -178,8 +190,9 @@ void gw_inspect_text(gw_buf *b, const gw_module *m, const gw_go_info *go, const 
 	}
 
 	if (go->producer == GW_PRODUCER_GC_JS && go->calls_counted) {
-		gw_buf_printf(b, "\nbridge call sites: %" PRIu64 " (through %u import wrappers)\n", go->total_call_sites,
-		              go->num_wrappers);
+		gw_buf_printf(b, "\nhost import call sites: %" PRIu64 " (through %u import wrappers), %" PRIu64
+		              " of them syscall/js bridge calls:\n", go->total_call_sites, go->num_wrappers,
+		              bridge_total(m, go));
 		for (uint32_t i = 0; i < m->num_func_imports; i++) {
 			const gw_import *im = gw_module_func_import(m, i);
 			if (!im || !go->call_sites[i])
@@ -190,6 +203,30 @@ void gw_inspect_text(gw_buf *b, const gw_module *m, const gw_go_info *go, const 
 			gw_buf_printf(b, "  %8" PRIu64 "  ", go->call_sites[i]);
 			put_str(b, im->field);
 			gw_buf_putc(b, '\n');
+		}
+	}
+
+	if (flags & GW_INSPECT_FUNCTIONS) {
+		gw_buf_printf(b, "\nfunctions (%u defined):\n", m->num_funcs);
+		for (uint32_t i = 0; i < m->num_funcs; i++) {
+			uint32_t idx = m->num_func_imports + i;
+			gw_buf_printf(b, "  %6u  %8u  ", idx, m->funcs[i].body_size);
+			gw_str name = gw_module_func_name(m, idx);
+			if (name.len)
+				put_str(b, name);
+			else
+				gw_buf_puts(b, "-");
+			gw_buf_putc(b, '\n');
+		}
+	}
+	if (flags & GW_INSPECT_SEGMENTS) {
+		gw_buf_printf(b, "\ndata segments (%u):\n", m->num_datas);
+		for (uint32_t i = 0; i < m->num_datas; i++) {
+			const gw_data *d = &m->datas[i];
+			if (d->offset_known)
+				gw_buf_printf(b, "  %6u  0x%08" PRIx64 "  %8u\n", i, d->offset_value, d->size);
+			else
+				gw_buf_printf(b, "  %6u  %-10s  %8u\n", i, d->active ? "(global)" : "(passive)", d->size);
 		}
 	}
 }
@@ -242,7 +279,7 @@ static void json_limits(gw_json *j, const char *k, const gw_limits *l)
 	gw_json_object_end(j);
 }
 
-void gw_inspect_json(gw_buf *b, const gw_module *m, const gw_go_info *go, const char *file)
+void gw_inspect_json(gw_buf *b, const gw_module *m, const gw_go_info *go, const char *file, unsigned flags)
 {
 	gw_json j;
 	gw_json_init(&j, b);
@@ -323,6 +360,7 @@ void gw_inspect_json(gw_buf *b, const gw_module *m, const gw_go_info *go, const 
 		else
 			gw_json_null(&j, "name");
 		gw_json_uint(&j, "offset", s->header_offset);
+		gw_json_uint(&j, "payload_offset", s->offset);
 		gw_json_uint(&j, "size", s->size);
 		if (s->id == GW_SEC_CUSTOM || s->id == GW_SEC_START)
 			gw_json_null(&j, "count");
@@ -395,7 +433,36 @@ void gw_inspect_json(gw_buf *b, const gw_module *m, const gw_go_info *go, const 
 	gw_json_bool(&j, "counted", go->calls_counted);
 	gw_json_uint(&j, "wrappers", go->num_wrappers);
 	gw_json_uint(&j, "total", go->total_call_sites);
+	gw_json_uint(&j, "syscall_js", bridge_total(m, go));
 	gw_json_object_end(&j);
+
+	if (flags & GW_INSPECT_FUNCTIONS) {
+		gw_json_array_begin(&j, "functions");
+		for (uint32_t i = 0; i < m->num_funcs; i++) {
+			uint32_t idx = m->num_func_imports + i;
+			gw_json_object_begin(&j, NULL);
+			gw_json_uint(&j, "index", idx);
+			json_str_or_null(&j, "name", gw_module_func_name(m, idx));
+			gw_json_uint(&j, "size", m->funcs[i].body_size);
+			gw_json_object_end(&j);
+		}
+		gw_json_array_end(&j);
+	}
+	if (flags & GW_INSPECT_SEGMENTS) {
+		gw_json_array_begin(&j, "data_segments");
+		for (uint32_t i = 0; i < m->num_datas; i++) {
+			const gw_data *d = &m->datas[i];
+			gw_json_object_begin(&j, NULL);
+			gw_json_string(&j, "mode", d->active ? "active" : "passive");
+			if (d->offset_known)
+				gw_json_uint(&j, "address", d->offset_value);
+			else
+				gw_json_null(&j, "address");
+			gw_json_uint(&j, "size", d->size);
+			gw_json_object_end(&j);
+		}
+		gw_json_array_end(&j);
+	}
 
 	gw_json_object_end(&j);
 }

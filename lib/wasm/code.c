@@ -120,18 +120,47 @@ static gw_status unsupported(gw_code_reader *r, gw_insn *in, const char *what, g
 	               r->func_index, what, in->op);
 }
 
-gw_status gw_code_next(gw_code_reader *r, gw_insn *in, gw_error *err)
+/* One-byte LEB128 immediates are by far the most common: decode them
+ * inline and leave everything else to the general readers. */
+static inline bool small_u32(gw_cursor *c, uint64_t *out)
+{
+	if (c->pos < c->end && c->base[c->pos] < 0x80) {
+		*out = c->base[c->pos++];
+		return true;
+	}
+	return false;
+}
+
+static inline gw_status decode(gw_code_reader *r, gw_insn *in, gw_error *err)
 {
 	gw_cursor *c = &r->c;
 	const gw_module *m = r->m;
-	if (r->done)
-		return gw_fail(err, GW_ERR_FORMAT, c->pos, "read past the end of function %u", r->func_index);
 	in->offset = c->pos;
 	in->a = in->b = 0;
 	if (c->pos >= c->end)
 		return gw_fail(err, GW_ERR_FORMAT, c->pos, "function %u: body ends without a final end", r->func_index);
 	uint8_t op = c->base[c->pos++];
 	in->op = op;
+	/* Fast paths for the opcodes that make up most of Go's code. */
+	if (op >= 0x20 && op <= 0x22 && small_u32(c, &in->a)) {
+		if (in->a < r->num_locals)
+			return GW_OK;
+		c->pos--;
+		return read_index(r, r->num_locals, &in->a, "local index", err);
+	}
+	if (op >= 0x28 && op <= 0x3e && c->end - c->pos >= 2 && c->base[c->pos] <= 4 && c->base[c->pos + 1] < 0x80) {
+		in->a = c->base[c->pos];
+		in->b = c->base[c->pos + 1];
+		c->pos += 2;
+		return GW_OK;
+	}
+	if (op == 0x41 && c->pos < c->end && c->base[c->pos] < 0x80) {
+		uint8_t b = c->base[c->pos++];
+		in->a = b & 0x40 ? (uint64_t)b | ~(uint64_t)0x7f : b; /* sign-extend */
+		return GW_OK;
+	}
+	if (op >= 0x45 && op <= 0xc4)
+		return GW_OK;
 	switch (op) {
 	case 0x00: case 0x01: case 0x0f: case 0x1a: case 0x1b: case 0xd1:
 		return GW_OK;
@@ -276,9 +305,14 @@ gw_status gw_code_next(gw_code_reader *r, gw_insn *in, gw_error *err)
 	}
 	if (op >= 0x28 && op <= 0x3e)
 		return read_memarg(r, in, err);
-	if (op >= 0x45 && op <= 0xc4)
-		return GW_OK;
 	return gw_fail(err, GW_ERR_FORMAT, in->offset, "function %u: unknown opcode 0x%02x", r->func_index, op);
+}
+
+gw_status gw_code_next(gw_code_reader *r, gw_insn *in, gw_error *err)
+{
+	if (r->done)
+		return gw_fail(err, GW_ERR_FORMAT, r->c.pos, "read past the end of function %u", r->func_index);
+	return decode(r, in, err);
 }
 
 const char *gw_op_name(uint32_t op)
@@ -347,7 +381,7 @@ gw_status gw_func_calls(const gw_module *m, uint32_t func_index, gw_call_fn fn, 
 	gw_insn in;
 	while (!r.done) {
 		uint32_t loops = r.loop_depth;
-		if ((s = gw_code_next(&r, &in, err)) != GW_OK)
+		if ((s = decode(&r, &in, err)) != GW_OK)
 			break;
 		switch (in.op) {
 		case GW_OP_I64_CONST:

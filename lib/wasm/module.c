@@ -537,12 +537,48 @@ static gw_status read_datas(gw_module *m, gw_cursor *c, gw_error *err)
 /* qsort has no context argument in C11: sort (address, index) pairs. */
 typedef struct { uint64_t addr; uint32_t index; } addr_index;
 
-static int cmp_addr_index(const void *a, const void *b)
+static bool addr_le(const addr_index *x, const addr_index *y)
 {
-	const addr_index *x = a, *y = b;
-	if (x->addr != y->addr)
-		return x->addr < y->addr ? -1 : 1;
-	return (x->index > y->index) - (x->index < y->index);
+	return x->addr < y->addr || (x->addr == y->addr && x->index <= y->index);
+}
+
+/* Natural merge sort: Go emits its segments as a few ascending runs (one
+ * per data section), so merging runs is linear in practice and never
+ * worse than n log n. */
+static bool sort_by_addr(addr_index *v, uint32_t n)
+{
+	addr_index *tmp = malloc((n ? n : 1) * sizeof *tmp);
+	if (!tmp)
+		return false;
+	for (;;) {
+		uint32_t runs = 0, i = 0;
+		while (i < n) {
+			uint32_t a = i, mid = i + 1;
+			while (mid < n && addr_le(&v[mid - 1], &v[mid]))
+				mid++;
+			uint32_t end = mid;
+			if (end < n) {
+				end++;
+				while (end < n && addr_le(&v[end - 1], &v[end]))
+					end++;
+			}
+			/* Merge [a, mid) and [mid, end) into tmp. */
+			uint32_t x = a, y = mid, k = a;
+			while (x < mid && y < end)
+				tmp[k++] = addr_le(&v[x], &v[y]) ? v[x++] : v[y++];
+			while (x < mid)
+				tmp[k++] = v[x++];
+			while (y < end)
+				tmp[k++] = v[y++];
+			runs++;
+			i = end;
+		}
+		memcpy(v, tmp, n * sizeof *v);
+		if (runs <= 1)
+			break;
+	}
+	free(tmp);
+	return true;
 }
 
 static gw_status index_datas(gw_module *m, gw_error *err)
@@ -569,8 +605,10 @@ static gw_status index_datas(gw_module *m, gw_error *err)
 			sorted = false;
 		k++;
 	}
-	if (!sorted) /* Go's linker emits them sorted; others may not. */
-		qsort(v, k, sizeof *v, cmp_addr_index);
+	if (!sorted && !sort_by_addr(v, k)) {
+		free(v);
+		return gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory sorting data segments");
+	}
 	for (uint32_t i = 0; i < k; i++) {
 		m->data_by_addr[i] = v[i].index;
 		if (i) {

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Sets up a Debian 12 machine for gowasm (run as root), builds it, and runs
+# the demo: a bundled Go program compiled with Go 1.19 to js/wasm, then
+# inspected by gowasm-inspect.
+#
+#   ./setup.sh              install, build, run the demo
+#   ./setup.sh --deps-only  install the system packages and nothing else
+#
+# Idempotent: packages already installed are not fetched again.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# System packages, by Debian name.
+#   build: meson ninja-build gcc pkg-config
+#   fuzzing and the sanitizer build: clang libclang-rt-14-dev
+#   later tools: binaryen wabt libzip-dev
+#   fixtures: golang-1.19-go (Go 1.19.8); wabt's wasm-objdump is the test oracle
+#   tests: python3 (also meson's), mandoc (man page lint), zip
+PACKAGES=(meson ninja-build gcc pkg-config clang libclang-rt-14-dev binaryen wabt
+          libzip-dev golang-1.19-go python3 mandoc zip ca-certificates)
+
+install_deps() {
+	local missing=()
+	for p in "${PACKAGES[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+	done
+	# Node.js 20 and npm come with the machine; Debian's are the fallback.
+	command -v node >/dev/null || missing+=(nodejs)
+	command -v npm >/dev/null || missing+=(npm)
+	if [ ${#missing[@]} -gt 0 ]; then
+		echo "setup: installing ${missing[*]}"
+		if [ "$(id -u)" -ne 0 ]; then
+			echo "setup: installing packages needs root" >&2
+			exit 2
+		fi
+		export DEBIAN_FRONTEND=noninteractive
+		apt-get update -qq
+		apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+	fi
+}
+
+install_deps
+[ "${1:-}" = "--deps-only" ] && exit 0
+
+if [ ! -f build/build.ninja ]; then
+	meson setup build --buildtype=release >/dev/null
+fi
+ninja -C build >/dev/null
+echo "setup: built $(build/tools/gowasm-inspect --version)"
+
+# The demo: examples/Makefile compiles examples/hello with Go 1.19 and
+# inspects the module.
+make -s -C examples inspect GOWASM_BIN="$PWD/build/tools"

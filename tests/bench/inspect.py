@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""Benchmark: gowasm-inspect --json against wasm-objdump -x on the same
+module, in one invocation, alternating runs so both see the same machine.
+
+    tests/bench/inspect.py [--runs N] [--inspect PATH] [MODULE.wasm]
+
+Reports the median wall time of each, their ratio, and gowasm-inspect's
+peak RSS against the module's size. Goals (issue: foundation): ratio at
+most 1/8, peak RSS under file size + 32 MiB. Not a test: it asserts
+nothing about time; it prints, and exits 1 only if a goal is missed
+when --check is given."""
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+here = os.path.dirname(os.path.abspath(__file__))
+root = os.path.dirname(os.path.dirname(here))
+
+
+def default_module():
+    cache = os.environ.get("GOWASM_NPM_CACHE") or os.path.join(os.path.expanduser("~"), ".cache", "gowasm", "npm")
+    return os.path.join(cache, "node_modules", "esbuild-wasm", "esbuild.wasm")
+
+
+def measure(argv):
+    """Wall time and peak RSS (KiB) of one run, output discarded."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, ru = os.wait4(p.pid, 0)
+    dt = time.perf_counter() - t0
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"bench: {argv[0]} failed on {argv[-1]}")
+    return dt, ru.ru_maxrss
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("module", nargs="?", default=default_module())
+    ap.add_argument("--runs", type=int, default=15)
+    ap.add_argument("--inspect", default=os.path.join(root, "build", "tools", "gowasm-inspect"))
+    ap.add_argument("--extra", default="", help="extra gowasm-inspect options, e.g. '--functions'")
+    ap.add_argument("--check", action="store_true", help="exit 1 if a goal is missed")
+    a = ap.parse_args()
+    objdump = shutil.which("wasm-objdump")
+    if not objdump:
+        sys.exit("bench: wasm-objdump (Debian package wabt) is not installed")
+    if not os.path.exists(a.inspect):
+        sys.exit(f"bench: {a.inspect} not built (./setup.sh builds it)")
+    ours_argv = [a.inspect, "--json"] + a.extra.split() + [a.module]
+    ref_argv = [objdump, "-x", a.module]
+    measure(ours_argv)
+    measure(ref_argv)  # warm the page cache for both
+    ours, ref, rss = [], [], []
+    for _ in range(a.runs):
+        t, r = measure(ours_argv)
+        ours.append(t)
+        rss.append(r)
+        ref.append(measure(ref_argv)[0])
+    mo, mr = statistics.median(ours), statistics.median(ref)
+    size = os.path.getsize(a.module)
+    peak = max(rss) * 1024
+    budget = size + 32 * 1024 * 1024
+    ratio = mo / mr
+    print(f"module:            {a.module} ({size} bytes)")
+    print(f"runs:              {a.runs} each, alternating")
+    print(f"gowasm-inspect:    median {mo * 1000:.1f} ms  ({' '.join(a.extra.split() + ['--json'])})")
+    print(f"wasm-objdump -x:   median {mr * 1000:.1f} ms")
+    print(f"ratio:             {ratio:.3f} (1/{1 / ratio:.1f}); goal <= 0.125 (1/8): {'met' if ratio <= 0.125 else 'MISSED'}")
+    print(f"peak RSS:          {peak / 1048576:.1f} MiB; goal < file size + 32 MiB = {budget / 1048576:.1f} MiB: "
+          f"{'met' if peak < budget else 'MISSED'}")
+    if a.check and (ratio > 0.125 or peak >= budget):
+        sys.exit(1)
+
+
+main()

@@ -1,0 +1,33 @@
+/* libFuzzer harness for the reader: parse a module, recognise Go, walk
+ * every function body, and write both reports with every optional part.
+ * Any crash, sanitizer report, leak or timeout is a bug. */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gowasm.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	gw_error err;
+	gw_error_clear(&err);
+	gw_module *m = NULL;
+	gw_go_info *go = NULL;
+	if (gw_module_parse(data, size, &m, &err) != GW_OK)
+		return 0;
+	if (gw_go_info_read(m, &go, &err) == GW_OK) {
+		gw_error_clear(&err);
+		gw_go_count_call_sites(m, go, &err);
+		gw_buf b;
+		gw_buf_init(&b);
+		gw_inspect_json(&b, m, go, "fuzz.wasm", GW_INSPECT_FUNCTIONS | GW_INSPECT_SEGMENTS);
+		gw_inspect_text(&b, m, go, "fuzz.wasm", GW_INSPECT_FUNCTIONS | GW_INSPECT_SEGMENTS);
+		gw_buf_free(&b);
+		for (uint32_t i = 0; i < 64 && i < m->num_datas; i++)
+			gw_module_data_at(m, m->datas[i].offset_value + m->datas[i].size / 2);
+	}
+	gw_go_info_free(go);
+	gw_module_free(m);
+	return 0;
+}

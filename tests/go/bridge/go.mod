@@ -1,0 +1,3 @@
+module example.com/fixtures/bridge
+
+go 1.19

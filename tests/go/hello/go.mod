@@ -1,0 +1,3 @@
+module example.com/fixtures/hello
+
+go 1.19

@@ -1,0 +1,14 @@
+// hello: the smallest module that crosses the bridge. Built twice by the
+// tests, with and without -ldflags=-s. Line numbers matter to the tests.
+package main
+
+import (
+	"fmt"
+	"syscall/js"
+)
+
+func main() {
+	fmt.Println("hello")
+	cb := js.FuncOf(func(this js.Value, args []js.Value) any { return nil }) // line 13
+	js.Global().Set("cb", cb)
+}

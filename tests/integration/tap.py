@@ -1,0 +1,118 @@
+"""A small TAP producer for the integration tests, and the helpers they share.
+
+Each assertion prints one TAP line; the process exits nonzero if any failed.
+Paths come from the environment that tests/meson.build sets.
+"""
+import atexit
+import hashlib
+import json
+import os
+import subprocess
+import sys
+
+_count = 0
+_failed = 0
+
+
+def ok(cond, name, diag=None):
+    global _count, _failed
+    _count += 1
+    if cond:
+        print(f"ok {_count} - {name}")
+    else:
+        _failed += 1
+        print(f"not ok {_count} - {name}")
+        if diag is not None:
+            for line in str(diag).splitlines()[:40]:
+                print(f"# {line}")
+    sys.stdout.flush()
+    return bool(cond)
+
+
+def _short(v):
+    r = repr(v)
+    return r if len(r) <= 300 else r[:300] + "..."
+
+
+def eq(got, want, name):
+    if got == want:
+        return ok(True, name)
+    diag = f"got:      {_short(got)}\nexpected: {_short(want)}"
+    if isinstance(got, list) and isinstance(want, list):
+        diag = f"lengths {len(got)} and {len(want)}"
+        for i, (a, b) in enumerate(zip(got, want)):
+            if a != b:
+                diag += f"\nfirst difference at [{i}]:\ngot:      {_short(a)}\nexpected: {_short(b)}"
+                break
+    return ok(False, name, diag)
+
+
+def bail(msg):
+    print(f"Bail out! {msg}")
+    sys.exit(1)
+
+
+@atexit.register
+def _finish():
+    print(f"1..{_count}")
+    sys.stdout.flush()
+    if _failed:
+        os._exit(1)
+
+
+def env_path(name):
+    v = os.environ.get(name)
+    if not v:
+        bail(f"{name} is not set (run through meson test or tests/run.sh)")
+    return v
+
+
+INSPECT = os.environ.get("GOWASM_INSPECT", "")
+FIXTURES = os.environ.get("GOWASM_FIXTURES", "")
+SOURCE_ROOT = os.environ.get("GOWASM_SOURCE_ROOT", os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+
+GO_FIXTURES = ["hello", "hello-stripped", "bridge", "deps"]
+
+
+def go_fixture(name):
+    if os.environ.get("GOWASM_GO_FOUND") != "1":
+        bail("Go 1.19 was not found at configure time: run ./setup.sh --deps-only")
+    p = os.path.join(FIXTURES, name + ".wasm")
+    if not os.path.exists(p):
+        bail(f"fixture {p} was not built")
+    return p
+
+
+def npm_cache():
+    return os.environ.get("GOWASM_NPM_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "gowasm", "npm")
+
+
+def esbuild_wasm():
+    p = os.path.join(npm_cache(), "node_modules", "esbuild-wasm", "esbuild.wasm")
+    if not os.path.exists(p):
+        bail(f"{p} is missing: tests/npm/fetch.sh installs the pinned npm fixtures")
+    return p
+
+
+def all_fixtures():
+    return [(n, go_fixture(n)) for n in GO_FIXTURES] + [("esbuild", esbuild_wasm())]
+
+
+def run(args, **kw):
+    return subprocess.run(args, capture_output=True, **kw)
+
+
+def inspect_json(path):
+    r = run([INSPECT, "--json", path])
+    if r.returncode != 0:
+        return None, r
+    return json.loads(r.stdout), r
+
+
+def sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()

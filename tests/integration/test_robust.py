@@ -1,0 +1,85 @@
+"""Truncated and corrupted modules never crash gowasm-inspect: every
+fixture cut at 64 evenly spaced lengths, and with bytes flipped at 256
+positions, exits 0 or 2 (with a one-line message) and nothing else.
+tests/run.sh runs this suite in the ASan+UBSan build, where a memory
+error, undefined behaviour or a leak changes the exit status."""
+import json
+import os
+import shutil
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(__file__))
+from tap import ok, eq, all_fixtures, run, INSPECT  # noqa: E402
+
+ARGS = ["--json", "--functions", "--segments"]
+tmpdir = tempfile.mkdtemp(prefix="gowasm-robust-")
+
+
+def check(path, what, failures):
+    r = run([INSPECT] + ARGS + [path], timeout=120)
+    err = r.stderr.decode(errors="replace")
+    good = r.returncode == 0 or (r.returncode == 2 and err.count("\n") == 1 and err.startswith("gowasm-inspect: "))
+    if not good:
+        failures.append(f"{what}: exit {r.returncode}: {err[:600]}")
+    return r.returncode
+
+
+def sections(path):
+    r = run([INSPECT, "--json", path])
+    if r.returncode != 0:
+        return []
+    return json.loads(r.stdout)["sections"]
+
+
+for name, src in all_fixtures():
+    size = os.path.getsize(src)
+    work = os.path.join(tmpdir, name + ".wasm")
+    shutil.copyfile(src, work)
+
+    # Truncations, longest first, so one copy can be cut shorter each time.
+    secs = sections(src)
+    # A cut exactly at the end of a section (after the custom and data
+    # sections Go writes last) can leave a valid module; any other cut is
+    # malformed.
+    boundaries = {s["payload_offset"] + s["size"] for s in secs}
+    failures, wrong = [], []
+    lengths = sorted({k * size // 64 for k in range(64)}, reverse=True)
+    for n in lengths:
+        os.truncate(work, n)
+        c = check(work, f"truncated to {n}", failures)
+        if c == 0 and n not in boundaries:
+            wrong.append(f"truncated to {n}: accepted")
+    eq(len(lengths), 64, f"{name}: 64 distinct truncation lengths")
+    ok(not failures, f"{name}: truncations exit 0 or 2 with one line", "\n".join(failures[:5]))
+    ok(not wrong, f"{name}: every truncation inside a section is reported as malformed", "\n".join(wrong[:5]))
+
+    # Byte flips: spread over the file, over the header area, and on the
+    # section boundaries where the structure lives.
+    shutil.copyfile(src, work)
+    starts = [s["offset"] for s in secs]
+    positions = [k * size // 128 for k in range(128)]
+    positions += [8 + k * min(size - 8, 0x400) // 64 for k in range(64)]
+    near = [s + d for s in starts for d in range(-2, 6) if 0 <= s + d < size]
+    positions += [near[k * len(near) // 64] for k in range(64)] if near else []
+    positions = positions[:256]
+    failures, codes = [], {}
+    with open(work, "r+b") as f:
+        for i, pos in enumerate(positions):
+            f.seek(pos)
+            orig = f.read(1)
+            flip = bytes([orig[0] ^ (0xff, 0x80, 0x01, 0x7f)[i % 4]])
+            f.seek(pos)
+            f.write(flip)
+            f.flush()
+            c = check(work, f"byte {pos} flipped", failures)
+            codes[c] = codes.get(c, 0) + 1
+            f.seek(pos)
+            f.write(orig)
+            f.flush()
+    eq(len(positions), 256, f"{name}: 256 flip positions")
+    ok(not failures, f"{name}: flipped bytes exit 0 or 2 with one line", "\n".join(failures[:5]))
+    ok(codes.get(2, 0) > 0, f"{name}: some flips are detected as malformed", codes)
+    print(f"# {name}: flips exit codes {codes}")
+
+shutil.rmtree(tmpdir, ignore_errors=True)
