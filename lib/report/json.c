@@ -65,8 +65,7 @@ static void key(gw_json *j, const char *k)
 			gw_buf_putc(j->out, ',');
 		indent(j);
 	}
-	if (j->depth < GW_JSON_MAX_DEPTH)
-		j->need_comma[j->depth] = true;
+	j->need_comma[j->depth] = true;
 	if (k) {
 		gw_json_quote(j->out, (const uint8_t *)k, strlen(k));
 		gw_buf_puts(j->out, ": ");
@@ -75,19 +74,24 @@ static void key(gw_json *j, const char *k)
 
 static void open_(gw_json *j, const char *k, char c)
 {
+	if (j->depth >= GW_JSON_MAX_DEPTH) {
+		j->out->oom = true; /* too deep: fail the whole document */
+		return;
+	}
 	key(j, k);
 	gw_buf_putc(j->out, c);
-	if (j->depth + 1 < GW_JSON_MAX_DEPTH) {
-		j->depth++;
-		j->need_comma[j->depth] = false;
-	}
+	j->depth++;
+	j->need_comma[j->depth] = false;
 }
 
 static void close_(gw_json *j, char c)
 {
+	if (j->depth == 0) {
+		j->out->oom = true; /* unbalanced */
+		return;
+	}
 	bool had = j->need_comma[j->depth];
-	if (j->depth > 0)
-		j->depth--;
+	j->depth--;
 	if (had)
 		indent(j);
 	gw_buf_putc(j->out, c);

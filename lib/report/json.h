@@ -10,12 +10,14 @@
 
 #include "../buf.h"
 
+/* Containers may nest this deep; one more marks the buffer as failed
+ * (out->oom), like an allocation failure, so no invalid JSON escapes. */
 #define GW_JSON_MAX_DEPTH 32
 
 typedef struct gw_json {
 	gw_buf *out;
 	int depth;
-	bool need_comma[GW_JSON_MAX_DEPTH];
+	bool need_comma[GW_JSON_MAX_DEPTH + 1];
 } gw_json;
 
 void gw_json_init(gw_json *j, gw_buf *out);

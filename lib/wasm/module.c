@@ -638,6 +638,13 @@ const gw_data *gw_module_data_at(const gw_module *m, uint64_t addr)
 	const gw_data *d = &m->datas[m->data_by_addr[lo - 1]];
 	if (addr - d->offset_value < d->size)
 		return d;
+	/* Only overlapping segments (never Go's output) can hide a covering
+	 * segment behind one that starts later: look further back. */
+	for (uint32_t i = lo - 1; m->data_overlap && i-- > 0;) {
+		d = &m->datas[m->data_by_addr[i]];
+		if (addr - d->offset_value < d->size)
+			return d;
+	}
 	return NULL;
 }
 
@@ -650,6 +657,46 @@ const uint8_t *gw_module_mem(const gw_module *m, uint64_t addr, uint64_t len)
 	if (len > d->size - off)
 		return NULL;
 	return d->bytes + off;
+}
+
+uint64_t gw_module_memory_size(const gw_module *m)
+{
+	for (uint32_t i = 0; i < m->num_imports; i++)
+		if (m->imports[i].kind == GW_EXT_MEMORY)
+			return m->imports[i].limits.min * 65536;
+	return m->num_memories ? m->memories[0].min * 65536 : 0;
+}
+
+bool gw_module_read_memory(const gw_module *m, uint64_t addr, void *dst, uint64_t len)
+{
+	uint64_t size = gw_module_memory_size(m);
+	if (addr > size || len > size - addr)
+		return false;
+	uint8_t *out = dst;
+	memset(out, 0, len);
+	if (!len)
+		return true;
+	uint64_t end = addr + len;
+	/* First segment that could overlap: the last one starting at or
+	 * before addr, then every later one starting before end. */
+	uint32_t lo = 0, hi = m->num_data_by_addr;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (m->datas[m->data_by_addr[mid]].offset_value <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (uint32_t i = lo ? lo - 1 : 0; i < m->num_data_by_addr; i++) {
+		const gw_data *d = &m->datas[m->data_by_addr[i]];
+		if (d->offset_value >= end)
+			break;
+		uint64_t s = d->offset_value > addr ? d->offset_value : addr;
+		uint64_t e = d->offset_value + d->size < end ? d->offset_value + d->size : end;
+		if (s < e)
+			memcpy(out + (s - addr), d->bytes + (s - d->offset_value), e - s);
+	}
+	return true;
 }
 
 /* The "name" custom section. Its errors do not make the module invalid

@@ -216,4 +216,13 @@ const gw_data *gw_module_data_at(const gw_module *m, uint64_t addr);
  * them all; returns a pointer into the input, or NULL. */
 const uint8_t *gw_module_mem(const gw_module *m, uint64_t addr, uint64_t len);
 
+/* Copies initial linear memory [addr, addr + len) into `dst`: the bytes of
+ * the active data segments of memory 0, zero where no segment lies (Go
+ * splits runs of zeros out of its segments). Returns false, leaving `dst`
+ * unspecified, when the range is not inside the initial memory. */
+bool gw_module_read_memory(const gw_module *m, uint64_t addr, void *dst, uint64_t len);
+
+/* Initial size of memory 0 in bytes (0 when there is no memory). */
+uint64_t gw_module_memory_size(const gw_module *m);
+
 #endif
