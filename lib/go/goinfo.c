@@ -18,6 +18,12 @@ gw_status gw_go_info_read(const gw_module *m, gw_go_info **out, gw_error *err)
 		s = gw_go_read_buildinfo(m, &info->build, err);
 	if (!s)
 		s = gw_go_find_wrappers(m, info, err);
+	/* A table that cannot be read is a finding about the module, not a
+	 * failure to read it: keep the reason. */
+	gw_error_clear(&info->pcln_error);
+	if (!s && (info->producer == GW_PRODUCER_GC_JS || info->producer == GW_PRODUCER_GC_WASIP1) &&
+	    gw_pclntab_read(m, &info->pcln, &info->pcln_error) == GW_ERR_NOMEM)
+		s = gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory reading the pclntab");
 	if (s) {
 		gw_go_info_free(info);
 		return s;
@@ -35,6 +41,7 @@ void gw_go_info_free(gw_go_info *info)
 	free(info->wrapper_of_import);
 	free(info->import_of_wrapper);
 	free(info->call_sites);
+	gw_pclntab_free(info->pcln);
 	free(info);
 }
 

@@ -11,6 +11,7 @@
 
 #include "../wasm/module.h"
 #include "abi.h"
+#include "pclntab.h"
 
 typedef enum gw_producer {
 	GW_PRODUCER_NOT_GO = 0,
@@ -59,6 +60,11 @@ typedef struct gw_go_info {
 	gw_go_version version;
 	gw_str build_id;          /* contents between the quotes, empty if none */
 	gw_go_buildinfo build;
+
+	/* The runtime symbol table (gc producers). NULL when absent or not
+	 * decodable; pcln_error then says why (status GW_OK: none found). */
+	gw_pclntab *pcln;
+	gw_error pcln_error;
 
 	/* Host imports and their wrappers. Arrays are indexed as noted and
 	 * hold UINT32_MAX for "none". */

@@ -1,0 +1,657 @@
+/* runtime.pclntab decoding. Layouts per Go version (little-endian, 8-byte
+ * pointers; offsets in bytes):
+ *
+ *   pcHeader    magic u32, pad u8 u8, minLC u8 (1), ptrSize u8 (8), nfunc,
+ *               nfiles, [textStart (1.18+)], funcnameOffset, cuOffset,
+ *               filetabOffset, pctabOffset, pclnOffset (all 8 bytes; the
+ *               offsets are from the header)
+ *   ftab        1.16-1.17: {entry u64, funcoff u64}[nfunc], end u64
+ *               1.18+:     {entryoff u32, funcoff u32}[nfunc], end u32
+ *   _func       1.16-1.17: entry u64, nameoff, args, deferreturn, pcsp,
+ *               pcfile, pcln, npcdata, cuOffset (u32), funcID, flag, pad,
+ *               nfuncdata (u8) = 44 bytes; pcdata u32[npcdata]; funcdata
+ *               u64 addresses, 8-aligned (0 = none)
+ *               1.18-1.19: entryoff u32 then as above = 40 bytes; funcdata
+ *               u32 offsets from moduledata.gofunc (~0 = none)
+ *               1.20+: startLine i32 after cuOffset = 44 bytes
+ *   inlinedCall 1.16-1.19: parent i16, funcID u8, pad, file, line,
+ *               func_ (nameoff), parentPc = 20 bytes
+ *               1.20+: funcID u8, pad[3], nameOff, parentPc, startLine = 16
+ *   moduledata  pcHeader, funcnametab, cutab, filetab, pctab, pclntable,
+ *               ftab (slices), findfunctab, minpc, maxpc, text, etext ...
+ *               gofunc at 304 (1.18-1.19) or 320 (1.20+)
+ *
+ * PCDATA_InlTreeIndex is 2 and FUNCDATA_InlTree is 3 in every version. */
+#include "pclntab.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../utf8.h"
+
+#define TRY(x) do { if ((x) != GW_OK) return err->status; } while (0)
+
+enum { PCDATA_INLTREE = 2, FUNCDATA_INLTREE = 3 };
+
+/* The copy of the tables is bounded: no real module has a pclntab near
+ * this, and it keeps a hostile header from costing much memory. */
+#define MAX_TABLE_BYTES ((uint64_t)256 << 20)
+
+static uint64_t le(const uint8_t *p, int n)
+{
+	uint64_t v = 0;
+	for (int i = n - 1; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* Reads an n-byte little-endian value at `off` in the table copy. */
+static bool get(const gw_pclntab *t, uint64_t off, int n, uint64_t *v)
+{
+	if (off > t->size || (uint64_t)n > t->size - off)
+		return false;
+	*v = le(t->mem + off, n);
+	return true;
+}
+
+static bool is_old(const gw_pclntab *t)
+{
+	return t->magic == GW_PCLN_MAGIC_GO116;
+}
+
+const char *gw_pclntab_format_name(const gw_pclntab *t)
+{
+	switch (t->magic) {
+	case GW_PCLN_MAGIC_GO116: return "1.16-1.17";
+	case GW_PCLN_MAGIC_GO118: return "1.18-1.19";
+	case GW_PCLN_MAGIC_GO120: return "1.20+";
+	}
+	return "unknown";
+}
+
+typedef struct header {
+	uint32_t magic;
+	uint64_t addr;
+	uint64_t nfunc, nfiles, text_start;
+	uint64_t off[5]; /* funcname, cu, filetab, pctab, pcln */
+} header;
+
+/* Reads and checks a candidate header at `addr` (8 aligned bytes there
+ * already look like a header). */
+static bool read_header(const gw_module *m, uint64_t addr, header *h)
+{
+	uint8_t b[72];
+	uint32_t magic;
+	if (!gw_module_read_memory(m, addr, b, 8))
+		return false;
+	magic = (uint32_t)le(b, 4);
+	size_t hsize = magic == GW_PCLN_MAGIC_GO116 ? 64 : 72;
+	if (!gw_module_read_memory(m, addr, b, hsize))
+		return false;
+	h->magic = magic;
+	h->addr = addr;
+	h->nfunc = le(b + 8, 8);
+	h->nfiles = le(b + 16, 8);
+	const uint8_t *o = b + (magic == GW_PCLN_MAGIC_GO116 ? 24 : 32);
+	h->text_start = magic == GW_PCLN_MAGIC_GO116 ? 0 : le(b + 24, 8);
+	uint64_t prev = hsize;
+	uint64_t memsize = gw_module_memory_size(m);
+	for (int i = 0; i < 5; i++) {
+		h->off[i] = le(o + 8 * i, 8);
+		if (h->off[i] < prev || h->off[i] > memsize - addr)
+			return false;
+		prev = h->off[i];
+	}
+	return h->nfunc > 0 && h->nfunc <= 0xffffff && h->nfiles <= 0xffffff;
+}
+
+/* moduledata starts with a pointer to the header and the table slices,
+ * each {ptr, len, cap}: checking them against the header is what makes a
+ * magic match trustworthy. */
+static bool check_moduledata(const gw_module *m, const header *h, uint64_t addr, uint64_t md[48])
+{
+	uint8_t b[48 * 8];
+	if (!gw_module_read_memory(m, addr, b, sizeof b))
+		return false;
+	for (int i = 0; i < 48; i++)
+		md[i] = le(b + 8 * i, 8);
+	if (md[0] != h->addr)
+		return false;
+	/* funcnametab, cutab, filetab, pctab, pclntable: pointers at words
+	 * 1, 4, 7, 10, 13 equal header + offset; len <= cap. */
+	for (int i = 0; i < 5; i++) {
+		uint64_t ptr = md[1 + 3 * i], len = md[2 + 3 * i], cap = md[3 + 3 * i];
+		if (ptr != h->addr + h->off[i] || len > cap)
+			return false;
+	}
+	/* ftab (words 16..18) starts at the pclntable, nfunc + 1 entries. */
+	if (md[16] != h->addr + h->off[4] || md[17] != h->nfunc + 1)
+		return false;
+	return true;
+}
+
+static gw_status locate(const gw_module *m, header *h, uint64_t md[48], uint64_t *md_addr, gw_error *err)
+{
+	bool old_format = false;
+	size_t old_at = 0;
+	int tried = 0;
+	/* Candidate headers: 8-aligned magic followed by 00 00 01 08. */
+	for (uint32_t s = 0; s < m->num_data_by_addr; s++) {
+		const gw_data *d = &m->datas[m->data_by_addr[s]];
+		uint64_t a = (d->offset_value + 7) & ~(uint64_t)7;
+		for (; a + 8 <= d->offset_value + d->size; a += 8) {
+			const uint8_t *p = d->bytes + (a - d->offset_value);
+			if (p[4] != 0 || p[5] != 0 || p[6] != 1 || p[7] != 8)
+				continue;
+			uint32_t magic = (uint32_t)le(p, 4);
+			if (magic == GW_PCLN_MAGIC_GO12) {
+				old_format = true;
+				old_at = d->file_offset + (size_t)(a - d->offset_value);
+				continue;
+			}
+			if (magic != GW_PCLN_MAGIC_GO116 && magic != GW_PCLN_MAGIC_GO118 && magic != GW_PCLN_MAGIC_GO120)
+				continue;
+			if (!read_header(m, a, h))
+				continue;
+			/* Bound the work a hostile module can ask for: each candidate
+			 * costs a scan of the data for its moduledata. */
+			if (++tried > 8)
+				return gw_fail(err, GW_ERR_FORMAT, d->file_offset,
+				               "more than 8 candidate pclntab headers; none is consistent");
+			/* runtime.firstmoduledata: an aligned word equal to the header
+			 * address, followed by consistent slices. The word's high bytes
+			 * are zero, so it may straddle a gap where Go split a run of
+			 * zeros out of the segments: words at a segment's edge are read
+			 * through the memory view. */
+			for (uint32_t s2 = 0; s2 < m->num_data_by_addr; s2++) {
+				const gw_data *d2 = &m->datas[m->data_by_addr[s2]];
+				uint64_t end = d2->offset_value + d2->size;
+				for (uint64_t b = d2->offset_value & ~(uint64_t)7; b < end; b += 8) {
+					uint64_t w;
+					if (b >= d2->offset_value && b + 8 <= end) {
+						w = le(d2->bytes + (b - d2->offset_value), 8);
+					} else {
+						uint8_t q[8];
+						if (!gw_module_read_memory(m, b, q, 8))
+							continue;
+						w = le(q, 8);
+					}
+					if (w == a && check_moduledata(m, h, b, md)) {
+						*md_addr = b;
+						return GW_OK;
+					}
+				}
+			}
+		}
+	}
+	if (old_format)
+		return gw_fail(err, GW_ERR_UNSUPPORTED, old_at,
+		               "pclntab of Go 1.15 or older (magic 0xfffffffb): not supported");
+	if (tried)
+		return gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET,
+		               "pclntab header found but no runtime.firstmoduledata points at it");
+	return GW_OK; /* none */
+}
+
+gw_status gw_pclntab_read(const gw_module *m, gw_pclntab **out, gw_error *err)
+{
+	*out = NULL;
+	header h;
+	uint64_t md[48], md_addr = 0;
+	memset(&h, 0, sizeof h);
+	TRY(locate(m, &h, md, &md_addr, err));
+	if (!md_addr)
+		return GW_OK;
+
+	gw_pclntab *t = calloc(1, sizeof *t);
+	if (!t)
+		return gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
+	t->m = m;
+	t->magic = h.magic;
+	t->header_addr = h.addr;
+	t->moduledata_addr = md_addr;
+	t->nfunc = (uint32_t)h.nfunc;
+	t->nfiles = h.nfiles;
+	t->minpc = md[20];
+	t->maxpc = md[21];
+	t->text = md[22];
+	t->etext = md[23];
+	t->gofunc = h.magic == GW_PCLN_MAGIC_GO118 ? md[38] : h.magic == GW_PCLN_MAGIC_GO120 ? md[40] : 0;
+	t->func_size = h.magic == GW_PCLN_MAGIC_GO118 ? 40 : 44;
+
+	/* Extents: each table ends where the next begins; the function table
+	 * (pclntable) has its length in moduledata. */
+	t->funcnametab = h.off[0];
+	t->funcnametab_end = h.off[1];
+	t->cutab = h.off[1];
+	t->cutab_end = h.off[2];
+	t->filetab = h.off[2];
+	t->filetab_end = h.off[3];
+	t->pctab = h.off[3];
+	t->pctab_end = h.off[4];
+	t->functab = h.off[4];
+	uint64_t plen = md[14];
+	gw_status st = GW_OK;
+	if (plen > MAX_TABLE_BYTES || t->functab + plen > MAX_TABLE_BYTES) {
+		st = gw_fail(err, GW_ERR_LIMIT, GW_NO_OFFSET, "pclntab of %llu bytes is over the %llu-byte limit",
+		             (unsigned long long)(t->functab + plen), (unsigned long long)MAX_TABLE_BYTES);
+		goto fail;
+	}
+	t->functab_end = t->functab + plen;
+	t->size = t->functab_end;
+	t->mem = malloc(t->size ? t->size : 1);
+	if (!t->mem) {
+		st = gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory for the pclntab");
+		goto fail;
+	}
+	if (!gw_module_read_memory(m, h.addr, t->mem, t->size)) {
+		st = gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET, "pclntab at 0x%llx runs past the initial memory",
+		             (unsigned long long)h.addr);
+		goto fail;
+	}
+	/* The ftab itself must fit, and entries must be sorted. */
+	uint64_t esize = is_old(t) ? 16 : 8;
+	if ((uint64_t)t->nfunc * esize + (is_old(t) ? 8 : 4) > plen) {
+		st = gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET, "pclntab function table of %u entries does not fit in %llu bytes",
+		             t->nfunc, (unsigned long long)plen);
+		goto fail;
+	}
+	/* Go 1.25+ stores function indices (0x1000 + i) instead of PCs on
+	 * wasm: tell them apart by value, not by version. */
+	uint64_t first = 0;
+	get(t, t->functab, is_old(t) ? 8 : 4, &first);
+	t->entry_is_index = !is_old(t) && first < 0x10000;
+	*out = t;
+	return GW_OK;
+fail:
+	gw_pclntab_free(t);
+	return st;
+}
+
+void gw_pclntab_free(gw_pclntab *t)
+{
+	if (!t)
+		return;
+	free(t->mem);
+	free(t);
+}
+
+static uint64_t entry_pc(const gw_pclntab *t, uint64_t raw)
+{
+	if (is_old(t))
+		return raw;
+	return t->text + (t->entry_is_index ? raw << 16 : raw);
+}
+
+/* Entry PC of ftab slot i (i == nfunc is the end marker). */
+static bool ftab_entry(const gw_pclntab *t, uint32_t i, uint64_t *pc)
+{
+	uint64_t raw;
+	if (!get(t, t->functab + (uint64_t)i * (is_old(t) ? 16 : 8), is_old(t) ? 8 : 4, &raw))
+		return false;
+	*pc = entry_pc(t, raw);
+	return true;
+}
+
+gw_status gw_pclntab_func(const gw_pclntab *t, uint32_t i, gw_pcln_func *f, gw_error *err)
+{
+	memset(f, 0, sizeof *f);
+	if (i >= t->nfunc)
+		return gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET, "pclntab function %u out of range (%u)", i, t->nfunc);
+	bool old = is_old(t);
+	uint64_t slot = t->functab + (uint64_t)i * (old ? 16 : 8), raw, funcoff;
+	if (!get(t, slot, old ? 8 : 4, &raw) || !get(t, slot + (old ? 8 : 4), old ? 8 : 4, &funcoff))
+		return gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET, "pclntab function table entry %u out of range", i);
+	f->index = i;
+	f->entry = entry_pc(t, raw);
+	if (funcoff > t->functab_end - t->functab || t->functab_end - t->functab - funcoff < t->func_size)
+		return gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET, "pclntab function %u: record offset 0x%llx out of range",
+		               i, (unsigned long long)funcoff);
+	f->funcoff = t->functab + funcoff;
+	const uint8_t *p = t->mem + f->funcoff;
+	int base = old ? 8 : 4; /* after the entry field */
+	f->nameoff = (uint32_t)le(p + base, 4);
+	f->pcfile = (uint32_t)le(p + base + 16, 4);
+	f->pcln = (uint32_t)le(p + base + 20, 4);
+	f->npcdata = (uint32_t)le(p + base + 24, 4);
+	f->cu_offset = (uint32_t)le(p + base + 28, 4);
+	if (t->magic == GW_PCLN_MAGIC_GO120)
+		f->start_line = (int32_t)le(p + base + 32, 4);
+	f->func_id = p[t->func_size - 4];
+	f->flag = p[t->func_size - 3];
+	f->nfuncdata = p[t->func_size - 1];
+	uint64_t entry_field = le(p, old ? 8 : 4);
+	if (entry_pc(t, entry_field) != f->entry)
+		return gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET,
+		               "pclntab function %u: record entry 0x%llx differs from the table's 0x%llx", i,
+		               (unsigned long long)entry_pc(t, entry_field), (unsigned long long)f->entry);
+	uint64_t tail = (uint64_t)f->npcdata * 4 + (uint64_t)f->nfuncdata * (old ? 8 : 4) + (old ? 4 : 0);
+	if (f->npcdata > 1024 || tail > t->functab_end - f->funcoff - t->func_size)
+		return gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET, "pclntab function %u: %u pcdata and %u funcdata run past the table",
+		               i, f->npcdata, f->nfuncdata);
+	return GW_OK;
+}
+
+uint32_t gw_pclntab_find(const gw_pclntab *t, uint64_t pc)
+{
+	/* On wasm the high half of a PC names the function: try that first. */
+	uint64_t guess = (pc >> 16) - 0x1000;
+	uint64_t e, next;
+	if ((pc >> 16) >= 0x1000 && guess < t->nfunc && ftab_entry(t, (uint32_t)guess, &e) && e <= pc &&
+	    ftab_entry(t, (uint32_t)guess + 1, &next) && (pc < next || guess + 1 == t->nfunc))
+		return (uint32_t)guess;
+	uint32_t lo = 0, hi = t->nfunc;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (!ftab_entry(t, mid, &e))
+			return UINT32_MAX;
+		if (e <= pc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return UINT32_MAX;
+	if (lo == t->nfunc && pc >= t->maxpc && !t->entry_is_index)
+		return UINT32_MAX;
+	return lo - 1;
+}
+
+gw_str gw_pclntab_name(const gw_pclntab *t, uint32_t nameoff)
+{
+	gw_str s = { NULL, 0 };
+	uint64_t at = t->funcnametab + nameoff;
+	if (nameoff >= t->funcnametab_end - t->funcnametab)
+		return s;
+	const uint8_t *p = t->mem + at;
+	const uint8_t *nul = memchr(p, 0, (size_t)(t->funcnametab_end - at));
+	if (!nul)
+		return s;
+	s.p = p;
+	s.len = (uint32_t)(nul - p);
+	return s;
+}
+
+static gw_str c_string(const gw_pclntab *t, uint64_t start, uint64_t end, uint64_t off)
+{
+	gw_str s = { NULL, 0 };
+	if (off >= end - start)
+		return s;
+	const uint8_t *p = t->mem + start + off;
+	const uint8_t *nul = memchr(p, 0, (size_t)(end - start - off));
+	if (nul) {
+		s.p = p;
+		s.len = (uint32_t)(nul - p);
+	}
+	return s;
+}
+
+static uint32_t pcdata_table(const gw_pclntab *t, const gw_pcln_func *f, uint32_t i)
+{
+	if (i >= f->npcdata)
+		return 0;
+	return (uint32_t)le(t->mem + f->funcoff + t->func_size + 4 * (uint64_t)i, 4);
+}
+
+void gw_pcvalue_init(gw_pcvalue *v, const gw_pclntab *t, const gw_pcln_func *f, uint32_t table)
+{
+	memset(v, 0, sizeof *v);
+	v->t = t;
+	v->entry = f->entry;
+	v->start = table ? t->pctab + table : 0;
+	v->p = v->start;
+	v->pc = v->prev_pc = f->entry;
+	v->val = -1;
+	v->first = true;
+}
+
+static bool uvarint(const gw_pclntab *t, uint64_t *p, uint32_t *out)
+{
+	uint32_t v = 0;
+	for (int shift = 0; shift < 35; shift += 7) {
+		if (*p >= t->pctab_end)
+			return false;
+		uint8_t b = t->mem[(*p)++];
+		v |= (uint32_t)(b & 0x7f) << shift;
+		if (!(b & 0x80)) {
+			*out = v;
+			return true;
+		}
+	}
+	return false;
+}
+
+gw_status gw_pcvalue_at(gw_pcvalue *v, uint64_t pc, int32_t *out, gw_error *err)
+{
+	*out = -1;
+	if (!v->start)
+		return GW_OK;
+	if (v->start >= v->t->pctab_end)
+		return gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET, "pc-value table offset 0x%llx out of range",
+		               (unsigned long long)(v->start - v->t->pctab));
+	if (pc < v->prev_pc) { /* restart */
+		v->p = v->start;
+		v->pc = v->prev_pc = v->entry;
+		v->val = -1;
+		v->first = true;
+		v->ended = false;
+	}
+	while (!v->ended && pc >= v->pc) {
+		uint32_t dv, dpc;
+		if (!uvarint(v->t, &v->p, &dv))
+			return gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET, "bad varint in pc-value table at 0x%llx",
+			               (unsigned long long)(v->start - v->t->pctab));
+		if (dv == 0 && !v->first) {
+			v->ended = true;
+			break;
+		}
+		v->first = false;
+		if (!uvarint(v->t, &v->p, &dpc))
+			return gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET, "bad varint in pc-value table at 0x%llx",
+			               (unsigned long long)(v->start - v->t->pctab));
+		int32_t delta = (dv & 1) ? ~(int32_t)(dv >> 1) : (int32_t)(dv >> 1);
+		v->val = (int32_t)((uint32_t)v->val + (uint32_t)delta);
+		v->prev_pc = v->pc;
+		v->pc += dpc;
+	}
+	if (v->ended)
+		return GW_OK; /* past the table: no value */
+	*out = v->val;
+	return GW_OK;
+}
+
+static gw_status value_at(const gw_pclntab *t, const gw_pcln_func *f, uint32_t table, uint64_t pc, int32_t *out,
+                          gw_error *err)
+{
+	gw_pcvalue v;
+	gw_pcvalue_init(&v, t, f, table);
+	return gw_pcvalue_at(&v, pc, out, err);
+}
+
+static gw_str file_name(const gw_pclntab *t, const gw_pcln_func *f, int32_t fileno)
+{
+	gw_str none = { NULL, 0 };
+	if (fileno < 0 || f->cu_offset == UINT32_MAX)
+		return none;
+	uint64_t at = t->cutab + 4 * ((uint64_t)f->cu_offset + (uint32_t)fileno);
+	uint64_t off;
+	if (at + 4 > t->cutab_end || !get(t, at, 4, &off) || off == UINT32_MAX)
+		return none;
+	return c_string(t, t->filetab, t->filetab_end, off);
+}
+
+gw_status gw_pclntab_file_line(const gw_pclntab *t, const gw_pcln_func *f, uint64_t pc,
+                               gw_str *file, int32_t *line, gw_error *err)
+{
+	int32_t fileno;
+	TRY(value_at(t, f, f->pcfile, pc, &fileno, err));
+	TRY(value_at(t, f, f->pcln, pc, line, err));
+	*file = file_name(t, f, fileno);
+	return GW_OK;
+}
+
+/* Where the inline tree of f lives in linear memory, or 0. */
+static uint64_t inline_tree(const gw_pclntab *t, const gw_pcln_func *f)
+{
+	if (f->nfuncdata <= FUNCDATA_INLTREE || f->npcdata <= PCDATA_INLTREE)
+		return 0;
+	uint64_t at = f->funcoff + t->func_size + 4 * (uint64_t)f->npcdata;
+	uint64_t v;
+	if (is_old(t)) {
+		/* 8-aligned absolute addresses. */
+		uint64_t abs = t->header_addr + at;
+		abs = (abs + 7) & ~(uint64_t)7;
+		if (!get(t, abs - t->header_addr + 8 * FUNCDATA_INLTREE, 8, &v))
+			return 0;
+		return v;
+	}
+	if (!get(t, at + 4 * FUNCDATA_INLTREE, 4, &v) || v == UINT32_MAX)
+		return 0;
+	return t->gofunc + v;
+}
+
+int gw_pclntab_frames(const gw_pclntab *t, uint64_t pc, gw_frame *frames, int max, gw_error *err)
+{
+	uint32_t fi = gw_pclntab_find(t, pc);
+	if (fi == UINT32_MAX) {
+		gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET, "no function contains pc 0x%llx", (unsigned long long)pc);
+		return -1;
+	}
+	gw_pcln_func f;
+	if (gw_pclntab_func(t, fi, &f, err))
+		return -1;
+	uint64_t tree = inline_tree(t, &f);
+	uint32_t inl = tree ? pcdata_table(t, &f, PCDATA_INLTREE) : 0;
+	bool new_tree = t->magic == GW_PCLN_MAGIC_GO120;
+	uint32_t esize = new_tree ? 16 : 20;
+	int n = 0;
+	for (;;) {
+		if (n >= max || n >= GW_PCLN_MAX_FRAMES) {
+			gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET,
+			        "inline tree of %.*s at pc 0x%llx is deeper than %d frames (a cycle?)",
+			        (int)(gw_pclntab_name(t, f.nameoff).len > 80 ? 80 : gw_pclntab_name(t, f.nameoff).len),
+			        (const char *)gw_pclntab_name(t, f.nameoff).p, (unsigned long long)pc,
+			        max < GW_PCLN_MAX_FRAMES ? max : GW_PCLN_MAX_FRAMES);
+			return -1;
+		}
+		gw_frame *fr = &frames[n++];
+		int32_t ix = -1;
+		if (inl && value_at(t, &f, inl, pc, &ix, err))
+			return -1;
+		if (gw_pclntab_file_line(t, &f, pc, &fr->file, &fr->line, err))
+			return -1;
+		fr->pc = pc;
+		if (ix < 0) {
+			fr->func = gw_pclntab_name(t, f.nameoff);
+			fr->inlined = false;
+			return n;
+		}
+		uint8_t e[20];
+		if (!gw_module_read_memory(t->m, tree + (uint64_t)(uint32_t)ix * esize, e, esize)) {
+			gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET, "inline tree entry %d of %.*s is outside memory", ix,
+			        (int)(gw_pclntab_name(t, f.nameoff).len > 80 ? 80 : gw_pclntab_name(t, f.nameoff).len),
+			        (const char *)gw_pclntab_name(t, f.nameoff).p);
+			return -1;
+		}
+		uint32_t nameoff = (uint32_t)le(e + (new_tree ? 4 : 12), 4);
+		int32_t parent_pc = (int32_t)le(e + (new_tree ? 8 : 16), 4);
+		fr->func = gw_pclntab_name(t, nameoff);
+		fr->inlined = true;
+		uint64_t next = f.entry + (uint64_t)(int64_t)parent_pc;
+		if (parent_pc < 0 || gw_pclntab_find(t, next) != fi) {
+			gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET, "inline tree entry %d: parent pc 0x%llx outside its function",
+			        ix, (unsigned long long)next);
+			return -1;
+		}
+		pc = next;
+	}
+}
+
+/* Go's linker writes name-section names with every rune matching [^\w.]
+ * replaced by '_' (regexp \w is ASCII [0-9A-Za-z_]). Compares one rune of
+ * `go` at *i with one byte of `sec` at *j. */
+static bool rune_matches(gw_str go, uint32_t *i, gw_str sec, uint32_t *j)
+{
+	if (*j >= sec.len)
+		return false;
+	uint8_t c = go.p[*i];
+	bool word = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '.';
+	if (word) {
+		if (sec.p[*j] != c)
+			return false;
+		(*i)++;
+	} else {
+		if (sec.p[*j] != '_')
+			return false;
+		size_t n = gw_utf8_seq_len(go.p + *i, go.len - *i);
+		*i += n ? (uint32_t)n : 1;
+	}
+	(*j)++;
+	return true;
+}
+
+static bool sanitized_equal(gw_str go, gw_str sec)
+{
+	uint32_t i = 0, j = 0;
+	while (i < go.len)
+		if (!rune_matches(go, &i, sec, &j))
+			return false;
+	return j == sec.len;
+}
+
+bool gw_go_name_matches(gw_str go, gw_str sec)
+{
+	if (sanitized_equal(go, sec))
+		return true;
+	/* "prefix[...]suffix": the name section has the real type arguments. */
+	static const char elided[] = "[...]";
+	for (uint32_t k = 0; k + 5 <= go.len; k++) {
+		if (memcmp(go.p + k, elided, 5) != 0)
+			continue;
+		gw_str pre = { go.p, k }, suf = { go.p + k + 5, go.len - k - 5 };
+		/* Sanitised lengths: count the runes the prefix and suffix make. */
+		uint32_t i = 0, j = 0;
+		while (i < pre.len)
+			if (!rune_matches(pre, &i, sec, &j))
+				return false;
+		uint32_t slen = 0;
+		for (uint32_t a = 0; a < suf.len; slen++) {
+			size_t n = suf.p[a] < 0x80 ? 1 : gw_utf8_seq_len(suf.p + a, suf.len - a);
+			a += n ? (uint32_t)n : 1;
+		}
+		if (sec.len < j + slen + 1)
+			return false;
+		gw_str tail = { sec.p + sec.len - slen, slen };
+		return sanitized_equal(suf, tail);
+	}
+	return false;
+}
+
+gw_str gw_go_symbol_package(gw_str name)
+{
+	static const uint8_t go_[] = "go:", type_[] = "type:";
+	gw_str s = { NULL, 0 };
+	if (gw_str_has_prefix(name, "go:") || gw_str_has_prefix(name, "go.") ) {
+		s.p = go_;
+		s.len = 3;
+		return s;
+	}
+	if (gw_str_has_prefix(name, "type:") || gw_str_has_prefix(name, "type.")) {
+		s.p = type_;
+		s.len = 5;
+		return s;
+	}
+	/* Ignore generic type arguments: they may contain '/' and '.'. */
+	uint32_t end = name.len;
+	const uint8_t *br = memchr(name.p, '[', name.len);
+	if (br)
+		end = (uint32_t)(br - name.p);
+	uint32_t slash = 0;
+	for (uint32_t i = 0; i < end; i++)
+		if (name.p[i] == '/')
+			slash = i;
+	const uint8_t *dot = memchr(name.p + slash, '.', end - slash);
+	s.p = name.p;
+	s.len = dot ? (uint32_t)(dot - name.p) : end;
+	return s;
+}

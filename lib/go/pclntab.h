@@ -1,0 +1,139 @@
+/* The Go runtime's own symbol table, runtime.pclntab, read from the data
+ * segments of a Go js/wasm module. It survives -ldflags=-s (the runtime
+ * needs it for stack traces), so it names every function and places every
+ * call site at file:line, inlined frames included, in stripped modules.
+ *
+ * Formats: Go 1.16-1.17 (magic 0xfffffffa), 1.18-1.19 (0xfffffff0) and
+ * 1.20+ (0xfffffff1, including the 1.25 change where wasm function table
+ * entries hold function indices rather than PCs). Go <= 1.15 (0xfffffffb)
+ * is recognised and refused as unsupported.
+ *
+ * The table is located by its header and validated against the
+ * runtime.firstmoduledata that points at it: a header whose offsets, counts
+ * and module data do not agree is not used. Every offset read from the
+ * table is bounds-checked, every pc-value walk is bounded by its table, and
+ * inline expansion is bounded in depth, so a hostile table costs an error.
+ *
+ * On wasm a PC is ((0x1000 + defined function index) << 16) | resume
+ * point; function i of the table is defined wasm function i. */
+#ifndef GW_GO_PCLNTAB_H
+#define GW_GO_PCLNTAB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../wasm/module.h"
+
+#define GW_PCLN_MAGIC_GO12 0xfffffffbu   /* Go 1.2-1.15: not supported */
+#define GW_PCLN_MAGIC_GO116 0xfffffffau
+#define GW_PCLN_MAGIC_GO118 0xfffffff0u
+#define GW_PCLN_MAGIC_GO120 0xfffffff1u
+
+/* Inline expansion stops here; deeper stacks are reported as corrupt. */
+#define GW_PCLN_MAX_FRAMES 64
+
+typedef struct gw_pclntab {
+	uint32_t magic;
+	uint64_t header_addr;        /* linear-memory address of the pcHeader */
+	uint64_t moduledata_addr;    /* runtime.firstmoduledata */
+	uint32_t nfunc;
+	uint64_t nfiles;
+	bool entry_is_index;         /* Go 1.25+: ftab holds function indices */
+	uint64_t text, etext, minpc, maxpc, gofunc;
+
+	/* A copy of linear memory [header_addr, header_addr + size): the
+	 * header and every table (Go splits zero runs out of its segments,
+	 * so the table is not contiguous in the file). */
+	uint8_t *mem;
+	uint64_t size;
+	/* Table extents, as offsets into mem. */
+	uint64_t funcnametab, funcnametab_end;
+	uint64_t cutab, cutab_end;
+	uint64_t filetab, filetab_end;
+	uint64_t pctab, pctab_end;
+	uint64_t functab, functab_end;
+	uint32_t func_size;          /* _func header: 44, 40 or 44 bytes */
+
+	const gw_module *m;
+} gw_pclntab;
+
+/* Finds and validates the table. Returns GW_OK with *out set; GW_OK with
+ * *out NULL when the module has none (not Go, or no candidate header);
+ * GW_ERR_UNSUPPORTED for Go <= 1.15; GW_ERR_FORMAT when a header was found
+ * but the table is inconsistent (the error says what and where). */
+gw_status gw_pclntab_read(const gw_module *m, gw_pclntab **out, gw_error *err);
+void gw_pclntab_free(gw_pclntab *t);
+
+/* Go version family of the table: "1.16-1.17", "1.18-1.19", "1.20+". */
+const char *gw_pclntab_format_name(const gw_pclntab *t);
+
+typedef struct gw_pcln_func {
+	uint32_t index;        /* in the table = defined wasm function index */
+	uint64_t entry;        /* entry PC */
+	uint64_t funcoff;      /* of the _func record, in mem */
+	uint32_t nameoff;
+	uint32_t pcfile, pcln;
+	uint32_t npcdata, nfuncdata;
+	uint32_t cu_offset;
+	int32_t start_line;    /* Go 1.20+, else 0 */
+	uint8_t func_id, flag;
+} gw_pcln_func;
+
+/* Reads function i's record; GW_ERR_FORMAT if it lies outside the table. */
+gw_status gw_pclntab_func(const gw_pclntab *t, uint32_t i, gw_pcln_func *f, gw_error *err);
+
+/* The function whose code contains `pc`, or UINT32_MAX. */
+uint32_t gw_pclntab_find(const gw_pclntab *t, uint64_t pc);
+
+/* Name at a funcnametab offset (NUL-terminated in the table); len 0 when
+ * the offset is out of range or the string is unterminated. */
+gw_str gw_pclntab_name(const gw_pclntab *t, uint32_t nameoff);
+
+/* Source file and line of `pc` in function f (innermost inlined position).
+ * line is -1 and file empty when the tables say nothing. */
+gw_status gw_pclntab_file_line(const gw_pclntab *t, const gw_pcln_func *f, uint64_t pc,
+                               gw_str *file, int32_t *line, gw_error *err);
+
+typedef struct gw_frame {
+	gw_str func;       /* function name */
+	gw_str file;
+	int32_t line;
+	bool inlined;      /* inlined into the next frame */
+	uint64_t pc;       /* the pc the file:line is for */
+} gw_frame;
+
+/* Expands a call PC (a call site's return PC - 1) into its stack of
+ * frames, innermost first; the last frame is the function itself.
+ * Returns the number of frames, or -1 with *err set (corrupt tables, a
+ * cycle in the inline tree, more than `max` frames). */
+int gw_pclntab_frames(const gw_pclntab *t, uint64_t pc, gw_frame *frames, int max, gw_error *err);
+
+/* A pc-value table walker that answers queries at increasing PCs in one
+ * pass (a query below the last one restarts it). */
+typedef struct gw_pcvalue {
+	const gw_pclntab *t;
+	uint64_t entry;
+	uint64_t start;        /* offset of the table in mem, 0 = none */
+	uint64_t p;            /* next byte */
+	uint64_t pc;           /* end of the current run */
+	uint64_t prev_pc;      /* start of the current run */
+	int32_t val;
+	bool first, ended;
+} gw_pcvalue;
+
+void gw_pcvalue_init(gw_pcvalue *v, const gw_pclntab *t, const gw_pcln_func *f, uint32_t table);
+/* The value at `pc`, or -1 when the table has none. */
+gw_status gw_pcvalue_at(gw_pcvalue *v, uint64_t pc, int32_t *out, gw_error *err);
+
+/* Go's wasm name section replaces every rune matching [^\w.] with '_':
+ * true when `sec` (a name-section name) is what the linker writes for the
+ * pclntab name `go`. Go 1.18-1.20 elide generic type arguments in pclntab
+ * ("F[...]"): such names match on the parts outside the brackets. */
+bool gw_go_name_matches(gw_str go, gw_str sec);
+
+/* The package path of a Go symbol name: "github.com/a/b.(*T).M" ->
+ * "github.com/a/b", "type:.eq.main.T" -> "type:.eq" style names and other
+ * linker-made symbols get their own groups ("go:buildid", "type:"). */
+gw_str gw_go_symbol_package(gw_str name);
+
+#endif
