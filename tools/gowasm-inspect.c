@@ -16,14 +16,19 @@ static void usage(void)
 	       "Describe a Go WebAssembly module: producer (Go gc js/wasm or wasip1, TinyGo,\n"
 	       "or not Go), Go version and import ABI, build id and build information (main\n"
 	       "module, dependencies, settings), sections, imports with their role, exports,\n"
-	       "and the number of syscall/js bridge call sites per host import. Works on\n"
-	       "stripped modules. The file is only read.\n"
+	       "the number of call sites per host import, the Go symbol table (function names,\n"
+	       "files and lines from runtime.pclntab), code size by Go package, and symbol-table\n"
+	       "integrity. Works on stripped modules. The file is only read.\n"
 	       "\n"
 	       "Options:\n"
 	       "  --json             print the report as JSON (schema \"" GW_INSPECT_SCHEMA "\",\n"
 	       "                     see gowasm-inspect(1))\n"
 	       "  --functions        also list every defined function (index, body size, name)\n"
 	       "  --segments         also list every data segment (address, size)\n"
+	       "  --packages         list every Go package in the code size breakdown\n"
+	       "  --calls NAME       list the call sites of NAME, a Go function (syscall/js.FuncOf)\n"
+	       "                     or a host import (syscall/js.valueGet), at file:line with the\n"
+	       "                     functions they were inlined into\n"
 	       "  -o, --output FILE  write the report to FILE (replaced atomically)\n"
 	       "  -h, --help         show this help and exit\n"
 	       "  -V, --version      show the version and exit\n"
@@ -34,8 +39,10 @@ static void usage(void)
 	       "Examples:\n"
 	       "  %s app.wasm\n"
 	       "  %s --json app.wasm | jq .go_version\n"
-	       "  %s --json -o app.inspect.json app.wasm\n",
-	       prog, prog, prog, prog);
+	       "  %s --json -o app.inspect.json app.wasm\n"
+	       "  %s --calls syscall/js.FuncOf app.wasm\n"
+	       "  %s --packages app.wasm\n",
+	       prog, prog, prog, prog, prog, prog);
 }
 
 int main(int argc, char **argv)
@@ -44,6 +51,8 @@ int main(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "functions", no_argument, NULL, 'f' },
 		{ "segments", no_argument, NULL, 's' },
+		{ "packages", no_argument, NULL, 'p' },
+		{ "calls", required_argument, NULL, 'c' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -51,6 +60,7 @@ int main(int argc, char **argv)
 	};
 	int json = 0;
 	unsigned flags = 0;
+	const char *calls = NULL;
 	const char *output = NULL;
 	int c;
 	opterr = 0;
@@ -59,6 +69,8 @@ int main(int argc, char **argv)
 		case 'j': json = 1; break;
 		case 'f': flags |= GW_INSPECT_FUNCTIONS; break;
 		case 's': flags |= GW_INSPECT_SEGMENTS; break;
+		case 'p': flags |= GW_INSPECT_PACKAGES; break;
+		case 'c': calls = optarg; break;
 		case 'o': output = optarg; break;
 		case 'h': usage(); return GW_EXIT_OK;
 		case 'V': gw_cli_version(prog); return GW_EXIT_OK;
@@ -81,28 +93,32 @@ int main(int argc, char **argv)
 	gw_mapped_file mf;
 	gw_module *m = NULL;
 	gw_go_info *go = NULL;
+	gw_go_symbols *syms = NULL;
+	gw_integrity integrity = { 0 };
 	int rc = GW_EXIT_ERROR;
 	if (gw_map_file(file, &mf, &err)) {
 		gw_cli_error(prog, file, &err);
 		return GW_EXIT_ERROR;
 	}
 	if (gw_module_parse(mf.data, mf.size, &m, &err) || gw_go_info_read(m, &go, &err) ||
-	    gw_go_count_call_sites(m, go, &err)) {
+	    gw_go_count_call_sites(m, go, &err) || gw_go_symbols_read(m, go, &syms, &err) ||
+	    gw_integrity_check(m, go, syms, &integrity, &err)) {
 		gw_cli_error(prog, file, &err);
 		goto out;
 	}
+	gw_inspect_input in = { file, m, go, syms, &integrity, flags, calls };
 	gw_buf b;
 	gw_buf_init(&b);
-	if (json)
-		gw_inspect_json(&b, m, go, file, flags);
-	else
-		gw_inspect_text(&b, m, go, file, flags);
-	if (b.oom)
+	if ((json ? gw_inspect_json(&b, &in, &err) : gw_inspect_text(&b, &in, &err)) != GW_OK)
+		gw_cli_error(prog, file, &err);
+	else if (b.oom)
 		fprintf(stderr, "%s: out of memory\n", prog);
 	else if (gw_cli_write_output(prog, output, b.data, b.len) == 0)
 		rc = GW_EXIT_OK;
 	gw_buf_free(&b);
 out:
+	gw_integrity_free(&integrity);
+	gw_go_symbols_free(syms);
 	gw_go_info_free(go);
 	gw_module_free(m);
 	gw_unmap_file(&mf);

@@ -31,7 +31,7 @@
 
 #define TRY(x) do { if ((x) != GW_OK) return err->status; } while (0)
 
-enum { PCDATA_INLTREE = 2, FUNCDATA_INLTREE = 3 };
+enum { PCDATA_INLTREE = GW_PCDATA_INLTREE, FUNCDATA_INLTREE = GW_FUNCDATA_INLTREE };
 
 /* The copy of the tables is bounded: no real module has a pclntab near
  * this, and it keeps a hostile header from costing much memory. */
@@ -386,7 +386,7 @@ static gw_str c_string(const gw_pclntab *t, uint64_t start, uint64_t end, uint64
 	return s;
 }
 
-static uint32_t pcdata_table(const gw_pclntab *t, const gw_pcln_func *f, uint32_t i)
+uint32_t gw_pclntab_pcdata(const gw_pclntab *t, const gw_pcln_func *f, uint32_t i)
 {
 	if (i >= f->npcdata)
 		return 0;
@@ -521,7 +521,7 @@ int gw_pclntab_frames(const gw_pclntab *t, uint64_t pc, gw_frame *frames, int ma
 	if (gw_pclntab_func(t, fi, &f, err))
 		return -1;
 	uint64_t tree = inline_tree(t, &f);
-	uint32_t inl = tree ? pcdata_table(t, &f, PCDATA_INLTREE) : 0;
+	uint32_t inl = tree ? gw_pclntab_pcdata(t, &f, PCDATA_INLTREE) : 0;
 	bool new_tree = t->magic == GW_PCLN_MAGIC_GO120;
 	uint32_t esize = new_tree ? 16 : 20;
 	int n = 0;
@@ -565,6 +565,109 @@ int gw_pclntab_frames(const gw_pclntab *t, uint64_t pc, gw_frame *frames, int ma
 		}
 		pc = next;
 	}
+}
+
+typedef struct inl_run {
+	uint64_t start, end;
+	int32_t ix;
+} inl_run;
+
+static int32_t run_value(const inl_run *r, uint32_t n, uint64_t pc)
+{
+	uint32_t lo = 0, hi = n;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (r[mid].start <= pc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo && pc < r[lo - 1].end)
+		return r[lo - 1].ix;
+	return -1;
+}
+
+/* Walks a whole pc-value table, calling back each run [start, end). */
+static gw_status walk_table(const gw_pclntab *t, const gw_pcln_func *f, uint32_t table,
+                            inl_run **runs, uint32_t *nruns, gw_error *err)
+{
+	if (!table)
+		return GW_OK;
+	if ((uint64_t)t->pctab + table >= t->pctab_end)
+		return gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET, "pc-value table offset 0x%x out of range", table);
+	uint64_t p = t->pctab + table, pc = f->entry;
+	int32_t val = -1;
+	uint32_t cap = 0;
+	for (bool first = true;; first = false) {
+		uint32_t dv, dpc;
+		if (!uvarint(t, &p, &dv))
+			return gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET, "bad varint in pc-value table 0x%x", table);
+		if (dv == 0 && !first)
+			return GW_OK;
+		if (!uvarint(t, &p, &dpc))
+			return gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET, "bad varint in pc-value table 0x%x", table);
+		val = (int32_t)((uint32_t)val + (uint32_t)((dv & 1) ? ~(int32_t)(dv >> 1) : (int32_t)(dv >> 1)));
+		if (runs) {
+			if (*nruns == cap) {
+				cap = cap ? cap * 2 : 64;
+				inl_run *nr = realloc(*runs, cap * sizeof *nr);
+				if (!nr)
+					return gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
+				*runs = nr;
+			}
+			(*runs)[(*nruns)++] = (inl_run){ pc, pc + dpc, val };
+		}
+		pc += dpc;
+		/* A function's PCs stay inside its 16-bit resume-point space. */
+		if (pc - f->entry > 0x10000)
+			return gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET, "pc-value table 0x%x runs past its function", table);
+	}
+}
+
+gw_status gw_pclntab_check_func(const gw_pclntab *t, uint32_t i, gw_error *err)
+{
+	gw_pcln_func f;
+	TRY(gw_pclntab_func(t, i, &f, err));
+	TRY(walk_table(t, &f, f.pcfile, NULL, NULL, err));
+	TRY(walk_table(t, &f, f.pcln, NULL, NULL, err));
+	uint64_t tree = inline_tree(t, &f);
+	uint32_t table = tree ? gw_pclntab_pcdata(t, &f, PCDATA_INLTREE) : 0;
+	if (!table)
+		return GW_OK;
+	inl_run *runs = NULL;
+	uint32_t n = 0;
+	gw_status st = walk_table(t, &f, table, &runs, &n, err);
+	bool new_tree = t->magic == GW_PCLN_MAGIC_GO120;
+	uint32_t esize = new_tree ? 16 : 20;
+	for (uint32_t k = 0; st == GW_OK && k < n; k++) {
+		int32_t ix = runs[k].ix;
+		for (int depth = 0; ix >= 0; depth++) {
+			if (depth >= GW_PCLN_MAX_FRAMES) {
+				st = gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET,
+				             "function %u: inline tree has a chain deeper than %d (a cycle)", i, GW_PCLN_MAX_FRAMES);
+				break;
+			}
+			uint8_t e[20];
+			if (!gw_module_read_memory(t->m, tree + (uint64_t)(uint32_t)ix * esize, e, esize)) {
+				st = gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET, "function %u: inline tree entry %d outside memory", i, ix);
+				break;
+			}
+			uint32_t nameoff = (uint32_t)le(e + (new_tree ? 4 : 12), 4);
+			int32_t parent_pc = (int32_t)le(e + (new_tree ? 8 : 16), 4);
+			if (!gw_pclntab_name(t, nameoff).len) {
+				st = gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET, "function %u: inline tree entry %d has no name", i, ix);
+				break;
+			}
+			if (parent_pc < 0 || parent_pc >= 0x10000) {
+				st = gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET,
+				             "function %u: inline tree entry %d: parent pc %d outside the function", i, ix, parent_pc);
+				break;
+			}
+			ix = run_value(runs, n, f.entry + (uint64_t)parent_pc);
+		}
+	}
+	free(runs);
+	return st;
 }
 
 /* Go's linker writes name-section names with every rune matching [^\w.]

@@ -79,6 +79,13 @@ typedef struct gw_pcln_func {
 	uint8_t func_id, flag;
 } gw_pcln_func;
 
+/* PCDATA and FUNCDATA indices of the inline tree, the same in every version. */
+#define GW_PCDATA_INLTREE 2
+#define GW_FUNCDATA_INLTREE 3
+
+/* The pctab offset of f's pcdata table i (0 = none). */
+uint32_t gw_pclntab_pcdata(const gw_pclntab *t, const gw_pcln_func *f, uint32_t i);
+
 /* Reads function i's record; GW_ERR_FORMAT if it lies outside the table. */
 gw_status gw_pclntab_func(const gw_pclntab *t, uint32_t i, gw_pcln_func *f, gw_error *err);
 
@@ -124,6 +131,12 @@ typedef struct gw_pcvalue {
 void gw_pcvalue_init(gw_pcvalue *v, const gw_pclntab *t, const gw_pcln_func *f, uint32_t table);
 /* The value at `pc`, or -1 when the table has none. */
 gw_status gw_pcvalue_at(gw_pcvalue *v, uint64_t pc, int32_t *out, gw_error *err);
+
+/* Checks function i's record thoroughly: its pc-value tables decode to
+ * their end, every inline-tree entry its pcs use is inside memory, names a
+ * function and points at a parent pc inside the function, and every
+ * chain of parents ends (no cycles). GW_ERR_FORMAT says what is wrong. */
+gw_status gw_pclntab_check_func(const gw_pclntab *t, uint32_t i, gw_error *err);
 
 /* Go's wasm name section replaces every rune matching [^\w.] with '_':
  * true when `sec` (a name-section name) is what the linker writes for the

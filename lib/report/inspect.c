@@ -6,6 +6,9 @@
 #include <string.h>
 
 #include "json.h"
+#include "../go/pclntab.h"
+
+#include <stdlib.h>
 
 static void put_str(gw_buf *b, gw_str s)
 {
@@ -62,8 +65,373 @@ static const char *section_label(const gw_section *s)
 	return gw_section_name(s->id);
 }
 
-void gw_inspect_text(gw_buf *b, const gw_module *m, const gw_go_info *go, const char *file, unsigned flags)
+
+static void json_str(gw_json *j, const char *k, gw_str s)
 {
+	gw_json_string_n(j, k, s.p, s.len);
+}
+
+static void json_str_or_null(gw_json *j, const char *k, gw_str s)
+{
+	if (s.len)
+		json_str(j, k, s);
+	else
+		gw_json_null(j, k);
+}
+
+static void put_func_name(gw_buf *b, const gw_inspect_input *in, uint32_t defined)
+{
+	gw_str n = in->syms && defined < in->syms->num_funcs ? in->syms->funcs[defined].name : (gw_str){ NULL, 0 };
+	if (n.len)
+		put_str(b, n);
+	else
+		gw_buf_printf(b, "func[%u]", in->m->num_func_imports + defined);
+}
+
+static void text_symbols(gw_buf *b, const gw_inspect_input *in)
+{
+	const gw_go_symbols *s = in->syms;
+	const gw_go_info *go = in->go;
+	if (!s || go->producer == GW_PRODUCER_NOT_GO)
+		return;
+	gw_buf_printf(b, "  symbols:       %s", gw_names_source_name(s->source));
+	if (go->pcln)
+		gw_buf_printf(b, " (Go %s format, %u functions, %" PRIu64 " files)", gw_pclntab_format_name(go->pcln),
+		              go->pcln->nfunc, go->pcln->nfiles);
+	gw_buf_printf(b, ", %u of %u functions named\n", s->named, s->num_funcs);
+}
+
+static void text_integrity(gw_buf *b, const gw_inspect_input *in)
+{
+	const gw_integrity *g = in->integrity;
+	if (!g || in->go->producer == GW_PRODUCER_NOT_GO)
+		return;
+	uint32_t errors = 0, warnings = 0;
+	for (uint32_t i = 0; i < g->num_problems; i++) {
+		errors += g->problems[i].severity == GW_SEV_ERROR;
+		warnings += g->problems[i].severity == GW_SEV_WARNING;
+	}
+	gw_buf_printf(b, "\nintegrity: %s (%u errors, %u warnings)", errors ? "FAILED" : "ok", errors, warnings);
+	gw_buf_printf(b, ": %u pclntab functions checked", g->functions_checked);
+	if (g->names_compared)
+		gw_buf_printf(b, ", %u of %u name-section names match", g->names_matched, g->names_compared);
+	gw_buf_putc(b, '\n');
+	for (uint32_t i = 0; i < g->num_problems; i++) {
+		const gw_problem *p = &g->problems[i];
+		gw_buf_printf(b, "  %s: ", gw_severity_name(p->severity));
+		gw_buf_put_printable(b, p->message, strlen(p->message));
+		gw_buf_printf(b, " [%s]\n", p->check);
+	}
+}
+
+static void text_packages(gw_buf *b, const gw_inspect_input *in)
+{
+	const gw_go_symbols *s = in->syms;
+	if (!s || !s->named)
+		return;
+	uint32_t show = (in->flags & GW_INSPECT_PACKAGES) ? s->num_packages
+	                : s->num_packages < GW_INSPECT_TOP_PACKAGES ? s->num_packages : GW_INSPECT_TOP_PACKAGES;
+	gw_buf_printf(b, "\ncode size by package (%u packages, %" PRIu64 " bytes of code section):\n", s->num_packages,
+	              s->code_section_bytes);
+	for (uint32_t i = 0; i < show; i++) {
+		const gw_go_package *p = &s->packages[i];
+		gw_buf_printf(b, "  %10" PRIu64 "  %5.1f%%  %5u  ", p->code_bytes,
+		              s->code_section_bytes ? 100.0 * (double)p->code_bytes / (double)s->code_section_bytes : 0.0,
+		              p->funcs);
+		put_str(b, p->name);
+		gw_buf_putc(b, '\n');
+	}
+	if (show < s->num_packages) {
+		uint64_t rest = 0;
+		for (uint32_t i = show; i < s->num_packages; i++)
+			rest += s->packages[i].code_bytes;
+		gw_buf_printf(b, "  %10" PRIu64 "          %5u  (%u more packages: --packages lists them)\n", rest,
+		              0u, s->num_packages - show);
+	}
+	gw_buf_printf(b, "  %10" PRIu64 "                 (section header)\n", s->code_header_bytes);
+}
+
+static void text_functions(gw_buf *b, const gw_inspect_input *in)
+{
+	const gw_module *m = in->m;
+	gw_buf_printf(b, "\nfunctions (%u defined):\n", m->num_funcs);
+	for (uint32_t i = 0; i < m->num_funcs; i++) {
+		gw_buf_printf(b, "  %6u  %8u  ", m->num_func_imports + i, m->funcs[i].body_size);
+		const gw_go_func *f = in->syms ? &in->syms->funcs[i] : NULL;
+		if (f && f->name.len)
+			put_str(b, f->name);
+		else
+			gw_buf_puts(b, "-");
+		if (f && f->file.len) {
+			gw_buf_puts(b, "  ");
+			put_str(b, f->file);
+			if (f->line >= 0)
+				gw_buf_printf(b, ":%d", f->line);
+		}
+		gw_buf_putc(b, '\n');
+	}
+}
+
+/* Call sites collected for --calls, with their frames copied. */
+typedef struct site_rec {
+	gw_call call;
+	uint32_t import;
+	bool inlined_target;
+	int nframes;
+	gw_frame *frames;
+} site_rec;
+
+typedef struct site_list {
+	site_rec *v;
+	uint32_t n, cap;
+	bool oom;
+} site_list;
+
+static int collect_site(void *ctx, const gw_call_site *site)
+{
+	site_list *l = ctx;
+	if (l->n == l->cap) {
+		uint32_t ncap = l->cap ? l->cap * 2 : 16;
+		site_rec *p = realloc(l->v, ncap * sizeof *p);
+		if (!p) {
+			l->oom = true;
+			return 1;
+		}
+		l->v = p;
+		l->cap = ncap;
+	}
+	site_rec *r = &l->v[l->n];
+	r->call = *site->call;
+	r->import = site->import;
+	r->inlined_target = site->inlined_target;
+	r->nframes = site->nframes;
+	r->frames = NULL;
+	if (site->nframes) {
+		r->frames = malloc((size_t)site->nframes * sizeof *r->frames);
+		if (!r->frames) {
+			l->oom = true;
+			return 1;
+		}
+		memcpy(r->frames, site->frames, (size_t)site->nframes * sizeof *r->frames);
+	}
+	l->n++;
+	return 0;
+}
+
+static void free_sites(site_list *l)
+{
+	for (uint32_t i = 0; i < l->n; i++)
+		free(l->v[i].frames);
+	free(l->v);
+}
+
+static gw_status find_sites(const gw_inspect_input *in, site_list *l, gw_error *err)
+{
+	memset(l, 0, sizeof *l);
+	gw_str name = { (const uint8_t *)in->calls, (uint32_t)strlen(in->calls) };
+	gw_status s = gw_go_find_calls(in->m, in->go, in->syms, name, collect_site, l, err);
+	if (!s && l->oom)
+		s = gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory collecting call sites");
+	return s;
+}
+
+static gw_status text_calls(gw_buf *b, const gw_inspect_input *in, gw_error *err)
+{
+	site_list l;
+	gw_status s = find_sites(in, &l, err);
+	if (s) {
+		free_sites(&l);
+		return s;
+	}
+	gw_buf_printf(b, "\ncall sites of %s: %u\n", in->calls, l.n);
+	for (uint32_t i = 0; i < l.n; i++) {
+		const site_rec *r = &l.v[i];
+		gw_buf_puts(b, "  ");
+		if (r->nframes && r->frames[0].file.len) {
+			put_str(b, r->frames[0].file);
+			gw_buf_printf(b, ":%d: ", r->frames[0].line);
+		} else {
+			gw_buf_puts(b, "?: ");
+		}
+		if (r->nframes)
+			put_str(b, r->frames[0].func);
+		else
+			put_func_name(b, in, r->call.caller - in->m->num_func_imports);
+		gw_buf_printf(b, " %s %s", r->inlined_target ? "inlines" : "calls", in->calls);
+		for (int k = 1; k < r->nframes; k++) {
+			gw_buf_puts(b, k == 1 ? " (inlined into " : ", into ");
+			put_str(b, r->frames[k].func);
+			gw_buf_puts(b, " at ");
+			put_str(b, r->frames[k].file);
+			gw_buf_printf(b, ":%d", r->frames[k].line);
+		}
+		gw_buf_puts(b, r->nframes > 1 ? ")\n" : "\n");
+	}
+	free_sites(&l);
+	return GW_OK;
+}
+
+
+static gw_status json_calls(gw_json *j, const gw_inspect_input *in, gw_error *err)
+{
+	site_list l;
+	gw_status s = find_sites(in, &l, err);
+	if (s) {
+		free_sites(&l);
+		return s;
+	}
+	const gw_module *m = in->m;
+	gw_json_object_begin(j, "calls");
+	gw_json_string(j, "target", in->calls);
+	gw_json_array_begin(j, "sites");
+	for (uint32_t i = 0; i < l.n; i++) {
+		const site_rec *r = &l.v[i];
+		gw_json_object_begin(j, NULL);
+		if (r->nframes) {
+			json_str_or_null(j, "file", r->frames[0].file);
+			if (r->frames[0].line >= 0)
+				gw_json_int(j, "line", r->frames[0].line);
+			else
+				gw_json_null(j, "line");
+			json_str_or_null(j, "function", r->frames[0].func);
+		} else {
+			gw_json_null(j, "file");
+			gw_json_null(j, "line");
+			json_str_or_null(j, "function", in->syms->funcs[r->call.caller - m->num_func_imports].name);
+		}
+		gw_json_uint(j, "caller_index", r->call.caller);
+		gw_json_uint(j, "offset", r->call.offset);
+		if (r->call.has_retpc)
+			gw_json_uint(j, "return_pc", r->call.retpc);
+		else
+			gw_json_null(j, "return_pc");
+		gw_json_bool(j, "inlined_target", r->inlined_target);
+		gw_json_uint(j, "loop_depth", r->call.loop_depth);
+		gw_json_array_begin(j, "inlined_into");
+		for (int k = 1; k < r->nframes; k++) {
+			gw_json_object_begin(j, NULL);
+			json_str_or_null(j, "function", r->frames[k].func);
+			json_str_or_null(j, "file", r->frames[k].file);
+			gw_json_int(j, "line", r->frames[k].line);
+			gw_json_object_end(j);
+		}
+		gw_json_array_end(j);
+		gw_json_object_end(j);
+	}
+	gw_json_array_end(j);
+	gw_json_object_end(j);
+	free_sites(&l);
+	return GW_OK;
+}
+
+static void json_symbols(gw_json *j, const gw_inspect_input *in)
+{
+	const gw_go_symbols *s = in->syms;
+	const gw_go_info *go = in->go;
+	gw_json_object_begin(j, "symbols");
+	gw_json_string(j, "source", gw_names_source_name(s ? s->source : GW_NAMES_NONE));
+	gw_json_uint(j, "named", s ? s->named : 0);
+	if (go->pcln) {
+		const gw_pclntab *t = go->pcln;
+		gw_json_object_begin(j, "pclntab");
+		gw_json_string(j, "format", gw_pclntab_format_name(t));
+		gw_json_uint(j, "magic", t->magic);
+		gw_json_uint(j, "address", t->header_addr);
+		gw_json_uint(j, "moduledata", t->moduledata_addr);
+		gw_json_uint(j, "functions", t->nfunc);
+		gw_json_uint(j, "files", t->nfiles);
+		gw_json_string(j, "entry_form", t->entry_is_index ? "index" : "pc");
+		gw_json_uint(j, "etext", t->etext);
+		gw_json_object_end(j);
+	} else {
+		gw_json_null(j, "pclntab");
+	}
+	if (go->pcln_error.status)
+		gw_json_string(j, "error", go->pcln_error.msg);
+	else
+		gw_json_null(j, "error");
+	gw_json_object_end(j);
+}
+
+static void json_integrity(gw_json *j, const gw_inspect_input *in)
+{
+	const gw_integrity *g = in->integrity;
+	if (!g) {
+		gw_json_null(j, "integrity");
+		return;
+	}
+	gw_json_object_begin(j, "integrity");
+	gw_json_bool(j, "ok", gw_integrity_count(g, GW_SEV_ERROR) == 0);
+	gw_json_uint(j, "errors", gw_integrity_count(g, GW_SEV_ERROR));
+	gw_json_uint(j, "warnings", gw_integrity_count(g, GW_SEV_WARNING) - gw_integrity_count(g, GW_SEV_ERROR));
+	gw_json_uint(j, "functions_checked", g->functions_checked);
+	gw_json_uint(j, "names_compared", g->names_compared);
+	gw_json_uint(j, "names_matched", g->names_matched);
+	gw_json_uint(j, "names_elided", g->names_elided);
+	gw_json_array_begin(j, "problems");
+	for (uint32_t i = 0; i < g->num_problems; i++) {
+		const gw_problem *p = &g->problems[i];
+		gw_json_object_begin(j, NULL);
+		gw_json_string(j, "check", p->check);
+		gw_json_string(j, "severity", gw_severity_name(p->severity));
+		gw_json_string(j, "message", p->message);
+		if (p->func != UINT32_MAX && in->syms && p->func < in->syms->num_funcs)
+			json_str_or_null(j, "function", in->syms->funcs[p->func].name);
+		else
+			gw_json_null(j, "function");
+		gw_json_object_end(j);
+	}
+	gw_json_array_end(j);
+	gw_json_object_end(j);
+}
+
+static void json_packages(gw_json *j, const gw_inspect_input *in)
+{
+	const gw_go_symbols *s = in->syms;
+	gw_json_object_begin(j, "code_size");
+	gw_json_uint(j, "section", s ? s->code_section_bytes : 0);
+	gw_json_uint(j, "section_header", s ? s->code_header_bytes : 0);
+	gw_json_array_begin(j, "packages");
+	for (uint32_t i = 0; s && i < s->num_packages; i++) {
+		gw_json_object_begin(j, NULL);
+		json_str_or_null(j, "name", s->packages[i].name);
+		gw_json_uint(j, "code_bytes", s->packages[i].code_bytes);
+		gw_json_uint(j, "functions", s->packages[i].funcs);
+		gw_json_object_end(j);
+	}
+	gw_json_array_end(j);
+	gw_json_object_end(j);
+}
+
+static void json_functions(gw_json *j, const gw_inspect_input *in)
+{
+	const gw_module *m = in->m;
+	gw_json_array_begin(j, "functions");
+	for (uint32_t i = 0; i < m->num_funcs; i++) {
+		uint32_t idx = m->num_func_imports + i;
+		const gw_go_func *f = in->syms ? &in->syms->funcs[i] : NULL;
+		gw_json_object_begin(j, NULL);
+		gw_json_uint(j, "index", idx);
+		json_str_or_null(j, "name", f ? f->name : (gw_str){ NULL, 0 });
+		json_str_or_null(j, "name_section", gw_module_func_name(m, idx));
+		gw_json_uint(j, "size", m->funcs[i].body_size);
+		json_str_or_null(j, "package", f ? f->package : (gw_str){ NULL, 0 });
+		json_str_or_null(j, "file", f ? f->file : (gw_str){ NULL, 0 });
+		if (f && f->line >= 0)
+			gw_json_int(j, "line", f->line);
+		else
+			gw_json_null(j, "line");
+		gw_json_object_end(j);
+	}
+	gw_json_array_end(j);
+}
+
+gw_status gw_inspect_text(gw_buf *b, const gw_inspect_input *in, gw_error *err)
+{
+	const gw_module *m = in->m;
+	const gw_go_info *go = in->go;
+	const char *file = in->file;
+	unsigned flags = in->flags;
 	gw_buf_printf(b, "%s: ", file);
 	if (go->producer == GW_PRODUCER_NOT_GO)
 		gw_buf_puts(b, "WebAssembly module, not produced by Go\n");
@@ -133,6 +501,7 @@ void gw_inspect_text(gw_buf *b, const gw_module *m, const gw_go_info *go, const 
 		gw_buf_printf(b, "  name section:  malformed at offset 0x%zx: %s\n", m->names_error.offset, m->names_error.msg);
 	else
 		gw_buf_printf(b, "  name section:  %u function names\n", m->num_named_funcs);
+	text_symbols(b, in);
 	const gw_limits *mem = first_memory(m);
 	if (mem) {
 		gw_buf_printf(b, "  memory:        %" PRIu64 " pages initial (%" PRIu64 " KiB)", mem->min, mem->min * 64);
@@ -206,19 +575,10 @@ void gw_inspect_text(gw_buf *b, const gw_module *m, const gw_go_info *go, const 
 		}
 	}
 
-	if (flags & GW_INSPECT_FUNCTIONS) {
-		gw_buf_printf(b, "\nfunctions (%u defined):\n", m->num_funcs);
-		for (uint32_t i = 0; i < m->num_funcs; i++) {
-			uint32_t idx = m->num_func_imports + i;
-			gw_buf_printf(b, "  %6u  %8u  ", idx, m->funcs[i].body_size);
-			gw_str name = gw_module_func_name(m, idx);
-			if (name.len)
-				put_str(b, name);
-			else
-				gw_buf_puts(b, "-");
-			gw_buf_putc(b, '\n');
-		}
-	}
+	text_integrity(b, in);
+	text_packages(b, in);
+	if (flags & GW_INSPECT_FUNCTIONS)
+		text_functions(b, in);
 	if (flags & GW_INSPECT_SEGMENTS) {
 		gw_buf_printf(b, "\ndata segments (%u):\n", m->num_datas);
 		for (uint32_t i = 0; i < m->num_datas; i++) {
@@ -229,20 +589,11 @@ void gw_inspect_text(gw_buf *b, const gw_module *m, const gw_go_info *go, const 
 				gw_buf_printf(b, "  %6u  %-10s  %8u\n", i, d->active ? "(global)" : "(passive)", d->size);
 		}
 	}
+	if (in->calls)
+		return text_calls(b, in, err);
+	return GW_OK;
 }
 
-static void json_str(gw_json *j, const char *k, gw_str s)
-{
-	gw_json_string_n(j, k, s.p, s.len);
-}
-
-static void json_str_or_null(gw_json *j, const char *k, gw_str s)
-{
-	if (s.len)
-		json_str(j, k, s);
-	else
-		gw_json_null(j, k);
-}
 
 static void json_module_line(gw_json *j, const char *k, const gw_go_module_line *ml)
 {
@@ -279,8 +630,12 @@ static void json_limits(gw_json *j, const char *k, const gw_limits *l)
 	gw_json_object_end(j);
 }
 
-void gw_inspect_json(gw_buf *b, const gw_module *m, const gw_go_info *go, const char *file, unsigned flags)
+gw_status gw_inspect_json(gw_buf *b, const gw_inspect_input *in, gw_error *err)
 {
+	const gw_module *m = in->m;
+	const gw_go_info *go = in->go;
+	const char *file = in->file;
+	unsigned flags = in->flags;
 	gw_json j;
 	gw_json_init(&j, b);
 	gw_json_object_begin(&j, NULL);
@@ -436,18 +791,11 @@ void gw_inspect_json(gw_buf *b, const gw_module *m, const gw_go_info *go, const 
 	gw_json_uint(&j, "syscall_js", bridge_total(m, go));
 	gw_json_object_end(&j);
 
-	if (flags & GW_INSPECT_FUNCTIONS) {
-		gw_json_array_begin(&j, "functions");
-		for (uint32_t i = 0; i < m->num_funcs; i++) {
-			uint32_t idx = m->num_func_imports + i;
-			gw_json_object_begin(&j, NULL);
-			gw_json_uint(&j, "index", idx);
-			json_str_or_null(&j, "name", gw_module_func_name(m, idx));
-			gw_json_uint(&j, "size", m->funcs[i].body_size);
-			gw_json_object_end(&j);
-		}
-		gw_json_array_end(&j);
-	}
+	json_symbols(&j, in);
+	json_integrity(&j, in);
+	json_packages(&j, in);
+	if (flags & GW_INSPECT_FUNCTIONS)
+		json_functions(&j, in);
 	if (flags & GW_INSPECT_SEGMENTS) {
 		gw_json_array_begin(&j, "data_segments");
 		for (uint32_t i = 0; i < m->num_datas; i++) {
@@ -463,6 +811,9 @@ void gw_inspect_json(gw_buf *b, const gw_module *m, const gw_go_info *go, const 
 		}
 		gw_json_array_end(&j);
 	}
-
+	gw_status st = GW_OK;
+	if (in->calls)
+		st = json_calls(&j, in, err);
 	gw_json_object_end(&j);
+	return st;
 }

@@ -365,7 +365,8 @@ static bool is_plain(uint32_t op)
 	       (op >= 0x6a && op <= 0x78) /* i32 arithmetic */;
 }
 
-gw_status gw_func_calls(const gw_module *m, uint32_t func_index, gw_call_fn fn, void *ctx, gw_error *err)
+static gw_status func_calls(const gw_module *m, uint32_t func_index, gw_call_fn fn, void *ctx, bool *stopped,
+                            gw_error *err)
 {
 	gw_code_reader r;
 	gw_status s = gw_code_begin(&r, m, func_index, err);
@@ -411,6 +412,7 @@ gw_status gw_func_calls(const gw_module *m, uint32_t func_index, gw_call_fn fn, 
 			};
 			state = 0;
 			if (fn && fn(ctx, &call)) {
+				*stopped = true;
 				gw_code_end(&r);
 				return GW_OK;
 			}
@@ -426,10 +428,17 @@ gw_status gw_func_calls(const gw_module *m, uint32_t func_index, gw_call_fn fn, 
 	return s;
 }
 
+gw_status gw_func_calls(const gw_module *m, uint32_t func_index, gw_call_fn fn, void *ctx, gw_error *err)
+{
+	bool stopped = false;
+	return func_calls(m, func_index, fn, ctx, &stopped, err);
+}
+
 gw_status gw_module_calls(const gw_module *m, gw_call_fn fn, void *ctx, gw_error *err)
 {
-	for (uint32_t i = 0; i < m->num_funcs; i++) {
-		gw_status s = gw_func_calls(m, m->num_func_imports + i, fn, ctx, err);
+	bool stopped = false;
+	for (uint32_t i = 0; i < m->num_funcs && !stopped; i++) {
+		gw_status s = func_calls(m, m->num_func_imports + i, fn, ctx, &stopped, err);
 		if (s)
 			return s;
 	}

@@ -83,7 +83,8 @@ typedef int (*gw_call_fn)(void *ctx, const gw_call *call);
  * ((0x1000 + defined index) << 16) | resume point). */
 gw_status gw_func_calls(const gw_module *m, uint32_t func_index, gw_call_fn fn, void *ctx, gw_error *err);
 
-/* gw_func_calls over every defined function. */
+/* gw_func_calls over every defined function; a nonzero return from `fn`
+ * stops the whole walk. */
 gw_status gw_module_calls(const gw_module *m, gw_call_fn fn, void *ctx, gw_error *err);
 
 /* Decodes every body without calling anything back: full code validation. */

@@ -491,6 +491,7 @@ static gw_status read_code(gw_module *m, gw_cursor *c, gw_error *err)
 		TRY(gw_read_u32(c, &size, "function body size", err));
 		if (size == 0)
 			return gw_fail(err, GW_ERR_FORMAT, bat, "function body %u is empty", i);
+		m->funcs[i].entry_offset = bat;
 		m->funcs[i].body_offset = c->pos;
 		m->funcs[i].body_size = size;
 		const uint8_t *p;

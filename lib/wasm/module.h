@@ -127,6 +127,7 @@ typedef struct gw_data {
 
 typedef struct gw_func {
 	uint32_t type_index;
+	size_t entry_offset;     /* offset of the body's size field */
 	size_t body_offset;      /* offset of the body (after its size) */
 	uint32_t body_size;
 } gw_func;

@@ -23,7 +23,7 @@ root = os.path.dirname(os.path.dirname(here))
 
 def default_module():
     cache = os.environ.get("GOWASM_NPM_CACHE") or os.path.join(os.path.expanduser("~"), ".cache", "gowasm", "npm")
-    return os.path.join(cache, "node_modules", "esbuild-wasm", "esbuild.wasm")
+    return os.path.join(cache, "esbuild-wasm@0.28.2", "node_modules", "esbuild-wasm", "esbuild.wasm")
 
 
 def measure(argv):

@@ -19,11 +19,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (gw_go_info_read(m, &go, &err) == GW_OK) {
 		gw_error_clear(&err);
 		gw_go_count_call_sites(m, go, &err);
-		gw_buf b;
-		gw_buf_init(&b);
-		gw_inspect_json(&b, m, go, "fuzz.wasm", GW_INSPECT_FUNCTIONS | GW_INSPECT_SEGMENTS);
-		gw_inspect_text(&b, m, go, "fuzz.wasm", GW_INSPECT_FUNCTIONS | GW_INSPECT_SEGMENTS);
-		gw_buf_free(&b);
+		gw_go_symbols *syms = NULL;
+		gw_integrity integrity = { 0 };
+		if (gw_go_symbols_read(m, go, &syms, &err) == GW_OK && gw_integrity_check(m, go, syms, &integrity, &err) == GW_OK) {
+			gw_inspect_input in = { "fuzz.wasm", m, go, syms, &integrity,
+			                        GW_INSPECT_FUNCTIONS | GW_INSPECT_SEGMENTS | GW_INSPECT_PACKAGES, "syscall/js.FuncOf" };
+			gw_buf b;
+			gw_buf_init(&b);
+			gw_inspect_json(&b, &in, &err);
+			gw_inspect_text(&b, &in, &err);
+			gw_buf_free(&b);
+		}
+		gw_integrity_free(&integrity);
+		gw_go_symbols_free(syms);
 		for (uint32_t i = 0; i < 64 && i < m->num_datas; i++)
 			gw_module_data_at(m, m->datas[i].offset_value + m->datas[i].size / 2);
 	}

@@ -34,16 +34,20 @@ def _short(v):
     return r if len(r) <= 300 else r[:300] + "..."
 
 
-def eq(got, want, name):
+def eq(got, want, name, extra=None):
     if got == want:
         return ok(True, name)
     diag = f"got:      {_short(got)}\nexpected: {_short(want)}"
+    if extra is not None:
+        diag += f"\n{_short(extra)}"
     if isinstance(got, list) and isinstance(want, list):
         diag = f"lengths {len(got)} and {len(want)}"
         for i, (a, b) in enumerate(zip(got, want)):
             if a != b:
                 diag += f"\nfirst difference at [{i}]:\ngot:      {_short(a)}\nexpected: {_short(b)}"
                 break
+        if extra is not None:
+            diag += f"\n{_short(extra)}"
     return ok(False, name, diag)
 
 
@@ -71,7 +75,7 @@ INSPECT = os.environ.get("GOWASM_INSPECT", "")
 FIXTURES = os.environ.get("GOWASM_FIXTURES", "")
 SOURCE_ROOT = os.environ.get("GOWASM_SOURCE_ROOT", os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
-GO_FIXTURES = ["hello", "hello-stripped", "bridge", "deps"]
+GO_FIXTURES = ["hello", "hello-stripped", "bridge", "deps", "callbacks", "callbacks-stripped"]
 
 
 def go_fixture(name):
@@ -88,11 +92,23 @@ def npm_cache():
         os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "gowasm", "npm")
 
 
-def esbuild_wasm():
-    p = os.path.join(npm_cache(), "node_modules", "esbuild-wasm", "esbuild.wasm")
+def npm_file(spec, path):
+    """A file of a pinned npm package (tests/npm/pins.txt), e.g.
+    npm_file("esbuild-wasm@0.28.2", "esbuild.wasm")."""
+    name = spec.rsplit("@", 1)[0]
+    p = os.path.join(npm_cache(), spec, "node_modules", name, path)
     if not os.path.exists(p):
         bail(f"{p} is missing: tests/npm/fetch.sh installs the pinned npm fixtures")
     return p
+
+
+def esbuild_wasm():
+    return npm_file("esbuild-wasm@0.28.2", "esbuild.wasm")
+
+
+# Older real modules, one per pclntab format (tests/npm/pins.txt).
+OLD_ESBUILDS = [("esbuild-wasm@0.11.23", "go1.16.3", "1.16-1.17"), ("esbuild-wasm@0.14.54", "go1.19", "1.18-1.19"),
+                ("esbuild-wasm@0.19.12", "go1.20.12", "1.20+"), ("esbuild-wasm@0.27.2", "go1.25.5", "1.20+")]
 
 
 def all_fixtures():

@@ -12,11 +12,12 @@ mkdir -p "$cache"
 while read -r spec file sum; do
 	case $spec in ''|\#*) continue ;; esac
 	name=${spec%@*} version=${spec##*@}
-	pkg=$cache/node_modules/$name
+	# One folder per name@version, so that versions of a package coexist.
+	pkg=$cache/$spec/node_modules/$name
 	have=$(node -p "try{require('$pkg/package.json').version}catch(e){''}" 2>/dev/null || true)
 	if [ "$have" != "$version" ]; then
 		echo "npm: installing $spec into $cache"
-		npm install --prefix "$cache" --no-save --no-audit --no-fund --no-package-lock \
+		npm install --prefix "$cache/$spec" --no-save --no-audit --no-fund --no-package-lock \
 			--loglevel=error "$spec" >/dev/null
 	fi
 	got=$(sha256sum "$pkg/$file" | cut -d' ' -f1)

@@ -9,6 +9,6 @@ import (
 
 func main() {
 	fmt.Println("hello")
-	cb := js.FuncOf(func(this js.Value, args []js.Value) any { return nil }) // line 13
+	cb := js.FuncOf(func(this js.Value, args []js.Value) any { return nil }) // MARK:funcof
 	js.Global().Set("cb", cb)
 }

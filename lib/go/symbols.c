@@ -1,0 +1,285 @@
+#include "symbols.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const char *gw_names_source_name(gw_names_source s)
+{
+	switch (s) {
+	case GW_NAMES_PCLNTAB: return "pclntab";
+	case GW_NAMES_NAME_SECTION: return "name section";
+	case GW_NAMES_NONE: break;
+	}
+	return "none";
+}
+
+static int cmp_str(gw_str a, gw_str b)
+{
+	uint32_t n = a.len < b.len ? a.len : b.len;
+	int r = n ? memcmp(a.p, b.p, n) : 0;
+	if (r)
+		return r;
+	return (a.len > b.len) - (a.len < b.len);
+}
+
+static int cmp_pkg_name(const void *x, const void *y)
+{
+	return cmp_str(((const gw_go_package *)x)->name, ((const gw_go_package *)y)->name);
+}
+
+static int cmp_pkg_size(const void *x, const void *y)
+{
+	const gw_go_package *a = x, *b = y;
+	if (a->code_bytes != b->code_bytes)
+		return a->code_bytes < b->code_bytes ? 1 : -1;
+	return cmp_str(a->name, b->name);
+}
+
+static gw_status group_packages(gw_go_symbols *s, gw_error *err)
+{
+	static const uint8_t unknown[] = "?";
+	gw_go_package *v = calloc(s->num_funcs ? s->num_funcs : 1, sizeof *v);
+	if (!v)
+		return gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory for packages");
+	for (uint32_t i = 0; i < s->num_funcs; i++) {
+		v[i].name = s->funcs[i].package;
+		if (!v[i].name.len) {
+			v[i].name.p = unknown;
+			v[i].name.len = 1;
+		}
+		v[i].code_bytes = s->funcs[i].code_bytes;
+		v[i].funcs = 1;
+	}
+	qsort(v, s->num_funcs, sizeof *v, cmp_pkg_name);
+	uint32_t k = 0;
+	for (uint32_t i = 0; i < s->num_funcs; i++) {
+		if (k && cmp_str(v[k - 1].name, v[i].name) == 0) {
+			v[k - 1].code_bytes += v[i].code_bytes;
+			v[k - 1].funcs++;
+		} else {
+			v[k++] = v[i];
+		}
+	}
+	qsort(v, k, sizeof *v, cmp_pkg_size);
+	s->packages = v;
+	s->num_packages = k;
+	return GW_OK;
+}
+
+gw_status gw_go_symbols_read(const gw_module *m, const gw_go_info *go, gw_go_symbols **out, gw_error *err)
+{
+	*out = NULL;
+	gw_go_symbols *s = calloc(1, sizeof *s);
+	if (!s)
+		return gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
+	s->num_funcs = m->num_funcs;
+	s->funcs = calloc(m->num_funcs ? m->num_funcs : 1, sizeof *s->funcs);
+	if (!s->funcs) {
+		free(s);
+		return gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
+	}
+	const gw_section *code = gw_module_section(m, GW_SEC_CODE);
+	if (code) {
+		s->code_section_bytes = code->size;
+		s->code_header_bytes = m->num_funcs ? m->funcs[0].entry_offset - code->offset : code->size;
+	}
+	const gw_pclntab *t = go->pcln;
+	/* The pclntab names defined function i when it has one entry per
+	 * defined function at the expected PC; otherwise it is not trusted. */
+	bool use_pcln = t && t->nfunc == m->num_funcs;
+	s->source = use_pcln ? GW_NAMES_PCLNTAB : m->has_names && !m->names_malformed ? GW_NAMES_NAME_SECTION
+	                                                                              : GW_NAMES_NONE;
+	for (uint32_t i = 0; i < m->num_funcs; i++) {
+		gw_go_func *f = &s->funcs[i];
+		const gw_func *wf = &m->funcs[i];
+		f->code_bytes = (uint32_t)(wf->body_offset + wf->body_size - wf->entry_offset);
+		f->line = -1;
+		if (use_pcln) {
+			gw_pcln_func pf;
+			gw_error e;
+			gw_error_clear(&e);
+			if (gw_pclntab_func(t, i, &pf, &e) == GW_OK && pf.entry == (0x1000ull + i) << 16) {
+				f->name = gw_pclntab_name(t, pf.nameoff);
+				if (gw_pclntab_file_line(t, &pf, pf.entry, &f->file, &f->line, &e) != GW_OK)
+					f->line = -1;
+			}
+		}
+		if (!f->name.len)
+			f->name = gw_module_func_name(m, m->num_func_imports + i);
+		if (f->name.len) {
+			s->named++;
+			f->package = gw_go_symbol_package(f->name);
+		}
+	}
+	gw_status st = group_packages(s, err);
+	if (st) {
+		gw_go_symbols_free(s);
+		return st;
+	}
+	*out = s;
+	return GW_OK;
+}
+
+void gw_go_symbols_free(gw_go_symbols *s)
+{
+	if (!s)
+		return;
+	free(s->funcs);
+	free(s->packages);
+	free(s);
+}
+
+uint32_t gw_go_symbols_lookup(const gw_go_symbols *s, gw_str name, uint32_t from)
+{
+	for (uint32_t i = from; i < s->num_funcs; i++)
+		if (cmp_str(s->funcs[i].name, name) == 0)
+			return i;
+	return UINT32_MAX;
+}
+
+int gw_go_call_frames(const gw_go_info *go, const gw_call *call, gw_frame *frames, int max, gw_error *err)
+{
+	if (!go->pcln || !call->has_retpc)
+		return 0;
+	return gw_pclntab_frames(go->pcln, call->retpc - 1, frames, max, err);
+}
+
+typedef struct find_ctx {
+	const gw_module *m;
+	const gw_go_info *go;
+	const gw_go_symbols *syms;
+	gw_str name;
+	bool *is_target;            /* [function index] */
+	gw_call_site_fn fn;
+	void *user;
+	gw_error *err;
+	gw_status status;
+	/* Inline-tree scan state for the current caller. */
+	uint32_t caller;
+	bool has_inline;
+	gw_pcln_func pf;
+	gw_pcvalue inl;
+	uint64_t *seen;             /* parent pcs already reported in this caller */
+	uint32_t nseen, capseen;
+	gw_frame frames[GW_PCLN_MAX_FRAMES];
+} find_ctx;
+
+static bool seen_before(find_ctx *c, uint64_t pc)
+{
+	for (uint32_t i = 0; i < c->nseen; i++)
+		if (c->seen[i] == pc)
+			return true;
+	if (c->nseen == c->capseen) {
+		uint32_t ncap = c->capseen ? c->capseen * 2 : 16;
+		uint64_t *p = realloc(c->seen, ncap * sizeof *p);
+		if (!p)
+			return true;
+		c->seen = p;
+		c->capseen = ncap;
+	}
+	c->seen[c->nseen++] = pc;
+	return false;
+}
+
+static void start_caller(find_ctx *c, uint32_t caller)
+{
+	c->caller = caller;
+	c->nseen = 0;
+	c->has_inline = false;
+	const gw_pclntab *t = c->go->pcln;
+	uint32_t d = caller - c->m->num_func_imports;
+	gw_error e;
+	gw_error_clear(&e);
+	if (!t || d >= t->nfunc || gw_pclntab_func(t, d, &c->pf, &e) != GW_OK || c->pf.npcdata <= 2)
+		return;
+	uint32_t table = gw_pclntab_pcdata(t, &c->pf, GW_PCDATA_INLTREE);
+	if (!table)
+		return;
+	gw_pcvalue_init(&c->inl, t, &c->pf, table);
+	c->has_inline = true;
+}
+
+static int visit(void *ctx, const gw_call *call)
+{
+	find_ctx *c = ctx;
+	if (call->caller != c->caller)
+		start_caller(c, call->caller);
+	bool direct = !call->indirect && c->is_target[call->callee];
+	/* Skip a wrapper's own call to its import. */
+	uint32_t imp = call->indirect ? UINT32_MAX : gw_go_call_target_import(c->m, c->go, call->callee);
+	if (direct && call->callee < c->m->num_func_imports &&
+	    c->go->import_of_wrapper[call->caller - c->m->num_func_imports] == call->callee)
+		direct = false;
+	int32_t ix = -1;
+	if (!direct && c->has_inline && call->has_retpc) {
+		if (gw_pcvalue_at(&c->inl, call->retpc - 1, &ix, c->err)) {
+			c->status = c->err->status;
+			return 1;
+		}
+	}
+	if (!direct && ix < 0)
+		return 0;
+	int n = gw_go_call_frames(c->go, call, c->frames, GW_PCLN_MAX_FRAMES, c->err);
+	if (n < 0) {
+		c->status = c->err->status;
+		return 1;
+	}
+	gw_call_site site = { call, imp, false, c->frames, n };
+	if (direct)
+		return c->fn(c->user, &site);
+	/* An inlined copy of the target: its frame is inlined, and the call
+	 * of the target is the position in the frame outside it. */
+	for (int k = 0; k + 1 < n; k++) {
+		if (c->frames[k].inlined && cmp_str(c->frames[k].func, c->name) == 0) {
+			if (seen_before(c, c->frames[k + 1].pc))
+				return 0;
+			site.inlined_target = true;
+			site.frames = c->frames + k + 1;
+			site.nframes = n - k - 1;
+			site.import = UINT32_MAX;
+			return c->fn(c->user, &site);
+		}
+	}
+	return 0;
+}
+
+gw_status gw_go_find_calls(const gw_module *m, const gw_go_info *go, const gw_go_symbols *syms, gw_str name,
+                           gw_call_site_fn fn, void *ctx, gw_error *err)
+{
+	uint32_t total = gw_module_num_funcs(m);
+	find_ctx *c = calloc(1, sizeof *c);
+	if (!c)
+		return gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
+	c->is_target = calloc(total ? total : 1, sizeof *c->is_target);
+	if (!c->is_target) {
+		free(c);
+		return gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
+	}
+	c->m = m;
+	c->go = go;
+	c->syms = syms;
+	c->name = name;
+	c->fn = fn;
+	c->user = ctx;
+	c->err = err;
+	c->caller = UINT32_MAX;
+	/* Targets: Go functions of that name, and host imports of that field
+	 * name together with their wrappers. */
+	for (uint32_t i = gw_go_symbols_lookup(syms, name, 0); i != UINT32_MAX; i = gw_go_symbols_lookup(syms, name, i + 1))
+		c->is_target[m->num_func_imports + i] = true;
+	for (uint32_t i = 0; i < m->num_func_imports; i++) {
+		const gw_import *im = gw_module_func_import(m, i);
+		if (im && cmp_str(im->field, name) == 0) {
+			c->is_target[i] = true;
+			if (go->wrapper_of_import[i] != UINT32_MAX)
+				c->is_target[go->wrapper_of_import[i]] = true;
+		}
+	}
+	gw_status s = gw_module_calls(m, visit, c, err);
+	if (!s)
+		s = c->status;
+	free(c->seen);
+	free(c->is_target);
+	free(c);
+	return s;
+}

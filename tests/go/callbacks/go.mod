@@ -1,0 +1,3 @@
+module example.com/fixtures/callbacks
+
+go 1.19
