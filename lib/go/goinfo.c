@@ -41,6 +41,7 @@ void gw_go_info_free(gw_go_info *info)
 	free(info->wrapper_of_import);
 	free(info->import_of_wrapper);
 	free(info->call_sites);
+	free(info->calls);
 	gw_pclntab_free(info->pcln);
 	free(info);
 }
@@ -58,22 +59,36 @@ uint32_t gw_go_call_target_import(const gw_module *m, const gw_go_info *info, ui
 typedef struct count_ctx {
 	const gw_module *m;
 	gw_go_info *info;
+	uint32_t cap;
+	bool oom;
 } count_ctx;
 
 static int count_call(void *ctx, const gw_call *call)
 {
 	count_ctx *c = ctx;
+	gw_go_info *info = c->info;
+	if (info->num_calls == c->cap) {
+		uint32_t ncap = c->cap ? c->cap * 2 : 1024;
+		gw_call *p = realloc(info->calls, ncap * sizeof *p);
+		if (!p) {
+			c->oom = true;
+			return 1;
+		}
+		info->calls = p;
+		c->cap = ncap;
+	}
+	info->calls[info->num_calls++] = *call;
 	if (call->indirect)
 		return 0;
-	uint32_t imp = gw_go_call_target_import(c->m, c->info, call->callee);
+	uint32_t imp = gw_go_call_target_import(c->m, info, call->callee);
 	if (imp == UINT32_MAX)
 		return 0;
 	/* A wrapper's own call to its import is not a call site. */
 	uint32_t d = call->caller - c->m->num_func_imports;
-	if (c->info->import_of_wrapper[d] == imp)
+	if (info->import_of_wrapper[d] == imp)
 		return 0;
-	c->info->call_sites[imp]++;
-	c->info->total_call_sites++;
+	info->call_sites[imp]++;
+	info->total_call_sites++;
 	return 0;
 }
 
@@ -81,8 +96,13 @@ gw_status gw_go_count_call_sites(const gw_module *m, gw_go_info *info, gw_error 
 {
 	memset(info->call_sites, 0, (m->num_func_imports ? m->num_func_imports : 1) * sizeof *info->call_sites);
 	info->total_call_sites = 0;
-	count_ctx c = { m, info };
+	free(info->calls);
+	info->calls = NULL;
+	info->num_calls = 0;
+	count_ctx c = { m, info, 0, false };
 	gw_status s = gw_module_calls(m, count_call, &c, err);
+	if (!s && c.oom)
+		s = gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory recording call sites");
 	if (!s)
 		info->calls_counted = true;
 	return s;

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../wasm/code.h"
 #include "../wasm/module.h"
 #include "abi.h"
 #include "pclntab.h"
@@ -77,6 +78,12 @@ typedef struct gw_go_info {
 	uint64_t *call_sites;
 	uint64_t total_call_sites;
 	bool calls_counted;
+
+	/* Every call and call_indirect of the module, in code order, as the
+	 * walk that counted them found them (so later analyses need not
+	 * decode the code again). */
+	gw_call *calls;
+	uint32_t num_calls;
 } gw_go_info;
 
 /* Recognises the producer, version, build id and build info, and finds
@@ -84,8 +91,9 @@ typedef struct gw_go_info {
  * in a wrapper candidate; "not Go" is a result, not an error. */
 gw_status gw_go_info_read(const gw_module *m, gw_go_info **out, gw_error *err);
 
-/* Walks every function body once to count the call sites of each host
- * import (through its wrapper). This also validates all code. */
+/* Walks every function body once to record every call and count the call
+ * sites of each host import (through its wrapper). This also validates
+ * all code. */
 gw_status gw_go_count_call_sites(const gw_module *m, gw_go_info *info, gw_error *err);
 
 void gw_go_info_free(gw_go_info *info);

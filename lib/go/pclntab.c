@@ -171,8 +171,15 @@ static gw_status locate(const gw_module *m, header *h, uint64_t md[48], uint64_t
 					if (b >= d2->offset_value && b + 8 <= end) {
 						w = le(d2->bytes + (b - d2->offset_value), 8);
 					} else {
+						/* Compare the bytes this segment holds first: only
+						 * a word that could match is read in full. */
+						uint64_t lo = b > d2->offset_value ? b : d2->offset_value;
+						uint64_t hi = b + 8 < end ? b + 8 : end;
+						bool could = true;
+						for (uint64_t k = lo; k < hi && could; k++)
+							could = d2->bytes[k - d2->offset_value] == (uint8_t)(a >> (8 * (k - b)));
 						uint8_t q[8];
-						if (!gw_module_read_memory(m, b, q, 8))
+						if (!could || !gw_module_read_memory(m, b, q, 8))
 							continue;
 						w = le(q, 8);
 					}
@@ -567,29 +574,24 @@ int gw_pclntab_frames(const gw_pclntab *t, uint64_t pc, gw_frame *frames, int ma
 	}
 }
 
-typedef struct inl_run {
-	uint64_t start, end;
-	int32_t ix;
-} inl_run;
-
-static int32_t run_value(const inl_run *r, uint32_t n, uint64_t pc)
+int32_t gw_inline_view_at(const gw_inline_view *v, uint64_t pc)
 {
-	uint32_t lo = 0, hi = n;
+	uint32_t lo = 0, hi = v->num_runs;
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
-		if (r[mid].start <= pc)
+		if (v->runs[mid].start <= pc)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo && pc < r[lo - 1].end)
-		return r[lo - 1].ix;
+	if (lo && pc < v->runs[lo - 1].end)
+		return v->runs[lo - 1].ix;
 	return -1;
 }
 
-/* Walks a whole pc-value table, calling back each run [start, end). */
-static gw_status walk_table(const gw_pclntab *t, const gw_pcln_func *f, uint32_t table,
-                            inl_run **runs, uint32_t *nruns, gw_error *err)
+/* Walks a whole pc-value table, recording its runs when `v` is given. */
+static gw_status walk_table(const gw_pclntab *t, const gw_pcln_func *f, uint32_t table, gw_inline_view *v,
+                            gw_error *err)
 {
 	if (!table)
 		return GW_OK;
@@ -607,15 +609,15 @@ static gw_status walk_table(const gw_pclntab *t, const gw_pcln_func *f, uint32_t
 		if (!uvarint(t, &p, &dpc))
 			return gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET, "bad varint in pc-value table 0x%x", table);
 		val = (int32_t)((uint32_t)val + (uint32_t)((dv & 1) ? ~(int32_t)(dv >> 1) : (int32_t)(dv >> 1)));
-		if (runs) {
-			if (*nruns == cap) {
+		if (v && dpc) {
+			if (v->num_runs == cap) {
 				cap = cap ? cap * 2 : 64;
-				inl_run *nr = realloc(*runs, cap * sizeof *nr);
+				gw_inline_run *nr = realloc(v->runs, cap * sizeof *nr);
 				if (!nr)
 					return gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
-				*runs = nr;
+				v->runs = nr;
 			}
-			(*runs)[(*nruns)++] = (inl_run){ pc, pc + dpc, val };
+			v->runs[v->num_runs++] = (gw_inline_run){ pc, pc + dpc, val };
 		}
 		pc += dpc;
 		/* A function's PCs stay inside its 16-bit resume-point space. */
@@ -624,36 +626,78 @@ static gw_status walk_table(const gw_pclntab *t, const gw_pcln_func *f, uint32_t
 	}
 }
 
+gw_status gw_inline_view_init(gw_inline_view *v, const gw_pclntab *t, const gw_pcln_func *f, gw_error *err)
+{
+	memset(v, 0, sizeof *v);
+	v->entry = f->entry;
+	v->entry_size = t->magic == GW_PCLN_MAGIC_GO120 ? 16 : 20;
+	uint64_t tree = inline_tree(t, f);
+	uint32_t table = tree ? gw_pclntab_pcdata(t, f, PCDATA_INLTREE) : 0;
+	if (!table)
+		return GW_OK;
+	v->tree = tree;
+	gw_status s = walk_table(t, f, table, v, err);
+	if (s)
+		gw_inline_view_free(v);
+	return s;
+}
+
+void gw_inline_view_free(gw_inline_view *v)
+{
+	free(v->runs);
+	v->runs = NULL;
+	v->num_runs = 0;
+}
+
+bool gw_inline_view_entry(const gw_pclntab *t, gw_inline_view *v, int32_t ix, uint32_t *nameoff,
+                          int32_t *parent_pc)
+{
+	uint8_t e[20];
+	uint64_t at = v->tree + (uint64_t)(uint32_t)ix * v->entry_size;
+	/* A function's tree is contiguous: remember the data segment that
+	 * held the last entry and read from it while it covers. */
+	if (ix >= 0 && at >= v->seg_addr && at - v->seg_addr + v->entry_size <= v->seg_size) {
+		memcpy(e, v->seg_bytes + (at - v->seg_addr), v->entry_size);
+	} else {
+		if (ix < 0 || !gw_module_read_memory(t->m, at, e, v->entry_size))
+			return false;
+		const gw_data *d = gw_module_data_at(t->m, at);
+		if (d) {
+			v->seg_addr = d->offset_value;
+			v->seg_size = d->size;
+			v->seg_bytes = d->bytes;
+		}
+	}
+	bool new_tree = v->entry_size == 16;
+	*nameoff = (uint32_t)le(e + (new_tree ? 4 : 12), 4);
+	*parent_pc = (int32_t)le(e + (new_tree ? 8 : 16), 4);
+	return true;
+}
+
 gw_status gw_pclntab_check_func(const gw_pclntab *t, uint32_t i, gw_error *err)
 {
 	gw_pcln_func f;
 	TRY(gw_pclntab_func(t, i, &f, err));
-	TRY(walk_table(t, &f, f.pcfile, NULL, NULL, err));
-	TRY(walk_table(t, &f, f.pcln, NULL, NULL, err));
-	uint64_t tree = inline_tree(t, &f);
-	uint32_t table = tree ? gw_pclntab_pcdata(t, &f, PCDATA_INLTREE) : 0;
-	if (!table)
-		return GW_OK;
-	inl_run *runs = NULL;
-	uint32_t n = 0;
-	gw_status st = walk_table(t, &f, table, &runs, &n, err);
-	bool new_tree = t->magic == GW_PCLN_MAGIC_GO120;
-	uint32_t esize = new_tree ? 16 : 20;
-	for (uint32_t k = 0; st == GW_OK && k < n; k++) {
-		int32_t ix = runs[k].ix;
+	TRY(walk_table(t, &f, f.pcfile, NULL, err));
+	TRY(walk_table(t, &f, f.pcln, NULL, err));
+	gw_inline_view v;
+	TRY(gw_inline_view_init(&v, t, &f, err));
+	gw_status st = GW_OK;
+	/* Each run's chain of parents must end within GW_PCLN_MAX_FRAMES. */
+	for (uint32_t k = 0; st == GW_OK && k < v.num_runs; k++) {
+		int32_t ix = v.runs[k].ix;
 		for (int depth = 0; ix >= 0; depth++) {
 			if (depth >= GW_PCLN_MAX_FRAMES) {
 				st = gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET,
 				             "function %u: inline tree has a chain deeper than %d (a cycle)", i, GW_PCLN_MAX_FRAMES);
 				break;
 			}
-			uint8_t e[20];
-			if (!gw_module_read_memory(t->m, tree + (uint64_t)(uint32_t)ix * esize, e, esize)) {
+			uint32_t nameoff;
+			int32_t parent_pc;
+			if (!gw_inline_view_entry(t, &v, ix, &nameoff, &parent_pc)) {
 				st = gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET, "function %u: inline tree entry %d outside memory", i, ix);
 				break;
 			}
-			uint32_t nameoff = (uint32_t)le(e + (new_tree ? 4 : 12), 4);
-			int32_t parent_pc = (int32_t)le(e + (new_tree ? 8 : 16), 4);
 			if (!gw_pclntab_name(t, nameoff).len) {
 				st = gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET, "function %u: inline tree entry %d has no name", i, ix);
 				break;
@@ -663,10 +707,10 @@ gw_status gw_pclntab_check_func(const gw_pclntab *t, uint32_t i, gw_error *err)
 				             "function %u: inline tree entry %d: parent pc %d outside the function", i, ix, parent_pc);
 				break;
 			}
-			ix = run_value(runs, n, f.entry + (uint64_t)parent_pc);
+			ix = gw_inline_view_at(&v, f.entry + (uint64_t)parent_pc);
 		}
 	}
-	free(runs);
+	gw_inline_view_free(&v);
 	return st;
 }
 

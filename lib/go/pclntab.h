@@ -132,6 +132,36 @@ void gw_pcvalue_init(gw_pcvalue *v, const gw_pclntab *t, const gw_pcln_func *f, 
 /* The value at `pc`, or -1 when the table has none. */
 gw_status gw_pcvalue_at(gw_pcvalue *v, uint64_t pc, int32_t *out, gw_error *err);
 
+/* A function's inline tree, for random access: the runs of its
+ * PCDATA_InlTreeIndex table decoded once, so that the inline index at any
+ * pc (and the chain of parents) costs a binary search. */
+typedef struct gw_inline_run {
+	uint64_t start, end;
+	int32_t ix;
+} gw_inline_run;
+
+typedef struct gw_inline_view {
+	uint64_t entry;
+	uint64_t tree;          /* address of the tree in linear memory, 0 = none */
+	gw_inline_run *runs;
+	uint32_t num_runs;
+	uint32_t entry_size;    /* 20 (Go 1.16-1.19) or 16 bytes */
+	/* The data segment the last entry came from (a read cache). */
+	uint64_t seg_addr, seg_size;
+	const uint8_t *seg_bytes;
+} gw_inline_view;
+
+/* Decodes f's inline table (an empty view when f has none). */
+gw_status gw_inline_view_init(gw_inline_view *v, const gw_pclntab *t, const gw_pcln_func *f, gw_error *err);
+void gw_inline_view_free(gw_inline_view *v);
+/* The inline index at pc, -1 when pc is in the function's own code. */
+int32_t gw_inline_view_at(const gw_inline_view *v, uint64_t pc);
+/* Entry ix of the tree: the inlined function's name offset and the pc
+ * (entry + parent_pc) of the call it was inlined at. False when the entry
+ * is outside memory. */
+bool gw_inline_view_entry(const gw_pclntab *t, gw_inline_view *v, int32_t ix, uint32_t *nameoff,
+                          int32_t *parent_pc);
+
 /* Checks function i's record thoroughly: its pc-value tables decode to
  * their end, every inline-tree entry its pcs use is inside memory, names a
  * function and points at a parent pc inside the function, and every

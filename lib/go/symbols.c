@@ -147,24 +147,21 @@ int gw_go_call_frames(const gw_go_info *go, const gw_call *call, gw_frame *frame
 typedef struct find_ctx {
 	const gw_module *m;
 	const gw_go_info *go;
-	const gw_go_symbols *syms;
 	gw_str name;
 	bool *is_target;            /* [function index] */
+	bool *name_is_target;       /* [funcnametab offset]: the string there is `name` */
 	gw_call_site_fn fn;
 	void *user;
 	gw_error *err;
-	gw_status status;
-	/* Inline-tree scan state for the current caller. */
+	/* The current caller's inline tree. */
 	uint32_t caller;
-	bool has_inline;
-	gw_pcln_func pf;
-	gw_pcvalue inl;
+	gw_inline_view view;
 	uint64_t *seen;             /* parent pcs already reported in this caller */
 	uint32_t nseen, capseen;
 	gw_frame frames[GW_PCLN_MAX_FRAMES];
 } find_ctx;
 
-static bool seen_before(find_ctx *c, uint64_t pc)
+static bool seen_before(find_ctx *c, uint64_t pc, bool *oom)
 {
 	for (uint32_t i = 0; i < c->nseen; i++)
 		if (c->seen[i] == pc)
@@ -172,8 +169,10 @@ static bool seen_before(find_ctx *c, uint64_t pc)
 	if (c->nseen == c->capseen) {
 		uint32_t ncap = c->capseen ? c->capseen * 2 : 16;
 		uint64_t *p = realloc(c->seen, ncap * sizeof *p);
-		if (!p)
+		if (!p) {
+			*oom = true;
 			return true;
+		}
 		c->seen = p;
 		c->capseen = ncap;
 	}
@@ -181,83 +180,101 @@ static bool seen_before(find_ctx *c, uint64_t pc)
 	return false;
 }
 
-static void start_caller(find_ctx *c, uint32_t caller)
+static gw_status start_caller(find_ctx *c, uint32_t caller)
 {
 	c->caller = caller;
 	c->nseen = 0;
-	c->has_inline = false;
+	gw_inline_view_free(&c->view);
+	memset(&c->view, 0, sizeof c->view);
 	const gw_pclntab *t = c->go->pcln;
 	uint32_t d = caller - c->m->num_func_imports;
-	gw_error e;
-	gw_error_clear(&e);
-	if (!t || d >= t->nfunc || gw_pclntab_func(t, d, &c->pf, &e) != GW_OK || c->pf.npcdata <= 2)
-		return;
-	uint32_t table = gw_pclntab_pcdata(t, &c->pf, GW_PCDATA_INLTREE);
-	if (!table)
-		return;
-	gw_pcvalue_init(&c->inl, t, &c->pf, table);
-	c->has_inline = true;
+	if (!t || d >= t->nfunc)
+		return GW_OK;
+	gw_pcln_func f;
+	if (gw_pclntab_func(t, d, &f, c->err))
+		return c->err->status;
+	return gw_inline_view_init(&c->view, t, &f, c->err);
 }
 
-static int visit(void *ctx, const gw_call *call)
+/* Does the inline chain at pc contain the target? Returns the depth of the
+ * inlined copy of the target (0 = innermost frame), or -1. */
+static int inlined_target_depth(find_ctx *c, uint64_t pc, gw_status *st)
 {
-	find_ctx *c = ctx;
-	if (call->caller != c->caller)
-		start_caller(c, call->caller);
+	const gw_pclntab *t = c->go->pcln;
+	int32_t ix = gw_inline_view_at(&c->view, pc);
+	for (int depth = 0; ix >= 0; depth++) {
+		uint32_t nameoff;
+		int32_t parent_pc;
+		if (depth >= GW_PCLN_MAX_FRAMES || !gw_inline_view_entry(t, &c->view, ix, &nameoff, &parent_pc) ||
+		    parent_pc < 0) {
+			*st = gw_fail(c->err, GW_ERR_FORMAT, GW_NO_OFFSET,
+			              "inline tree at pc 0x%llx is corrupt (an entry outside memory, or a cycle)",
+			              (unsigned long long)pc);
+			return -1;
+		}
+		if (nameoff < t->funcnametab_end - t->funcnametab && c->name_is_target[nameoff])
+			return depth;
+		ix = gw_inline_view_at(&c->view, c->view.entry + (uint64_t)parent_pc);
+	}
+	return -1;
+}
+
+static gw_status visit(find_ctx *c, const gw_call *call)
+{
+	gw_status st = GW_OK;
+	if (call->caller != c->caller && (st = start_caller(c, call->caller)) != GW_OK)
+		return st;
 	bool direct = !call->indirect && c->is_target[call->callee];
 	/* Skip a wrapper's own call to its import. */
-	uint32_t imp = call->indirect ? UINT32_MAX : gw_go_call_target_import(c->m, c->go, call->callee);
 	if (direct && call->callee < c->m->num_func_imports &&
 	    c->go->import_of_wrapper[call->caller - c->m->num_func_imports] == call->callee)
 		direct = false;
-	int32_t ix = -1;
-	if (!direct && c->has_inline && call->has_retpc) {
-		if (gw_pcvalue_at(&c->inl, call->retpc - 1, &ix, c->err)) {
-			c->status = c->err->status;
-			return 1;
-		}
+	int depth = -1;
+	if (!direct && c->view.num_runs && call->has_retpc) {
+		depth = inlined_target_depth(c, call->retpc - 1, &st);
+		if (st)
+			return st;
 	}
-	if (!direct && ix < 0)
-		return 0;
+	if (!direct && depth < 0)
+		return GW_OK;
 	int n = gw_go_call_frames(c->go, call, c->frames, GW_PCLN_MAX_FRAMES, c->err);
-	if (n < 0) {
-		c->status = c->err->status;
-		return 1;
-	}
+	if (n < 0)
+		return c->err->status;
+	uint32_t imp = call->indirect ? UINT32_MAX : gw_go_call_target_import(c->m, c->go, call->callee);
 	gw_call_site site = { call, imp, false, c->frames, n };
 	if (direct)
-		return c->fn(c->user, &site);
-	/* An inlined copy of the target: its frame is inlined, and the call
-	 * of the target is the position in the frame outside it. */
-	for (int k = 0; k + 1 < n; k++) {
-		if (c->frames[k].inlined && cmp_str(c->frames[k].func, c->name) == 0) {
-			if (seen_before(c, c->frames[k + 1].pc))
-				return 0;
-			site.inlined_target = true;
-			site.frames = c->frames + k + 1;
-			site.nframes = n - k - 1;
-			site.import = UINT32_MAX;
-			return c->fn(c->user, &site);
-		}
-	}
-	return 0;
+		return c->fn && c->fn(c->user, &site) ? GW_ERR_LIMIT : GW_OK;
+	/* An inlined copy of the target: the call of the target is the
+	 * position in the frame outside it, reported once per copy. */
+	if (depth + 1 >= n)
+		return GW_OK;
+	bool oom = false;
+	if (seen_before(c, c->frames[depth + 1].pc, &oom))
+		return oom ? gw_fail(c->err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory") : GW_OK;
+	site.inlined_target = true;
+	site.frames = c->frames + depth + 1;
+	site.nframes = n - depth - 1;
+	site.import = UINT32_MAX;
+	return c->fn && c->fn(c->user, &site) ? GW_ERR_LIMIT : GW_OK;
 }
 
 gw_status gw_go_find_calls(const gw_module *m, const gw_go_info *go, const gw_go_symbols *syms, gw_str name,
                            gw_call_site_fn fn, void *ctx, gw_error *err)
 {
+	if (!go->calls_counted)
+		return gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET, "call sites were not scanned (gw_go_count_call_sites)");
 	uint32_t total = gw_module_num_funcs(m);
 	find_ctx *c = calloc(1, sizeof *c);
-	if (!c)
-		return gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
-	c->is_target = calloc(total ? total : 1, sizeof *c->is_target);
-	if (!c->is_target) {
+	const gw_pclntab *t = go->pcln;
+	uint64_t ntab = t ? t->funcnametab_end - t->funcnametab : 0;
+	if (!c || !(c->is_target = calloc(total ? total : 1, 1)) || !(c->name_is_target = calloc(ntab ? ntab : 1, 1))) {
+		if (c)
+			free(c->is_target);
 		free(c);
 		return gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
 	}
 	c->m = m;
 	c->go = go;
-	c->syms = syms;
 	c->name = name;
 	c->fn = fn;
 	c->user = ctx;
@@ -275,10 +292,23 @@ gw_status gw_go_find_calls(const gw_module *m, const gw_go_info *go, const gw_go
 				c->is_target[go->wrapper_of_import[i]] = true;
 		}
 	}
-	gw_status s = gw_module_calls(m, visit, c, err);
-	if (!s)
-		s = c->status;
+	/* Where the name stands in funcnametab (inline trees point there). */
+	for (uint64_t off = 0; name.len && off + name.len < ntab;) {
+		const uint8_t *p = t->mem + t->funcnametab + off;
+		const uint8_t *nul = memchr(p, 0, (size_t)(ntab - off));
+		uint64_t len = nul ? (uint64_t)(nul - p) : ntab - off;
+		if (len == name.len && memcmp(p, name.p, name.len) == 0)
+			c->name_is_target[off] = true;
+		off += len + 1;
+	}
+	gw_status s = GW_OK;
+	for (uint32_t i = 0; i < go->num_calls && s == GW_OK; i++)
+		s = visit(c, &go->calls[i]);
+	if (s == GW_ERR_LIMIT && err->status == GW_OK)
+		s = GW_OK; /* the callback asked to stop */
+	gw_inline_view_free(&c->view);
 	free(c->seen);
+	free(c->name_is_target);
 	free(c->is_target);
 	free(c);
 	return s;

@@ -230,13 +230,24 @@ static inline gw_status decode(gw_code_reader *r, gw_insn *in, gw_error *err)
 		return GW_OK;
 	}
 	case 0x42: {
-		if (c->pos < c->end && c->base[c->pos] < 0x40) { /* small positive */
-			in->a = c->base[c->pos++];
-			return GW_OK;
+		/* Go's return PCs are 4-5 byte constants: decode up to 9 bytes
+		 * inline, leaving the 10-byte form's range checks to the reader. */
+		uint64_t v = 0;
+		for (unsigned i = 0, shift = 0; i < 9 && c->pos + i < c->end; i++, shift += 7) {
+			uint8_t b = c->base[c->pos + i];
+			v |= (uint64_t)(b & 0x7f) << shift;
+			if (!(b & 0x80)) {
+				shift += 7;
+				if (b & 0x40)
+					v |= ~(uint64_t)0 << shift;
+				c->pos += i + 1;
+				in->a = v;
+				return GW_OK;
+			}
 		}
-		int64_t v;
-		TRY(gw_read_sleb(c, 64, &v, "i64.const", err));
-		in->a = (uint64_t)v;
+		int64_t sv;
+		TRY(gw_read_sleb(c, 64, &sv, "i64.const", err));
+		in->a = (uint64_t)sv;
 		return GW_OK;
 	}
 	case 0x43: {

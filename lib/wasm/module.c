@@ -660,12 +660,17 @@ const uint8_t *gw_module_mem(const gw_module *m, uint64_t addr, uint64_t len)
 	return d->bytes + off;
 }
 
-uint64_t gw_module_memory_size(const gw_module *m)
+static uint64_t memory0_size(const gw_module *m)
 {
 	for (uint32_t i = 0; i < m->num_imports; i++)
 		if (m->imports[i].kind == GW_EXT_MEMORY)
 			return m->imports[i].limits.min * 65536;
 	return m->num_memories ? m->memories[0].min * 65536 : 0;
+}
+
+uint64_t gw_module_memory_size(const gw_module *m)
+{
+	return m->memory_size;
 }
 
 bool gw_module_read_memory(const gw_module *m, uint64_t addr, void *dst, uint64_t len)
@@ -674,6 +679,11 @@ bool gw_module_read_memory(const gw_module *m, uint64_t addr, void *dst, uint64_
 	if (addr > size || len > size - addr)
 		return false;
 	uint8_t *out = dst;
+	const uint8_t *whole = len ? gw_module_mem(m, addr, len) : NULL;
+	if (whole) {
+		memcpy(out, whole, len);
+		return true;
+	}
 	memset(out, 0, len);
 	if (!len)
 		return true;
@@ -862,6 +872,7 @@ static gw_status parse(gw_module *m, gw_error *err)
 	if (m->has_data_count && !gw_module_section(m, GW_SEC_DATA) && m->data_count)
 		return gw_fail(err, GW_ERR_FORMAT, m->size, "datacount is %u but there is no data section", m->data_count);
 	TRY(index_datas(m, err));
+	m->memory_size = memory0_size(m);
 
 	const gw_section *names = gw_module_custom_section(m, "name");
 	if (names) {

@@ -171,6 +171,7 @@ typedef struct gw_module {
 	                            known offset, sorted by address */
 	uint32_t num_data_by_addr;
 	bool data_overlap;       /* two such segments overlap */
+	uint64_t memory_size;    /* initial size of memory 0 in bytes */
 	bool has_data_count;
 	uint32_t data_count;
 

@@ -140,10 +140,26 @@ def fixture_prefixes(path, inspect):
     return out
 
 
+def pclntab_modules():
+    """Synthetic Go modules with a pclntab in each format, intact and with
+    single fields broken (see tests/integration/pclnsynth.py)."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
+    import pclnsynth
+    out = []
+    for fmt in ("1.16", "1.18", "1.20"):
+        m = pclnsynth.build(fmt)
+        out.append(m.data)
+        out.append(pclnsynth.patch(m, "inl0.parentPc", "i", 2))
+        out.append(pclnsynth.patch(m, "func1.pcln", "I", 0x7FFFFFF0))
+        out.append(pclnsynth.patch(m, "magic", "I", 0xFFFFFFFB))
+    return out
+
+
 def main():
     outdir = sys.argv[1]
     os.makedirs(outdir, exist_ok=True)
     seeds = [go_js_module(), go_js_module("gojs", "go1.22.3"), wasip1_module(), tinygo_module()]
+    seeds += pclntab_modules()
     inspect = os.environ.get("GOWASM_INSPECT")
     fixtures = os.environ.get("GOWASM_FIXTURES")
     paths = sys.argv[2:]

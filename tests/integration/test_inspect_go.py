@@ -18,6 +18,8 @@ MODULES = {
     "hello-stripped": "example.com/fixtures/hello",
     "bridge": "example.com/fixtures/bridge",
     "deps": "example.com/fixtures/deps",
+    "callbacks": "example.com/fixtures/callbacks",
+    "callbacks-stripped": "example.com/fixtures/callbacks",
 }
 
 reports = {}

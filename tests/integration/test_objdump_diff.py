@@ -77,7 +77,7 @@ for name, path in all_fixtures():
     their_exports = [re.search(r' -> "(.*)"$', l).group(1) for l in exp["lines"]]
     eq([e["name"] for e in j["exports"]], their_exports, f"{name}: export names")
 
-    # Functions: count, indices and names (name section) where present.
+    # Functions: count, indices and name-section names where present.
     fn = od.get("Function", {"count": 0, "lines": []})
     eq(j["counts"]["defined_functions"], fn["count"], f"{name}: defined function count")
     theirs_fn = []
@@ -86,7 +86,7 @@ for name, path in all_fixtures():
         theirs_fn.append((int(m.group(1)), m.group(2)))
     # Without a name section, wasm-objdump names exported functions by export.
     exported = {e["index"]: e["name"] for e in j["exports"] if e["kind"] == "func"}
-    eq([(f["index"], f["name"] or exported.get(f["index"])) for f in j["functions"]], theirs_fn,
+    eq([(f["index"], f["name_section"] or exported.get(f["index"])) for f in j["functions"]], theirs_fn,
        f"{name}: function indices and names")
     # Code body sizes equal what objdump says for each body.
     code = od.get("Code", {"lines": []})

@@ -1,0 +1,53 @@
+/* libFuzzer harness for the Go symbol table: for a module with a
+ * pclntab, check every function's record and tables, expand the first
+ * PCs of every function into inlined frames, and build the symbols and
+ * integrity report. The seeds are small synthetic Go modules in every
+ * table format (tests/integration/pclnsynth.py), so mutations land in the
+ * table rather than in the wasm structure around it. */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gowasm.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	gw_error err;
+	gw_error_clear(&err);
+	gw_module *m = NULL;
+	gw_go_info *go = NULL;
+	if (gw_module_parse(data, size, &m, &err) != GW_OK)
+		return 0;
+	if (gw_go_info_read(m, &go, &err) == GW_OK && go->pcln) {
+		const gw_pclntab *t = go->pcln;
+		gw_frame frames[GW_PCLN_MAX_FRAMES];
+		for (uint32_t i = 0; i < t->nfunc && i < 4096; i++) {
+			gw_error_clear(&err);
+			gw_pclntab_check_func(t, i, &err);
+			gw_pcln_func f;
+			gw_error_clear(&err);
+			if (gw_pclntab_func(t, i, &f, &err) != GW_OK)
+				continue;
+			gw_pclntab_name(t, f.nameoff);
+			for (uint64_t pc = f.entry; pc < f.entry + 8; pc++) {
+				gw_error_clear(&err);
+				gw_pclntab_frames(t, pc, frames, GW_PCLN_MAX_FRAMES, &err);
+			}
+		}
+		gw_go_symbols *syms = NULL;
+		gw_integrity integrity = { 0 };
+		gw_error_clear(&err);
+		if (gw_go_symbols_read(m, go, &syms, &err) == GW_OK) {
+			gw_integrity_check(m, go, syms, &integrity, &err);
+			gw_str target = { (const uint8_t *)"runtime.other", 13 };
+			gw_error_clear(&err);
+			gw_go_find_calls(m, go, syms, target, NULL, NULL, &err);
+		}
+		gw_integrity_free(&integrity);
+		gw_go_symbols_free(syms);
+	}
+	gw_go_info_free(go);
+	gw_module_free(m);
+	return 0;
+}
