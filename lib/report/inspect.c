@@ -306,7 +306,6 @@ static gw_status json_calls(gw_json *j, const gw_inspect_input *in, gw_error *er
 		else
 			gw_json_null(j, "return_pc");
 		gw_json_bool(j, "inlined_target", r->inlined_target);
-		gw_json_uint(j, "loop_depth", r->call.loop_depth);
 		gw_json_array_begin(j, "inlined_into");
 		for (int k = 1; k < r->nframes; k++) {
 			gw_json_object_begin(j, NULL);

@@ -68,7 +68,9 @@ typedef struct gw_call {
 	uint32_t callee;      /* function index, or type index when indirect */
 	bool has_retpc;       /* a Go return PC was pushed just before */
 	uint64_t retpc;       /* ((0x1000 + defined index) << 16) | resume point */
-	uint32_t loop_depth;  /* enclosing loops in the caller */
+	uint32_t loop_depth;  /* enclosing wasm loops in the caller. Not a source
+	                         loop count for Go: every Go function with
+	                         resume points runs inside one dispatch loop. */
 } gw_call;
 
 /* Called for every call; return nonzero to stop the walk early. */
