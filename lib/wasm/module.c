@@ -623,10 +623,10 @@ static gw_status index_datas(gw_module *m, gw_error *err)
 	return GW_OK;
 }
 
-const gw_data *gw_module_data_at(const gw_module *m, uint64_t addr)
+/* How many segments (in address order) start at or before addr. */
+static uint32_t segments_up_to(const gw_module *m, uint64_t addr)
 {
 	uint32_t lo = 0, hi = m->num_data_by_addr;
-	/* Last segment whose start is <= addr. */
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
 		if (m->datas[m->data_by_addr[mid]].offset_value <= addr)
@@ -634,6 +634,12 @@ const gw_data *gw_module_data_at(const gw_module *m, uint64_t addr)
 		else
 			hi = mid;
 	}
+	return lo;
+}
+
+const gw_data *gw_module_data_at(const gw_module *m, uint64_t addr)
+{
+	uint32_t lo = segments_up_to(m, addr);
 	if (lo == 0)
 		return NULL;
 	const gw_data *d = &m->datas[m->data_by_addr[lo - 1]];
@@ -690,14 +696,7 @@ bool gw_module_read_memory(const gw_module *m, uint64_t addr, void *dst, uint64_
 	uint64_t end = addr + len;
 	/* First segment that could overlap: the last one starting at or
 	 * before addr, then every later one starting before end. */
-	uint32_t lo = 0, hi = m->num_data_by_addr;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (m->datas[m->data_by_addr[mid]].offset_value <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	uint32_t lo = segments_up_to(m, addr);
 	for (uint32_t i = lo ? lo - 1 : 0; i < m->num_data_by_addr; i++) {
 		const gw_data *d = &m->datas[m->data_by_addr[i]];
 		if (d->offset_value >= end)

@@ -8,37 +8,9 @@ import os
 import subprocess
 import sys
 
-
-def uleb(n):
-    out = bytearray()
-    while True:
-        b = n & 0x7f
-        n >>= 7
-        if n:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
-
-def sleb(n):
-    out = bytearray()
-    while True:
-        b = n & 0x7f
-        n >>= 7
-        if (n == 0 and not b & 0x40) or (n == -1 and b & 0x40):
-            out.append(b)
-            return bytes(out)
-        out.append(b | 0x80)
-
-
-def name(s):
-    s = s.encode() if isinstance(s, str) else s
-    return uleb(len(s)) + s
-
-
-def vec(items):
-    return uleb(len(items)) + b"".join(items)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
+import pclnsynth  # noqa: E402
+from pclnsynth import name, sleb, uleb, vec  # noqa: E402
 
 
 def section(sid, payload):
@@ -143,8 +115,6 @@ def fixture_prefixes(path, inspect):
 def pclntab_modules():
     """Synthetic Go modules with a pclntab in each format, intact and with
     single fields broken (see tests/integration/pclnsynth.py)."""
-    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
-    import pclnsynth
     out = []
     for fmt in ("1.16", "1.18", "1.20"):
         m = pclnsynth.build(fmt)
