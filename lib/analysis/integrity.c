@@ -8,6 +8,8 @@
 #include "../go/abi.h"
 #include "../go/pclntab.h"
 
+#define TRY_(x) do { gw_status s_ = (x); if (s_) return s_; } while (0)
+
 /* At most this many problems of one check are listed one by one; the rest
  * are counted in a last problem of the same check. */
 #define LIST_MAX 5
@@ -22,11 +24,17 @@ const char *gw_severity_name(gw_severity s)
 	return "error";
 }
 
+/* How many problems of one check were listed, and how many more seen. */
+typedef struct listed_count {
+	const char *check;
+	uint32_t listed, more;
+} listed_count;
+
 typedef struct checker {
 	gw_integrity *g;
 	gw_error *err;
-	const char *check;   /* current check, for the overflow count */
-	uint32_t listed, more;
+	listed_count counts[16];
+	uint32_t num_counts;
 } checker;
 
 static gw_status vadd(checker *c, const char *check, gw_severity sev, uint32_t func, const char *fmt, va_list ap)
@@ -60,21 +68,27 @@ static gw_status add(checker *c, const char *check, gw_severity sev, uint32_t fu
 	return s;
 }
 
-/* Lists the first LIST_MAX problems of a repeated kind, counts the rest. */
+/* Lists the first LIST_MAX problems of each check, counts the rest. */
 static gw_status add_listed(checker *c, const char *check, gw_severity sev, uint32_t func, const char *fmt, ...)
 	GW_PRINTF(5, 6);
 
 static gw_status add_listed(checker *c, const char *check, gw_severity sev, uint32_t func, const char *fmt, ...)
 {
-	if (c->check != check) {
-		c->check = check;
-		c->listed = c->more = 0;
+	listed_count *n = NULL;
+	for (uint32_t i = 0; i < c->num_counts && !n; i++)
+		if (c->counts[i].check == check)
+			n = &c->counts[i];
+	if (!n && c->num_counts < sizeof c->counts / sizeof c->counts[0]) {
+		n = &c->counts[c->num_counts++];
+		n->check = check;
+		n->listed = n->more = 0;
 	}
-	if (c->listed >= LIST_MAX) {
-		c->more++;
+	if (!n || n->listed >= LIST_MAX) {
+		if (n)
+			n->more++;
 		return GW_OK;
 	}
-	c->listed++;
+	n->listed++;
 	va_list ap;
 	va_start(ap, fmt);
 	gw_status s = vadd(c, check, sev, func, fmt, ap);
@@ -82,17 +96,20 @@ static gw_status add_listed(checker *c, const char *check, gw_severity sev, uint
 	return s;
 }
 
+/* Adds the "... and N more" problem of every check that had more. */
 static gw_status flush_listed(checker *c, gw_severity sev)
 {
-	gw_status s = GW_OK;
-	if (c->check && c->more)
-		s = add(c, c->check, sev, UINT32_MAX, "... and %u more", c->more);
-	c->check = NULL;
-	c->listed = c->more = 0;
-	return s;
+	for (uint32_t i = 0; i < c->num_counts; i++) {
+		listed_count *n = &c->counts[i];
+		if (n->more)
+			TRY_(add(c, n->check, sev, UINT32_MAX, "... and %u more", n->more));
+		n->more = 0;
+		n->listed = LIST_MAX; /* keep counting, never list again */
+	}
+	return GW_OK;
 }
 
-#define TRY(x) do { gw_status s_ = (x); if (s_) return s_; } while (0)
+#define TRY(x) TRY_(x)
 
 static bool has_elision(gw_str s)
 {
@@ -254,7 +271,7 @@ gw_status gw_integrity_check(const gw_module *m, const gw_go_info *go, const gw_
                              gw_integrity *out, gw_error *err)
 {
 	memset(out, 0, sizeof *out);
-	checker c = { out, err, NULL, 0, 0 };
+	checker c = { .g = out, .err = err };
 	if (m->names_malformed)
 		TRY(add(&c, "name-section", GW_SEV_ERROR, UINT32_MAX, "malformed name section at offset 0x%zx: %s",
 		        m->names_error.offset, m->names_error.msg));

@@ -143,10 +143,14 @@ static void text_packages(gw_buf *b, const gw_inspect_input *in)
 	}
 	if (show < s->num_packages) {
 		uint64_t rest = 0;
-		for (uint32_t i = show; i < s->num_packages; i++)
+		uint32_t funcs = 0;
+		for (uint32_t i = show; i < s->num_packages; i++) {
 			rest += s->packages[i].code_bytes;
-		gw_buf_printf(b, "  %10" PRIu64 "          %5u  (%u more packages: --packages lists them)\n", rest,
-		              0u, s->num_packages - show);
+			funcs += s->packages[i].funcs;
+		}
+		gw_buf_printf(b, "  %10" PRIu64 "  %5.1f%%  %5u  (%u more packages: --packages lists them)\n", rest,
+		              s->code_section_bytes ? 100.0 * (double)rest / (double)s->code_section_bytes : 0.0, funcs,
+		              s->num_packages - show);
 	}
 	gw_buf_printf(b, "  %10" PRIu64 "                 (section header)\n", s->code_header_bytes);
 }
@@ -311,7 +315,10 @@ static gw_status json_calls(gw_json *j, const gw_inspect_input *in, gw_error *er
 			gw_json_object_begin(j, NULL);
 			json_str_or_null(j, "function", r->frames[k].func);
 			json_str_or_null(j, "file", r->frames[k].file);
-			gw_json_int(j, "line", r->frames[k].line);
+			if (r->frames[k].line >= 0)
+				gw_json_int(j, "line", r->frames[k].line);
+			else
+				gw_json_null(j, "line");
 			gw_json_object_end(j);
 		}
 		gw_json_array_end(j);
