@@ -85,7 +85,10 @@ FUNCS = [
 FILES = ["/src/app/main.go", "/go/src/runtime/other.go"]
 
 
-def build(fmt="1.20"):
+def build(fmt="1.20", module="go", imports=("runtime.wasmExit", "runtime.wasmWrite", "syscall/js.valueGet"),
+          exports=("run", "resume", "getsp", "mem"), names=None, version=None):
+    """names: a list of name-section function names for the defined
+    functions (None: no name section), or raw bytes for the section."""
     old = fmt == "1.16"
     nf = len(FUNCS)
     hsize = 64 if old else 72
@@ -266,10 +269,9 @@ def build(fmt="1.20"):
     fields["md.ftab.len"] = md + 17 * 8
 
     # --- the module around it
-    imports = ["runtime.wasmExit", "runtime.wasmWrite", "syscall/js.valueGet"]
     ni = len(imports)
     types = vec([b"\x60\x01\x7f\x01\x7f", b"\x60\x01\x7f\x00"])
-    imp = vec([name("go") + name(f) + b"\x00\x01" for f in imports])
+    imp = vec([name(module) + name(f) + b"\x00\x01" for f in imports])
     bodies = []
     for i, (n, *_rest) in enumerate(FUNCS):
         code = b""
@@ -282,9 +284,10 @@ def build(fmt="1.20"):
     code = vec([uleb(len(b)) + b for b in bodies])
     memsec = vec([b"\x00" + uleb((BASE + total) // 65536 + 2)])
     glob = vec([b"\x7f\x01\x41\x00\x0b"])
-    exp = vec([name("run") + b"\x00" + uleb(ni + 1), name("resume") + b"\x00" + uleb(ni + 1),
-               name("getsp") + b"\x00" + uleb(ni + 2), name("mem") + b"\x02\x00"])
-    producers = vec([name("language") + vec([name("Go") + name(GOVERSION[fmt])])])
+    target = {"run": b"\x00" + uleb(ni + 1), "resume": b"\x00" + uleb(ni + 1), "getsp": b"\x00" + uleb(ni + 2),
+              "mem": b"\x02\x00"}
+    exp = vec([name(e) + target[e] for e in exports])
+    producers = vec([name("language") + vec([name("Go") + name(version or GOVERSION[fmt])])])
     head = (b"\0asm\x01\0\0\0" + bytes([1]) + uleb(len(types)) + types + bytes([2]) + uleb(len(imp)) + imp +
             bytes([3]) + uleb(len(funcs)) + funcs + bytes([5]) + uleb(len(memsec)) + memsec +
             bytes([6]) + uleb(len(glob)) + glob + bytes([7]) + uleb(len(exp)) + exp +
@@ -295,6 +298,14 @@ def build(fmt="1.20"):
     body = head + bytes([11]) + uleb(len(datasec_payload) + len(mem)) + datasec_payload + bytes(mem)
     custom = name("producers") + producers
     body += bytes([0]) + uleb(len(custom)) + custom
+    if names is not None:
+        if isinstance(names, (bytes, bytearray)):
+            sub = bytes(names)
+        else:
+            fn = vec([uleb(ni + i) + name(n) for i, n in enumerate(names)])
+            sub = bytes([1]) + uleb(len(fn)) + fn
+        custom = name("name") + sub
+        body += bytes([0]) + uleb(len(custom)) + custom
 
     m = Module()
     m.data = body
@@ -305,7 +316,7 @@ def build(fmt="1.20"):
         "names": [f[0] for f in FUNCS],
         "files": [FILES[f[1]] for f in FUNCS],
         "lines": [f[2][0][0] for f in FUNCS],
-        "go_version": GOVERSION[fmt],
+        "go_version": version or GOVERSION[fmt],
     }
     return m
 
