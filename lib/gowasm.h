@@ -10,6 +10,7 @@
 #include "go/goinfo.h"
 #include "go/pclntab.h"
 #include "go/symbols.h"
+#include "go/loops.h"
 #include "report/inspect.h"
 #include "report/json.h"
 #include "wasm/code.h"

@@ -153,9 +153,12 @@ typedef struct find_ctx {
 	gw_call_site_fn fn;
 	void *user;
 	gw_error *err;
-	/* The current caller's inline tree. */
+	/* The current caller's inline tree and loops. */
 	uint32_t caller;
 	gw_inline_view view;
+	gw_go_loops loops;          /* read when the caller has a site to report */
+	bool loops_read;
+	uint32_t call_in_caller;    /* index of the current call among the caller's */
 	uint64_t *seen;             /* parent pcs already reported in this caller */
 	uint32_t nseen, capseen;
 	gw_frame frames[GW_PCLN_MAX_FRAMES];
@@ -184,8 +187,11 @@ static gw_status start_caller(find_ctx *c, uint32_t caller)
 {
 	c->caller = caller;
 	c->nseen = 0;
+	c->call_in_caller = 0;
 	gw_inline_view_free(&c->view);
 	memset(&c->view, 0, sizeof c->view);
+	gw_go_loops_free(&c->loops);
+	c->loops_read = false;
 	const gw_pclntab *t = c->go->pcln;
 	uint32_t d = caller - c->m->num_func_imports;
 	if (!t || d >= t->nfunc)
@@ -224,6 +230,7 @@ static gw_status visit(find_ctx *c, const gw_call *call)
 	gw_status st = GW_OK;
 	if (call->caller != c->caller && (st = start_caller(c, call->caller)) != GW_OK)
 		return st;
+	uint32_t k = c->call_in_caller++;
 	bool direct = !call->indirect && c->is_target[call->callee];
 	/* Skip a wrapper's own call to its import. */
 	if (direct && call->callee < c->m->num_func_imports &&
@@ -240,8 +247,14 @@ static gw_status visit(find_ctx *c, const gw_call *call)
 	int n = gw_go_call_frames(c->go, call, c->frames, GW_PCLN_MAX_FRAMES, c->err);
 	if (n < 0)
 		return c->err->status;
+	if (!c->loops_read) {
+		if ((st = gw_go_loops_read(c->m, call->caller, &c->loops, c->err)) != GW_OK)
+			return st;
+		c->loops_read = true;
+	}
+	bool in_loop = k < c->loops.num_calls && gw_go_loops_in_loop(&c->loops, c->loops.call_regions[k]);
 	uint32_t imp = call->indirect ? UINT32_MAX : gw_go_call_target_import(c->m, c->go, call->callee);
-	gw_call_site site = { call, imp, false, c->frames, n };
+	gw_call_site site = { call, imp, false, in_loop, c->frames, n };
 	if (direct)
 		return c->fn && c->fn(c->user, &site) ? GW_ERR_LIMIT : GW_OK;
 	/* An inlined copy of the target: the call of the target is the
@@ -307,6 +320,7 @@ gw_status gw_go_find_calls(const gw_module *m, const gw_go_info *go, const gw_go
 	if (s == GW_ERR_LIMIT && err->status == GW_OK)
 		s = GW_OK; /* the callback asked to stop */
 	gw_inline_view_free(&c->view);
+	gw_go_loops_free(&c->loops);
 	free(c->seen);
 	free(c->name_is_target);
 	free(c->is_target);

@@ -12,6 +12,7 @@
 
 #include "../wasm/code.h"
 #include "goinfo.h"
+#include "loops.h"
 #include "pclntab.h"
 
 typedef struct gw_go_func {
@@ -62,6 +63,7 @@ typedef struct gw_call_site {
 	const gw_call *call;
 	uint32_t import;       /* the host import it reaches, or UINT32_MAX */
 	bool inlined_target;   /* the target itself was inlined here */
+	bool in_loop;          /* inside a source loop of its function (loops.h) */
 	const gw_frame *frames;
 	int nframes;
 } gw_call_site;

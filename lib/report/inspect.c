@@ -181,6 +181,7 @@ typedef struct site_rec {
 	gw_call call;
 	uint32_t import;
 	bool inlined_target;
+	bool in_loop;
 	int nframes;
 	gw_frame *frames;
 } site_rec;
@@ -208,6 +209,7 @@ static int collect_site(void *ctx, const gw_call_site *site)
 	r->call = *site->call;
 	r->import = site->import;
 	r->inlined_target = site->inlined_target;
+	r->in_loop = site->in_loop;
 	r->nframes = site->nframes;
 	r->frames = NULL;
 	if (site->nframes) {
@@ -269,7 +271,8 @@ static gw_status text_calls(gw_buf *b, const gw_inspect_input *in, gw_error *err
 			put_str(b, r->frames[k].file);
 			gw_buf_printf(b, ":%d", r->frames[k].line);
 		}
-		gw_buf_puts(b, r->nframes > 1 ? ")\n" : "\n");
+		gw_buf_puts(b, r->nframes > 1 ? ")" : "");
+		gw_buf_puts(b, r->in_loop ? " in a loop\n" : "\n");
 	}
 	free_sites(&l);
 	return GW_OK;
@@ -310,6 +313,7 @@ static gw_status json_calls(gw_json *j, const gw_inspect_input *in, gw_error *er
 		else
 			gw_json_null(j, "return_pc");
 		gw_json_bool(j, "inlined_target", r->inlined_target);
+		gw_json_bool(j, "in_loop", r->in_loop);
 		gw_json_array_begin(j, "inlined_into");
 		for (int k = 1; k < r->nframes; k++) {
 			gw_json_object_begin(j, NULL);

@@ -75,7 +75,7 @@ INSPECT = os.environ.get("GOWASM_INSPECT", "")
 FIXTURES = os.environ.get("GOWASM_FIXTURES", "")
 SOURCE_ROOT = os.environ.get("GOWASM_SOURCE_ROOT", os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
-GO_FIXTURES = ["hello", "hello-stripped", "bridge", "deps", "callbacks", "callbacks-stripped"]
+GO_FIXTURES = ["hello", "hello-stripped", "bridge", "deps", "callbacks", "callbacks-stripped", "loops", "loops-stripped"]
 
 
 def go_fixture(name):

@@ -20,6 +20,8 @@ MODULES = {
     "deps": "example.com/fixtures/deps",
     "callbacks": "example.com/fixtures/callbacks",
     "callbacks-stripped": "example.com/fixtures/callbacks",
+    "loops": "example.com/fixtures/loops",
+    "loops-stripped": "example.com/fixtures/loops",
 }
 
 reports = {}

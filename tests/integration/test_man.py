@@ -39,7 +39,7 @@ def keys(v, prefix=""):
             yield from keys(x, prefix)
 
 
-r = run([INSPECT, "--json", "--functions", "--segments", go_fixture("deps")])
+r = run([INSPECT, "--json", "--functions", "--segments", "--calls", "syscall/js.FuncOf", go_fixture("callbacks")])
 j = json.loads(r.stdout)
 for k in sorted(set(keys(j))):
     ok(re.search(rf"\b{re.escape(k)}\b", text), f"JSON key {k!r} is documented")

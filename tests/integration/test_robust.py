@@ -12,7 +12,7 @@ import tempfile
 sys.path.insert(0, os.path.dirname(__file__))
 from tap import ok, eq, all_fixtures, run, INSPECT  # noqa: E402
 
-ARGS = ["--json", "--functions", "--segments"]
+ARGS = ["--json", "--functions", "--segments", "--calls", "syscall/js.Value.Set"]
 tmpdir = tempfile.mkdtemp(prefix="gowasm-robust-")
 
 

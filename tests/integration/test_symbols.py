@@ -100,6 +100,9 @@ for name in ("callbacks", "callbacks-stripped"):
         (("main.go", cm["wrap-funcof"], "main.wrap"), [("main.go", cm["wrap-call"], "main.main")]),
     ])
     eq(user, want, f"{name}: js.FuncOf direct, in a loop, and through the inlined helper wrap")
+    eq(sorted((s["line"], s["in_loop"]) for s in sites if s["file"] and "/tests/go/callbacks/" in s["file"]),
+       sorted([(cm["direct-funcof"], False), (cm["loop-funcof"], True), (cm["wrap-funcof"], False)]),
+       f"{name}: only the FuncOf in handlers' for loop is in a loop")
     inl = calls(go_fixture(name), "main.wrap")
     eq([(where(s), s["inlined_target"]) for s in inl], [(("main.go", cm["wrap-call"], "main.main"), True)],
        f"{name}: --calls main.wrap finds the inlined copy at main.go:{cm['wrap-call']}")
@@ -108,10 +111,24 @@ for name in ("callbacks", "callbacks-stripped"):
     ok(sets and all(s["file"].endswith("syscall/js/js.go") and s["function"] == "syscall/js.Value.Set" for s in sets),
        f"{name}: --calls syscall/js.valueSet: the wrapper's callers in syscall/js", [where(s) for s in sets])
 
+# Source loops, from the cycles of Go's dispatch jumps (tests/go/loops).
+loop_marks = {}
+with open(os.path.join(SOURCE_ROOT, "tests", "go", "loops", "main.go")) as f:
+    for n, line in enumerate(f, 1):
+        m = re.search(r"MARK:(loop|noloop)\b", line)
+        if m:
+            loop_marks[n] = m.group(1) == "loop"
+for name in ("loops", "loops-stripped"):
+    sets = calls(go_fixture(name), "syscall/js.Value.Set")
+    got = {s["line"]: s["in_loop"] for s in sets if s["file"] and "/tests/go/loops/" in s["file"]}
+    eq(got, loop_marks, f"{name}: in_loop is true exactly for the calls inside for loops")
+
 r = run([INSPECT, "--calls", "syscall/js.FuncOf", go_fixture("callbacks-stripped")])
 out = r.stdout.decode()
-ok(re.search(rf"main\.go:{cm['wrap-funcof']}: main\.wrap calls syscall/js\.FuncOf \(inlined into main\.main at \S+main\.go:{cm['wrap-call']}\)", out),
+ok(re.search(rf"main\.go:{cm['wrap-funcof']}: main\.wrap calls syscall/js\.FuncOf \(inlined into main\.main at \S+main\.go:{cm['wrap-call']}\)\n", out),
    "text --calls: the inlined site names the function it was inlined into", out[-600:])
+ok(re.search(rf"main\.go:{cm['loop-funcof']}: main\.handlers calls syscall/js\.FuncOf in a loop\n", out),
+   "text --calls: a site in a loop says so", out[-600:])
 r = run([INSPECT, "--calls", "no.such.function", go_fixture("hello")])
 ok(r.returncode == 0 and "call sites of no.such.function: 0" in r.stdout.decode(), "--calls of an unknown name: none")
 

@@ -1,0 +1,3 @@
+module example.com/fixtures/loops
+
+go 1.19
