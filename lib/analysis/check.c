@@ -1,0 +1,790 @@
+#include "check.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../go/abi.h"
+#include "../go/loops.h"
+#include "../wasm/code.h"
+
+static const gw_rule rules[] = {
+	{ "js-func-leak", "JsFuncLeak", GW_SEV_ERROR,
+	  "A js.FuncOf runs again and again and its js.Func is never released.",
+	  "Create the js.Func once, outside the loop or the event handler, and reuse it; or call Release on it "
+	  "when it is no longer needed (a callback may release itself)." },
+	{ "hot-bridge-call", "HotBridgeCall", GW_SEV_WARNING,
+	  "A syscall/js call crosses into JavaScript on every iteration of a loop.",
+	  "Cache js.Values (objects, methods, property values) outside the loop; copy byte slices with "
+	  "js.CopyBytesToJS instead of a SetIndex loop; build arrays and objects in one call." },
+	{ "missing-finalizers", "MissingFinalizers", GW_SEV_ERROR,
+	  "js.Values are never released on the JavaScript side.",
+	  "Build with Go 1.14 or later, whose syscall/js releases every js.Value through a finalizer "
+	  "(makeValue -> runtime.SetFinalizer -> finalizeRef)." },
+	{ "glue-mismatch", "GlueMismatch", GW_SEV_ERROR,
+	  "The wasm_exec.js glue does not provide an import the module needs.",
+	  "Ship the wasm_exec.js of the Go version that built the module (misc/wasm before Go 1.24, lib/wasm "
+	  "from Go 1.24)." },
+	{ "glue-version", "GlueVersion", GW_SEV_NOTE,
+	  "Which Go version's wasm_exec.js the module needs.",
+	  "Check it against the glue you ship with --glue." },
+	{ "browser-fs", "BrowserFileSystem", GW_SEV_WARNING,
+	  "Code reaches the file system, which the standard glue only stubs in browsers (ENOSYS).",
+	  "Read files with fetch, embed them (embed.FS), or provide an fs implementation to the glue." },
+	{ "host-capabilities", "HostCapabilities", GW_SEV_NOTE,
+	  "The host facilities the module can reach.",
+	  "Make sure every host the module runs on provides them." },
+	{ "pclntab-missing", "PclntabMissing", GW_SEV_ERROR,
+	  "The module has no readable Go symbol table.", "Rebuild with the gc toolchain; do not post-process "
+	  "the data segments." },
+	{ "pclntab-unsupported", "PclntabUnsupported", GW_SEV_WARNING,
+	  "The Go symbol table is of Go 1.15 or older.", "Build with Go 1.16 or later." },
+	{ "pclntab-corrupt", "PclntabCorrupt", GW_SEV_ERROR,
+	  "The Go symbol table is inconsistent.", "Rebuild the module; a tool that rewrote it broke the table." },
+	{ "pclntab-functions", "PclntabFunctions", GW_SEV_ERROR,
+	  "The symbol table does not list one entry per function at its PC.",
+	  "Rebuild the module; functions were added, removed or reordered after linking." },
+	{ "name-mismatch", "NameMismatch", GW_SEV_ERROR,
+	  "A name-section name differs from the Go symbol table.",
+	  "Rebuild, or strip the name section (-ldflags=-s) instead of editing it." },
+	{ "name-section", "NameSection", GW_SEV_ERROR,
+	  "The name section is malformed.", "Rebuild, or strip it (-ldflags=-s)." },
+	{ "import-abi", "ImportAbi", GW_SEV_ERROR,
+	  "An import is not part of the detected Go version's js/wasm ABI.",
+	  "Rebuild with one Go toolchain; do not mix modules and glue of different versions." },
+	{ "missing-export", "MissingExport", GW_SEV_ERROR,
+	  "An export the glue needs is missing.", "Rebuild; do not remove exports after linking." },
+	{ "build-id", "BuildId", GW_SEV_NOTE,
+	  "The module has no Go build id.", "Nothing to do unless you track builds by id." },
+};
+
+const gw_rule *gw_rules(size_t *count)
+{
+	*count = sizeof rules / sizeof rules[0];
+	return rules;
+}
+
+const gw_rule *gw_rule_find(const char *id)
+{
+	for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
+		if (strcmp(rules[i].id, id) == 0)
+			return &rules[i];
+	return NULL;
+}
+
+void gw_findings_free(gw_findings *f)
+{
+	free(f->v);
+	memset(f, 0, sizeof *f);
+}
+
+typedef struct checker {
+	const gw_module *m;
+	const gw_go_info *go;
+	const gw_go_symbols *syms;
+	const gw_check_options *opt;
+	gw_findings *out;
+	gw_error *err;
+	uint32_t ni, nf;
+	/* The direct call graph over defined functions, both ways (CSR). */
+	uint32_t *fwd_first, *fwd, *rev_first, *rev;
+	bool *reachable;             /* [defined] from the entry points */
+	bool *address_taken;         /* [defined] entry PC held in code or data */
+	/* Closure constants per function: entry PCs of functions it refers to
+	 * (directly, or through a static funcval word). Per function, not per
+	 * call: the compiler lays rotated loops out so that a closure can be
+	 * built after the call that uses it in code order. */
+	uint32_t *closure_first;     /* [defined function] into closures, nf + 1 */
+	uint32_t *closures;
+	uint32_t num_closures;
+} checker;
+
+static gw_status add(checker *c, const char *rule, gw_str file, int32_t line, gw_str function, uint64_t offset,
+                     const char *fmt, ...) GW_PRINTF(7, 8);
+
+static gw_status add(checker *c, const char *rule, gw_str file, int32_t line, gw_str function, uint64_t offset,
+                     const char *fmt, ...)
+{
+	gw_findings *f = c->out;
+	if (f->n == f->cap) {
+		uint32_t ncap = f->cap ? f->cap * 2 : 16;
+		gw_finding *p = realloc(f->v, ncap * sizeof *p);
+		if (!p)
+			return gw_fail(c->err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
+		f->v = p;
+		f->cap = ncap;
+	}
+	gw_finding *x = &f->v[f->n++];
+	memset(x, 0, sizeof *x);
+	x->rule = gw_rule_find(rule);
+	x->severity = x->rule->severity;
+	x->file = file;
+	x->line = line;
+	x->function = function;
+	x->offset = offset;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(x->message, sizeof x->message, fmt, ap);
+	va_end(ap);
+	return GW_OK;
+}
+
+#define TRY(x) do { gw_status s_ = (x); if (s_) return s_; } while (0)
+
+static const gw_str none = { NULL, 0 };
+
+static int clip(gw_str s)
+{
+	return s.len > 160 ? 160 : (int)s.len;
+}
+
+/* The module's own code: package main, or a module path (its first
+ * element has a dot). The standard library and linker symbols are not. */
+static bool user_package(gw_str pkg)
+{
+	if (gw_str_eq(pkg, "main"))
+		return true;
+	if (!pkg.len || gw_str_eq(pkg, "go:") || gw_str_eq(pkg, "type:") || gw_str_eq(pkg, "?"))
+		return false;
+	const uint8_t *slash = memchr(pkg.p, '/', pkg.len);
+	uint32_t first = slash ? (uint32_t)(slash - pkg.p) : pkg.len;
+	return memchr(pkg.p, '.', first) != NULL;
+}
+
+static bool user_function(gw_str name)
+{
+	return user_package(gw_go_symbol_package(name));
+}
+
+/* ---- the call graph ---- */
+
+static gw_status build_graph(checker *c)
+{
+	const gw_go_info *go = c->go;
+	uint32_t nf = c->nf;
+	c->fwd_first = calloc((size_t)nf + 1, sizeof *c->fwd_first);
+	c->rev_first = calloc((size_t)nf + 1, sizeof *c->rev_first);
+	c->fwd = malloc((go->num_calls ? go->num_calls : 1) * sizeof *c->fwd);
+	c->rev = malloc((go->num_calls ? go->num_calls : 1) * sizeof *c->rev);
+	uint32_t *pos = malloc(((size_t)nf + 1) * sizeof *pos);
+	if (!c->fwd_first || !c->rev_first || !c->fwd || !c->rev || !pos) {
+		free(pos);
+		return gw_fail(c->err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory for the call graph");
+	}
+	for (uint32_t i = 0; i < go->num_calls; i++) {
+		const gw_call *k = &go->calls[i];
+		if (k->indirect || k->callee < c->ni)
+			continue;
+		c->fwd_first[k->caller - c->ni + 1]++;
+		c->rev_first[k->callee - c->ni + 1]++;
+	}
+	for (uint32_t i = 0; i < nf; i++) {
+		c->fwd_first[i + 1] += c->fwd_first[i];
+		c->rev_first[i + 1] += c->rev_first[i];
+	}
+	memcpy(pos, c->fwd_first, ((size_t)nf + 1) * sizeof *pos);
+	for (uint32_t i = 0; i < go->num_calls; i++) {
+		const gw_call *k = &go->calls[i];
+		if (!k->indirect && k->callee >= c->ni)
+			c->fwd[pos[k->caller - c->ni]++] = k->callee - c->ni;
+	}
+	memcpy(pos, c->rev_first, ((size_t)nf + 1) * sizeof *pos);
+	for (uint32_t i = 0; i < go->num_calls; i++) {
+		const gw_call *k = &go->calls[i];
+		if (!k->indirect && k->callee >= c->ni)
+			c->rev[pos[k->callee - c->ni]++] = k->caller - c->ni;
+	}
+	free(pos);
+	return GW_OK;
+}
+
+/* Marks everything reachable from the marked functions, following calls
+ * forward (or backward: who can reach them). */
+static gw_status close_over(checker *c, bool *mark, bool backward)
+{
+	uint32_t *stack = malloc((c->nf ? c->nf : 1) * sizeof *stack), sp = 0;
+	if (!stack)
+		return gw_fail(c->err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
+	for (uint32_t i = 0; i < c->nf; i++)
+		if (mark[i])
+			stack[sp++] = i;
+	const uint32_t *first = backward ? c->rev_first : c->fwd_first, *adj = backward ? c->rev : c->fwd;
+	while (sp) {
+		uint32_t v = stack[--sp];
+		for (uint32_t e = first[v]; e < first[v + 1]; e++) {
+			uint32_t w = adj[e];
+			if (!mark[w]) {
+				mark[w] = true;
+				stack[sp++] = w;
+			}
+		}
+	}
+	free(stack);
+	return GW_OK;
+}
+
+/* The defined function whose entry PC is v, or UINT32_MAX. */
+static uint32_t entry_function(const checker *c, uint64_t v)
+{
+	if ((v & 0xffff) || (v >> 16) < 0x1000)
+		return UINT32_MAX;
+	uint64_t d = (v >> 16) - 0x1000;
+	return d < c->nf ? (uint32_t)d : UINT32_MAX;
+}
+
+/* One pass over the code: the entry PCs each function refers to
+ * (closures being built, static funcvals loaded), which makes those
+ * functions address-taken and, in a function calling js.FuncOf, its
+ * callbacks. */
+static gw_status scan_closures(checker *c)
+{
+	const gw_module *m = c->m;
+	const gw_go_info *go = c->go;
+	uint32_t cap = 256;
+	c->closure_first = calloc((size_t)c->nf + 1, sizeof *c->closure_first);
+	c->closures = malloc(cap * sizeof *c->closures);
+	c->address_taken = calloc(c->nf ? c->nf : 1, sizeof *c->address_taken);
+	if (!c->closure_first || !c->closures || !c->address_taken)
+		return gw_fail(c->err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
+	uint64_t memsize = gw_module_memory_size(m);
+	(void)go;
+	for (uint32_t f = 0; f < c->nf; f++) {
+		c->closure_first[f] = c->num_closures;
+		gw_code_reader r;
+		gw_status s = gw_code_begin(&r, m, c->ni + f, c->err);
+		gw_insn in;
+		while (!s && !r.done) {
+			if ((s = gw_code_next(&r, &in, c->err)) != GW_OK)
+				break;
+			if (in.op != GW_OP_I64_CONST)
+				continue;
+			uint32_t target = entry_function(c, in.a);
+			if (target == UINT32_MAX && in.a >= 0x1000 && in.a < memsize && !(in.a & 7)) {
+				uint8_t w[8];
+				if (gw_module_read_memory(m, in.a, w, 8)) {
+					uint64_t v = 0;
+					for (int k = 7; k >= 0; k--)
+						v = v << 8 | w[k];
+					target = entry_function(c, v);
+				}
+			}
+			if (target == UINT32_MAX || target == f)
+				continue; /* return PCs name the function itself */
+			c->address_taken[target] = true;
+			if (c->num_closures == cap) {
+				cap *= 2;
+				uint32_t *p = realloc(c->closures, cap * sizeof *p);
+				if (!p) {
+					s = gw_fail(c->err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
+					break;
+				}
+				c->closures = p;
+			}
+			c->closures[c->num_closures++] = target;
+		}
+		gw_code_end(&r);
+		if (s)
+			return s;
+	}
+	c->closure_first[c->nf] = c->num_closures;
+	/* Static funcvals and method tables in data hold entry PCs too. */
+	for (uint32_t i = 0; i < m->num_datas; i++) {
+		const gw_data *d = &m->datas[i];
+		for (uint64_t a = (d->offset_value + 7) & ~(uint64_t)7; a + 8 <= d->offset_value + d->size; a += 8) {
+			const uint8_t *p = d->bytes + (a - d->offset_value);
+			if (p[0] || p[1] || p[4] || p[5] || p[6] || p[7])
+				continue;
+			uint32_t t = entry_function(c, (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24);
+			if (t != UINT32_MAX)
+				c->address_taken[t] = true;
+		}
+	}
+	return GW_OK;
+}
+
+static gw_status compute_reachable(checker *c)
+{
+	c->reachable = calloc(c->nf ? c->nf : 1, sizeof *c->reachable);
+	if (!c->reachable)
+		return gw_fail(c->err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
+	for (uint32_t i = 0; i < c->m->num_exports; i++) {
+		const gw_export *e = &c->m->exports[i];
+		if (e->kind == GW_EXT_FUNC && e->index >= c->ni)
+			c->reachable[e->index - c->ni] = true;
+	}
+	if (c->m->has_start && c->m->start >= c->ni)
+		c->reachable[c->m->start - c->ni] = true;
+	/* Indirect calls may reach any function whose address is taken. */
+	for (uint32_t i = 0; i < c->nf; i++)
+		if (c->address_taken[i])
+			c->reachable[i] = true;
+	return close_over(c, c->reachable, false);
+}
+
+/* ---- js.Func leaks ---- */
+
+typedef struct site_vec {
+	gw_call_site *v;
+	gw_frame *frames;        /* copies, GW_PCLN_MAX_FRAMES per site */
+	gw_call *calls;
+	uint32_t n, cap;
+	bool oom;
+} site_vec;
+
+static int keep_site(void *ctx, const gw_call_site *s)
+{
+	site_vec *sv = ctx;
+	if (sv->n == sv->cap) {
+		uint32_t ncap = sv->cap ? sv->cap * 2 : 16;
+		gw_call_site *v = realloc(sv->v, ncap * sizeof *v);
+		gw_frame *fr = v ? realloc(sv->frames, (size_t)ncap * GW_PCLN_MAX_FRAMES * sizeof *fr) : NULL;
+		gw_call *cl = fr ? realloc(sv->calls, ncap * sizeof *cl) : NULL;
+		if (v)
+			sv->v = v;
+		if (fr)
+			sv->frames = fr;
+		if (!cl) {
+			sv->oom = true;
+			return 1;
+		}
+		sv->calls = cl;
+		sv->cap = ncap;
+	}
+	sv->v[sv->n] = *s;
+	sv->calls[sv->n] = *s->call;
+	memcpy(sv->frames + (size_t)sv->n * GW_PCLN_MAX_FRAMES, s->frames, (size_t)s->nframes * sizeof *s->frames);
+	sv->n++;
+	return 0;
+}
+
+static void fix_sites(site_vec *sv)
+{
+	for (uint32_t i = 0; i < sv->n; i++) {
+		sv->v[i].frames = sv->frames + (size_t)i * GW_PCLN_MAX_FRAMES;
+		sv->v[i].call = &sv->calls[i];
+	}
+}
+
+static void free_sites(site_vec *sv)
+{
+	free(sv->v);
+	free(sv->frames);
+	free(sv->calls);
+	memset(sv, 0, sizeof *sv);
+}
+
+static gw_status sites_of(checker *c, const char *name, site_vec *sv)
+{
+	memset(sv, 0, sizeof *sv);
+	gw_str n = { (const uint8_t *)name, (uint32_t)strlen(name) };
+	gw_status s = gw_go_find_calls(c->m, c->go, c->syms, n, keep_site, sv, c->err);
+	if (!s && sv->oom)
+		s = gw_fail(c->err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
+	fix_sites(sv);
+	return s;
+}
+
+static gw_str func_name(const checker *c, uint32_t defined)
+{
+	return defined < c->syms->num_funcs ? c->syms->funcs[defined].name : none;
+}
+
+static gw_status check_func_leaks(checker *c)
+{
+	site_vec funcof, release;
+	TRY(sites_of(c, "syscall/js.FuncOf", &funcof));
+	gw_status s = sites_of(c, "syscall/js.Func.Release", &release);
+	bool *releases = NULL, *event = NULL;
+	if (s)
+		goto out;
+	releases = calloc(c->nf ? c->nf : 1, sizeof *releases);
+	event = calloc(c->nf ? c->nf : 1, sizeof *event);
+	if (!releases || !event) {
+		s = gw_fail(c->err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
+		goto out;
+	}
+	/* Functions from which a Release is reachable. */
+	for (uint32_t i = 0; i < release.n; i++)
+		releases[release.v[i].call->caller - c->ni] = true;
+	if ((s = close_over(c, releases, true)) != GW_OK)
+		goto out;
+	/* Code that runs per event: every callback handed to a js.FuncOf and
+	 * what it calls. */
+	for (uint32_t i = 0; i < funcof.n; i++) {
+		uint32_t k = funcof.v[i].call->caller - c->ni;
+		for (uint32_t j = c->closure_first[k]; j < c->closure_first[k + 1]; j++)
+			event[c->closures[j]] = true;
+	}
+	if ((s = close_over(c, event, false)) != GW_OK)
+		goto out;
+	for (uint32_t i = 0; i < funcof.n && !s; i++) {
+		const gw_call_site *site = &funcof.v[i];
+		uint32_t caller = site->call->caller - c->ni;
+		if (!c->reachable[caller] || !site->nframes)
+			continue;
+		bool per_event = event[caller];
+		if (!site->in_loop && !per_event)
+			continue; /* runs once, e.g. registering an API from main */
+		if (releases[caller])
+			continue;
+		uint32_t k = caller;
+		bool released = false;
+		gw_str callback = none;
+		for (uint32_t j = c->closure_first[k]; j < c->closure_first[k + 1]; j++) {
+			released |= releases[c->closures[j]];
+			if (!callback.len)
+				callback = func_name(c, c->closures[j]);
+		}
+		if (released)
+			continue;
+		const gw_frame *at = &site->frames[0];
+		char cb[200] = "";
+		if (callback.len)
+			snprintf(cb, sizeof cb, " or from its callback %.*s", clip(callback), (const char *)callback.p);
+		s = add(c, "js-func-leak", at->file, at->line, at->func, site->call->offset,
+		        "js.FuncOf %s creates a new js.Func each time and none is ever released: no js.Func.Release is "
+		        "reachable from %.*s%s",
+		        site->in_loop ? "in a loop" : "in code that runs per event (reached from a js.FuncOf callback)",
+		        clip(func_name(c, caller)), (const char *)func_name(c, caller).p, cb);
+	}
+out:
+	free(releases);
+	free(event);
+	free_sites(&funcof);
+	free_sites(&release);
+	return s;
+}
+
+/* ---- bridge calls in loops ---- */
+
+static gw_status check_hot_calls(checker *c)
+{
+	static const char *const targets[] = {
+		"syscall/js.Value.Get", "syscall/js.Value.Set", "syscall/js.Value.Call", "syscall/js.Value.Index",
+		"syscall/js.Value.SetIndex", "syscall/js.Value.New", "syscall/js.Value.Invoke",
+	};
+	uint32_t first = c->out->n;
+	for (size_t t = 0; t < sizeof targets / sizeof targets[0]; t++) {
+		site_vec sv;
+		TRY(sites_of(c, targets[t], &sv));
+		gw_status s = GW_OK;
+		for (uint32_t i = 0; i < sv.n && !s; i++) {
+			const gw_call_site *site = &sv.v[i];
+			if (!site->in_loop || !site->nframes || !c->reachable[site->call->caller - c->ni])
+				continue;
+			const gw_frame *at = &site->frames[0];
+			if (!user_function(at->func))
+				continue;
+			const char *fix = t == 4 ? "for bytes, js.CopyBytesToJS copies a whole slice in one call"
+			                 : t == 1 ? "set the properties once, or build the object in one call"
+			                          : "cache the js.Value outside the loop";
+			s = add(c, "hot-bridge-call", at->file, at->line, at->func, site->call->offset,
+			        "js.Value.%s in a loop crosses into JavaScript on every iteration; %s",
+			        targets[t] + sizeof "syscall/js.Value." - 1, fix);
+		}
+		free_sites(&sv);
+		TRY(s);
+	}
+	/* Rank: functions with the most such calls first. */
+	gw_finding *v = c->out->v + first;
+	uint32_t n = c->out->n - first;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t same = 0;
+		for (uint32_t j = 0; j < n; j++)
+			same += v[j].function.len == v[i].function.len &&
+			        (!v[i].function.len || memcmp(v[j].function.p, v[i].function.p, v[i].function.len) == 0);
+		v[i].rank = same;
+	}
+	return GW_OK;
+}
+
+/* ---- finalizers ---- */
+
+static gw_status check_finalizers(checker *c)
+{
+	const gw_module *m = c->m;
+	const gw_go_info *go = c->go;
+	bool bridge = false, finalize = false;
+	for (uint32_t i = 0; i < m->num_func_imports; i++) {
+		const gw_import *im = gw_module_func_import(m, i);
+		if (!im || im->module.len != go->abi_module.len || memcmp(im->module.p, go->abi_module.p, im->module.len))
+			continue;
+		bridge |= gw_str_has_prefix(im->field, "syscall/js.");
+		finalize |= gw_str_eq(im->field, "syscall/js.finalizeRef");
+	}
+	if (!bridge)
+		return GW_OK;
+	if (go->version.known && go->version.minor < 14)
+		return add(c, "missing-finalizers", none, -1, none, 0,
+		           "built with %s, whose syscall/js never releases a js.Value: every object, string and function "
+		           "that reaches Go stays referenced on the JavaScript side", go->version.text);
+	if (!finalize)
+		return add(c, "missing-finalizers", none, -1, none, 0,
+		           "the module uses syscall/js but does not import syscall/js.finalizeRef: js.Values are never "
+		           "released");
+	/* The wiring: makeValue sets a finalizer that calls finalizeRef. */
+	gw_str make = { (const uint8_t *)"syscall/js.makeValue", 20 };
+	uint32_t mv = gw_go_symbols_lookup(c->syms, make, 0);
+	if (mv == UINT32_MAX)
+		return GW_OK; /* inlined or absent: nothing to check */
+	site_vec sv;
+	TRY(sites_of(c, "runtime.SetFinalizer", &sv));
+	bool wired = false;
+	for (uint32_t i = 0; i < sv.n; i++)
+		wired |= sv.v[i].call->caller - c->ni == mv;
+	free_sites(&sv);
+	if (!wired)
+		return add(c, "missing-finalizers", c->syms->funcs[mv].file, c->syms->funcs[mv].line, make, 0,
+		           "syscall/js.makeValue does not call runtime.SetFinalizer: js.Values are never released");
+	return GW_OK;
+}
+
+/* ---- glue ---- */
+
+static bool is_name_char(uint8_t ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '.' ||
+	       ch == '/' || ch == '_';
+}
+
+gw_status gw_glue_parse(const uint8_t *text, size_t len, gw_glue *out, gw_error *err)
+{
+	memset(out, 0, sizeof *out);
+	/* The import object: `importObject = {` then a key `go:` or `gojs:`
+	 * (Go 1.11-1.20 and 1.21+). */
+	static const char io[] = "importObject";
+	const uint8_t *p = text, *end = text + len;
+	for (; p + sizeof io - 1 <= end; p++)
+		if (memcmp(p, io, sizeof io - 1) == 0)
+			break;
+	for (; p < end; p++) {
+		if (p[0] == '{') {
+			const uint8_t *q = p + 1;
+			while (q < end && (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r' || *q == '_'))
+				q++;
+			/* Skip a `_gotest: {...},` entry: take the first go/gojs key. */
+			const uint8_t *k;
+			for (k = q; k + 5 < end && k < q + 4096; k++) {
+				if ((k == text || !is_name_char(k[-1])) && (memcmp(k, "gojs:", 5) == 0 || memcmp(k, "go:", 3) == 0)) {
+					snprintf(out->module, sizeof out->module, "%s", k[2] == 'j' ? "gojs" : "go");
+					break;
+				}
+			}
+			break;
+		}
+	}
+	/* Import names: quoted keys followed by a colon, "runtime.x": ... */
+	uint32_t cap = 0;
+	for (const uint8_t *s = text; s < end; s++) {
+		if (*s != '"' && *s != '\'')
+			continue;
+		uint8_t quote = *s;
+		const uint8_t *e = s + 1;
+		while (e < end && is_name_char(*e))
+			e++;
+		if (e >= end || *e != quote || e == s + 1) {
+			continue;
+		}
+		const uint8_t *after = e + 1;
+		while (after < end && (*after == ' ' || *after == '\t'))
+			after++;
+		gw_str name = { s + 1, (uint32_t)(e - s - 1) };
+		if (after < end && *after == ':' &&
+		    (gw_str_has_prefix(name, "runtime.") || gw_str_has_prefix(name, "syscall/js.") || gw_str_eq(name, "debug"))) {
+			if (out->num_names == cap) {
+				cap = cap ? cap * 2 : 32;
+				gw_str *v = realloc(out->names, cap * sizeof *v);
+				if (!v)
+					return gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
+				out->names = v;
+			}
+			out->names[out->num_names++] = name;
+		}
+		s = e;
+	}
+	if (!out->module[0] && !out->num_names)
+		return gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET, "not a Go wasm_exec.js: no import object with go or gojs imports");
+	return GW_OK;
+}
+
+void gw_glue_free(gw_glue *g)
+{
+	free(g->names);
+	memset(g, 0, sizeof *g);
+}
+
+static gw_status check_glue(checker *c)
+{
+	const gw_module *m = c->m;
+	const gw_go_info *go = c->go;
+	if (go->producer != GW_PRODUCER_GC_JS)
+		return GW_OK;
+	if (!c->opt->glue) {
+		if (!go->version.known)
+			return GW_OK;
+		return add(c, "glue-version", none, -1, none, 0,
+		           "needs the wasm_exec.js of %s (import module \"%.*s\"; the file is %s/wasm_exec.js in that "
+		           "Go's GOROOT)",
+		           go->version.text, clip(go->abi_module), (const char *)go->abi_module.p,
+		           go->version.minor >= 24 ? "lib/wasm" : "misc/wasm");
+	}
+	gw_glue g;
+	TRY(gw_glue_parse(c->opt->glue, c->opt->glue_len, &g, c->err));
+	gw_status s = GW_OK;
+	if (!gw_str_eq(go->abi_module, g.module)) {
+		s = add(c, "glue-mismatch", none, -1, none, 0,
+		        "the glue provides import module \"%s\" but the module imports from \"%.*s\": instantiation fails "
+		        "with Import #0 module=\"%.*s\": module is not an object or function",
+		        g.module[0] ? g.module : "(none)", clip(go->abi_module), (const char *)go->abi_module.p,
+		        clip(go->abi_module), (const char *)go->abi_module.p);
+	} else {
+		for (uint32_t i = 0; i < m->num_imports && !s; i++) {
+			const gw_import *im = &m->imports[i];
+			if (im->kind != GW_EXT_FUNC || !gw_str_eq(im->module, g.module))
+				continue;
+			bool found = false;
+			for (uint32_t k = 0; k < g.num_names && !found; k++)
+				found = g.names[k].len == im->field.len && memcmp(g.names[k].p, im->field.p, im->field.len) == 0;
+			if (!found)
+				s = add(c, "glue-mismatch", none, -1, none, 0,
+				        "the glue does not provide import %.*s: instantiation fails with Import #%u module=\"%s\" "
+				        "function=\"%.*s\": function import requires a callable",
+				        clip(im->field), (const char *)im->field.p, i, g.module, clip(im->field),
+				        (const char *)im->field.p);
+		}
+	}
+	gw_glue_free(&g);
+	return s;
+}
+
+/* ---- host capabilities and the browser file system ---- */
+
+static gw_status check_capabilities(checker *c)
+{
+	const gw_module *m = c->m;
+	const gw_go_info *go = c->go;
+	if (go->producer != GW_PRODUCER_GC_JS)
+		return GW_OK;
+	/* From the imports: clocks, timers, random, stdio, exit. */
+	char caps[512] = "";
+	size_t used = 0;
+	static const char *const order[] = { "time", "timers", "random", "stdio", "exit", "js" };
+	for (size_t o = 0; o < sizeof order / sizeof order[0]; o++) {
+		bool have = false;
+		for (uint32_t i = 0; i < m->num_func_imports && !have; i++) {
+			const gw_import *im = gw_module_func_import(m, i);
+			const gw_abi_import *abi = im ? gw_abi_lookup(im->field) : NULL;
+			have = abi && strcmp(abi->capability, order[o]) == 0 && go->call_sites[i];
+		}
+		if (have)
+			used += (size_t)snprintf(caps + used, sizeof caps - used, "%s%s", used ? ", " : "", order[o]);
+	}
+	/* The file system: everything that reaches syscall.fsCall. */
+	gw_str fscall = { (const uint8_t *)"syscall.fsCall", 14 };
+	uint32_t fs = gw_go_symbols_lookup(c->syms, fscall, 0);
+	bool *to_fs = NULL;
+	if (fs != UINT32_MAX) {
+		to_fs = calloc(c->nf ? c->nf : 1, sizeof *to_fs);
+		if (!to_fs)
+			return gw_fail(c->err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
+		to_fs[fs] = true;
+		gw_status s = close_over(c, to_fs, true);
+		if (s) {
+			free(to_fs);
+			return s;
+		}
+	}
+	bool user_fs = false;
+	gw_status s = GW_OK;
+	for (uint32_t i = 0; to_fs && i < c->go->num_calls && !s; i++) {
+		const gw_call *k = &c->go->calls[i];
+		if (k->indirect || k->callee < c->ni)
+			continue;
+		uint32_t caller = k->caller - c->ni, callee = k->callee - c->ni;
+		if (!to_fs[callee] || !c->reachable[caller] || !user_function(func_name(c, caller)) ||
+		    user_function(func_name(c, callee)))
+			continue;
+		user_fs = true;
+		if (c->opt->target != GW_TARGET_BROWSER)
+			continue;
+		gw_frame fr[GW_PCLN_MAX_FRAMES];
+		int n = gw_go_call_frames(go, k, fr, GW_PCLN_MAX_FRAMES, c->err);
+		if (n < 0) {
+			s = c->err->status;
+			break;
+		}
+		gw_str callee_name = func_name(c, callee);
+		s = add(c, "browser-fs", n ? fr[0].file : none, n ? fr[0].line : -1, n ? fr[0].func : func_name(c, caller),
+		        k->offset, "%.*s reaches the file system, which the standard wasm_exec.js only stubs in browsers "
+		        "(calls fail with ENOSYS)", clip(callee_name), (const char *)callee_name.p);
+	}
+	free(to_fs);
+	TRY(s);
+	if (user_fs)
+		used += (size_t)snprintf(caps + used, sizeof caps - used, "%sfile system", used ? ", " : "");
+	gw_str roundtrip = { (const uint8_t *)"net/http.(*Transport).RoundTrip", 31 };
+	uint32_t rt = gw_go_symbols_lookup(c->syms, roundtrip, 0);
+	if (rt != UINT32_MAX && c->reachable[rt])
+		used += (size_t)snprintf(caps + used, sizeof caps - used, "%sfetch (net/http)", used ? ", " : "");
+	if (!used)
+		return GW_OK;
+	return add(c, "host-capabilities", none, -1, none, 0, "the module uses these host facilities: %s", caps);
+}
+
+/* ---- integrity, as rules ---- */
+
+static gw_status check_integrity(checker *c, const gw_integrity *g)
+{
+	for (uint32_t i = 0; i < g->num_problems; i++) {
+		const gw_problem *p = &g->problems[i];
+		if (!gw_rule_find(p->check))
+			continue;
+		gw_str fn = p->func != UINT32_MAX ? func_name(c, p->func) : none;
+		TRY(add(c, p->check, none, -1, fn, 0, "%s", p->message));
+		c->out->v[c->out->n - 1].severity = p->severity;
+	}
+	return GW_OK;
+}
+
+gw_status gw_check_run(const gw_module *m, const gw_go_info *go, const gw_go_symbols *syms,
+                       const gw_integrity *integrity, const gw_check_options *opt, gw_findings *out,
+                       gw_error *err)
+{
+	memset(out, 0, sizeof *out);
+	checker c = { .m = m, .go = go, .syms = syms, .opt = opt, .out = out, .err = err,
+	              .ni = m->num_func_imports, .nf = m->num_funcs };
+	gw_status s = check_integrity(&c, integrity);
+	if (!s && (go->producer == GW_PRODUCER_GC_JS || go->producer == GW_PRODUCER_GC_WASIP1)) {
+		if (!go->calls_counted)
+			s = gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET, "call sites were not scanned");
+		if (!s)
+			s = build_graph(&c);
+		if (!s)
+			s = scan_closures(&c);
+		if (!s)
+			s = compute_reachable(&c);
+		if (!s && go->pcln && syms->source == GW_NAMES_PCLNTAB) {
+			s = check_func_leaks(&c);
+			if (!s)
+				s = check_hot_calls(&c);
+		}
+		if (!s)
+			s = check_finalizers(&c);
+		if (!s)
+			s = check_glue(&c);
+		if (!s)
+			s = check_capabilities(&c);
+	}
+	free(c.fwd_first);
+	free(c.fwd);
+	free(c.rev_first);
+	free(c.rev);
+	free(c.reachable);
+	free(c.address_taken);
+	free(c.closure_first);
+	free(c.closures);
+	if (s)
+		gw_findings_free(out);
+	return s;
+}

@@ -1,0 +1,448 @@
+#include "findings.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+
+static void put_clean(gw_buf *b, gw_str s)
+{
+	for (uint32_t i = 0; i < s.len; i++) {
+		uint8_t ch = s.p[i];
+		gw_buf_putc(b, ch == '\t' || ch == '\n' || ch == '\r' ? ' ' : (char)ch);
+	}
+}
+
+static gw_str base_name(gw_str file)
+{
+	for (uint32_t i = file.len; i > 0; i--) {
+		if (file.p[i - 1] == '/') {
+			gw_str s = { file.p + i, file.len - i };
+			return s;
+		}
+	}
+	return file;
+}
+
+void gw_finding_key(const gw_finding *f, gw_buf *out)
+{
+	gw_buf_puts(out, f->rule->id);
+	gw_buf_putc(out, '\t');
+	put_clean(out, f->function);
+	gw_buf_putc(out, '\t');
+	put_clean(out, base_name(f->file));
+}
+
+void gw_finding_fingerprint(const gw_finding *f, char out[17])
+{
+	gw_buf k;
+	gw_buf_init(&k);
+	gw_finding_key(f, &k);
+	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
+	for (size_t i = 0; i < k.len; i++) {
+		h ^= (uint8_t)k.data[i];
+		h *= 0x100000001b3ull;
+	}
+	gw_buf_free(&k);
+	static const char hex[] = "0123456789abcdef";
+	for (int i = 15; i >= 0; i--) {
+		out[i] = hex[h & 15];
+		h >>= 4;
+	}
+	out[16] = '\0';
+}
+
+static int cmp_keys(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+gw_status gw_baseline_parse(const uint8_t *text, size_t len, gw_baseline *out, gw_error *err)
+{
+	memset(out, 0, sizeof *out);
+	size_t hl = strlen(GW_BASELINE_HEADER);
+	if (len < hl || memcmp(text, GW_BASELINE_HEADER, hl) != 0)
+		return gw_fail(err, GW_ERR_FORMAT, 0, "not a gowasm-check baseline (first line must be \"%s\")",
+		               GW_BASELINE_HEADER);
+	uint32_t cap = 0, lineno = 0;
+	const uint8_t *p = text, *end = text + len;
+	while (p < end) {
+		const uint8_t *nl = memchr(p, '\n', (size_t)(end - p));
+		const uint8_t *e = nl ? nl : end;
+		lineno++;
+		size_t n = (size_t)(e - p);
+		if (n && p[n - 1] == '\r')
+			n--;
+		if (n && p[0] != '#') {
+			const uint8_t *t1 = memchr(p, '\t', n);
+			const uint8_t *t2 = t1 ? memchr(t1 + 1, '\t', n - (size_t)(t1 + 1 - p)) : NULL;
+			if (!t2) {
+				gw_baseline_free(out);
+				return gw_fail(err, GW_ERR_FORMAT, (size_t)(p - text),
+				               "baseline line %u: expected rule<TAB>function<TAB>file", lineno);
+			}
+			if (out->n == cap) {
+				cap = cap ? cap * 2 : 16;
+				char **v = realloc(out->keys, cap * sizeof *v);
+				if (!v) {
+					gw_baseline_free(out);
+					return gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
+				}
+				out->keys = v;
+			}
+			char *k = malloc(n + 1);
+			if (!k) {
+				gw_baseline_free(out);
+				return gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
+			}
+			memcpy(k, p, n);
+			k[n] = '\0';
+			out->keys[out->n++] = k;
+		}
+		p = nl ? nl + 1 : end;
+	}
+	if (out->n)
+		qsort(out->keys, out->n, sizeof *out->keys, cmp_keys);
+	return GW_OK;
+}
+
+bool gw_baseline_has(const gw_baseline *b, const gw_finding *f)
+{
+	if (!b || !b->n)
+		return false;
+	gw_buf k;
+	gw_buf_init(&k);
+	gw_finding_key(f, &k);
+	const char *key = k.data ? k.data : "";
+	bool found = bsearch(&key, b->keys, b->n, sizeof *b->keys, cmp_keys) != NULL;
+	gw_buf_free(&k);
+	return found;
+}
+
+void gw_baseline_free(gw_baseline *b)
+{
+	for (uint32_t i = 0; i < b->n; i++)
+		free(b->keys[i]);
+	free(b->keys);
+	memset(b, 0, sizeof *b);
+}
+
+void gw_baseline_write(const gw_findings *f, const bool *include, gw_buf *out)
+{
+	gw_buf_puts(out, GW_BASELINE_HEADER "\n");
+	gw_buf_puts(out, "# rule<TAB>Go function<TAB>source file: findings listed here are not reported\n");
+	char **keys = calloc(f->n ? f->n : 1, sizeof *keys);
+	if (!keys) {
+		out->oom = true;
+		return;
+	}
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < f->n; i++) {
+		if (include && !include[i])
+			continue;
+		gw_buf k;
+		gw_buf_init(&k);
+		gw_finding_key(&f->v[i], &k);
+		if (k.oom || !k.data) {
+			out->oom = true;
+			gw_buf_free(&k);
+			continue;
+		}
+		keys[n++] = k.data; /* owned now */
+	}
+	qsort(keys, n, sizeof *keys, cmp_keys);
+	for (uint32_t i = 0; i < n; i++) {
+		if (!i || strcmp(keys[i], keys[i - 1]) != 0) {
+			gw_buf_puts(out, keys[i]);
+			gw_buf_putc(out, '\n');
+		}
+	}
+	for (uint32_t i = 0; i < n; i++)
+		free(keys[i]);
+	free(keys);
+}
+
+static bool counts(const gw_check_report *r, uint32_t i)
+{
+	return !r->suppressed || !r->suppressed[i];
+}
+
+bool gw_check_failed(const gw_check_report *r)
+{
+	if (r->fail_never)
+		return false;
+	for (uint32_t i = 0; i < r->findings->n; i++)
+		if (counts(r, i) && r->findings->v[i].severity >= r->fail_on)
+			return true;
+	return false;
+}
+
+/* Findings in report order: by source position, module-level first;
+ * hot-bridge-call by rank within a file. */
+static int cmp_order(const void *a, const void *b, const gw_findings *f)
+{
+	const gw_finding *x = &f->v[*(const uint32_t *)a], *y = &f->v[*(const uint32_t *)b];
+	if (!!x->file.len != !!y->file.len)
+		return x->file.len ? 1 : -1;
+	uint32_t n = x->file.len < y->file.len ? x->file.len : y->file.len;
+	int c = n ? memcmp(x->file.p, y->file.p, n) : 0;
+	if (c)
+		return c;
+	if (x->file.len != y->file.len)
+		return x->file.len < y->file.len ? -1 : 1;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	c = strcmp(x->rule->id, y->rule->id);
+	if (c)
+		return c;
+	return *(const uint32_t *)a < *(const uint32_t *)b ? -1 : 1;
+}
+
+/* A stable merge sort of finding indices (qsort has no context in C11,
+ * and the library keeps no global state). */
+static uint32_t *order(const gw_findings *f)
+{
+	uint32_t n = f->n;
+	uint32_t *v = malloc((n ? n : 1) * sizeof *v), *tmp = malloc((n ? n : 1) * sizeof *tmp);
+	if (!v || !tmp) {
+		free(v);
+		free(tmp);
+		return NULL;
+	}
+	for (uint32_t i = 0; i < n; i++)
+		v[i] = i;
+	for (uint32_t width = 1; width < n; width *= 2) {
+		for (uint32_t lo = 0; lo < n; lo += 2 * width) {
+			uint32_t mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
+			uint32_t a = lo, b = mid, k = lo;
+			while (a < mid && b < hi)
+				tmp[k++] = cmp_order(&v[b], &v[a], f) < 0 ? v[b++] : v[a++];
+			while (a < mid)
+				tmp[k++] = v[a++];
+			while (b < hi)
+				tmp[k++] = v[b++];
+		}
+		memcpy(v, tmp, n * sizeof *v);
+	}
+	free(tmp);
+	return v;
+}
+
+void gw_check_text(const gw_check_report *r, gw_buf *out)
+{
+	const gw_findings *f = r->findings;
+	uint32_t *ord = order(f);
+	if (!ord) {
+		out->oom = true;
+		return;
+	}
+	for (uint32_t k = 0; k < f->n; k++) {
+		uint32_t i = ord[k];
+		const gw_finding *x = &f->v[i];
+		if (!counts(r, i))
+			continue;
+		if (x->file.len) {
+			gw_buf_put_printable(out, x->file.p, x->file.len);
+			if (x->line > 0)
+				gw_buf_printf(out, ":%d", x->line);
+		} else {
+			gw_buf_put_printable(out, r->file, strlen(r->file));
+		}
+		gw_buf_printf(out, ": %s: ", gw_severity_name(x->severity));
+		if (x->function.len) {
+			gw_buf_put_printable(out, x->function.p, x->function.len);
+			gw_buf_puts(out, ": ");
+		}
+		gw_buf_put_printable(out, x->message, strlen(x->message));
+		gw_buf_printf(out, " [%s]\n", x->rule->id);
+	}
+	free(ord);
+}
+
+void gw_check_json(const gw_check_report *r, gw_buf *out)
+{
+	const gw_findings *f = r->findings;
+	uint32_t *ord = order(f);
+	if (!ord) {
+		out->oom = true;
+		return;
+	}
+	gw_json j;
+	gw_json_init(&j, out);
+	gw_json_object_begin(&j, NULL);
+	gw_json_string(&j, "schema", GW_CHECK_SCHEMA);
+	gw_json_string(&j, "file", r->file);
+	uint32_t sev[3] = { 0 }, suppressed = 0;
+	gw_json_array_begin(&j, "findings");
+	for (uint32_t k = 0; k < f->n; k++) {
+		uint32_t i = ord[k];
+		const gw_finding *x = &f->v[i];
+		if (!counts(r, i)) {
+			suppressed++;
+			continue;
+		}
+		sev[x->severity]++;
+		char fp[17];
+		gw_finding_fingerprint(x, fp);
+		gw_json_object_begin(&j, NULL);
+		gw_json_string(&j, "rule", x->rule->id);
+		gw_json_string(&j, "severity", gw_severity_name(x->severity));
+		gw_json_string(&j, "message", x->message);
+		if (x->file.len)
+			gw_json_string_n(&j, "file", x->file.p, x->file.len);
+		else
+			gw_json_null(&j, "file");
+		if (x->line > 0)
+			gw_json_int(&j, "line", x->line);
+		else
+			gw_json_null(&j, "line");
+		if (x->function.len)
+			gw_json_string_n(&j, "function", x->function.p, x->function.len);
+		else
+			gw_json_null(&j, "function");
+		if (x->offset)
+			gw_json_uint(&j, "offset", x->offset);
+		else
+			gw_json_null(&j, "offset");
+		gw_json_string(&j, "fingerprint", fp);
+		gw_json_object_end(&j);
+	}
+	gw_json_array_end(&j);
+	gw_json_object_begin(&j, "summary");
+	gw_json_uint(&j, "errors", sev[GW_SEV_ERROR]);
+	gw_json_uint(&j, "warnings", sev[GW_SEV_WARNING]);
+	gw_json_uint(&j, "notes", sev[GW_SEV_NOTE]);
+	gw_json_uint(&j, "suppressed", suppressed);
+	if (r->fail_never)
+		gw_json_string(&j, "fail_on", "none");
+	else
+		gw_json_string(&j, "fail_on", gw_severity_name(r->fail_on));
+	gw_json_bool(&j, "failed", gw_check_failed(r));
+	gw_json_object_end(&j);
+	gw_json_object_end(&j);
+	free(ord);
+}
+
+static const char *sarif_level(gw_severity s)
+{
+	return s == GW_SEV_ERROR ? "error" : s == GW_SEV_WARNING ? "warning" : "note";
+}
+
+/* A URI reference for a path: absolute paths become file:// URIs;
+ * relative ones (Go module paths with -trimpath) stay relative. Bytes
+ * outside the unreserved and path characters are percent-encoded. */
+static void put_uri(gw_buf *b, const uint8_t *p, size_t n)
+{
+	if (n && p[0] == '/')
+		gw_buf_puts(b, "file://");
+	static const char hex[] = "0123456789ABCDEF";
+	for (size_t i = 0; i < n; i++) {
+		uint8_t ch = p[i];
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' ||
+		    ch == '.' || ch == '_' || ch == '~' || ch == '/')
+			gw_buf_putc(b, (char)ch);
+		else
+			gw_buf_printf(b, "%%%c%c", hex[ch >> 4], hex[ch & 15]);
+	}
+}
+
+void gw_check_sarif(const gw_check_report *r, gw_buf *out)
+{
+	const gw_findings *f = r->findings;
+	uint32_t *ord = order(f);
+	if (!ord) {
+		out->oom = true;
+		return;
+	}
+	size_t nrules;
+	const gw_rule *rules = gw_rules(&nrules);
+	gw_json j;
+	gw_json_init(&j, out);
+	gw_json_object_begin(&j, NULL);
+	gw_json_string(&j, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
+	gw_json_string(&j, "version", "2.1.0");
+	gw_json_array_begin(&j, "runs");
+	gw_json_object_begin(&j, NULL);
+	gw_json_object_begin(&j, "tool");
+	gw_json_object_begin(&j, "driver");
+	gw_json_string(&j, "name", "gowasm-check");
+	gw_json_string(&j, "version", GW_VERSION);
+	gw_json_string(&j, "semanticVersion", GW_VERSION);
+	gw_json_array_begin(&j, "rules");
+	for (size_t i = 0; i < nrules; i++) {
+		gw_json_object_begin(&j, NULL);
+		gw_json_string(&j, "id", rules[i].id);
+		gw_json_string(&j, "name", rules[i].name);
+		gw_json_object_begin(&j, "shortDescription");
+		gw_json_string(&j, "text", rules[i].summary);
+		gw_json_object_end(&j);
+		gw_json_object_begin(&j, "fullDescription");
+		gw_json_string(&j, "text", rules[i].summary);
+		gw_json_object_end(&j);
+		gw_json_object_begin(&j, "help");
+		gw_json_string(&j, "text", rules[i].help);
+		gw_json_object_end(&j);
+		gw_json_object_begin(&j, "defaultConfiguration");
+		gw_json_string(&j, "level", sarif_level(rules[i].severity));
+		gw_json_object_end(&j);
+		gw_json_object_end(&j);
+	}
+	gw_json_array_end(&j);
+	gw_json_object_end(&j);
+	gw_json_object_end(&j);
+	gw_json_array_begin(&j, "results");
+	for (uint32_t k = 0; k < f->n; k++) {
+		uint32_t i = ord[k];
+		const gw_finding *x = &f->v[i];
+		if (!counts(r, i))
+			continue;
+		gw_json_object_begin(&j, NULL);
+		gw_json_string(&j, "ruleId", x->rule->id);
+		gw_json_uint(&j, "ruleIndex", (uint64_t)(x->rule - rules));
+		gw_json_string(&j, "level", sarif_level(x->severity));
+		gw_json_object_begin(&j, "message");
+		gw_buf text;
+		gw_buf_init(&text);
+		if (x->function.len) {
+			gw_buf_append(&text, x->function.p, x->function.len);
+			gw_buf_puts(&text, ": ");
+		}
+		gw_buf_puts(&text, x->message);
+		gw_buf_putc(&text, '.');
+		gw_json_string(&j, "text", text.data ? text.data : "");
+		gw_buf_free(&text);
+		gw_json_object_end(&j);
+		gw_json_array_begin(&j, "locations");
+		gw_json_object_begin(&j, NULL);
+		gw_json_object_begin(&j, "physicalLocation");
+		gw_json_object_begin(&j, "artifactLocation");
+		gw_buf uri;
+		gw_buf_init(&uri);
+		if (x->file.len)
+			put_uri(&uri, x->file.p, x->file.len);
+		else
+			put_uri(&uri, (const uint8_t *)r->file, strlen(r->file));
+		gw_json_string(&j, "uri", uri.data ? uri.data : "");
+		gw_buf_free(&uri);
+		gw_json_object_end(&j);
+		if (x->file.len && x->line > 0) {
+			gw_json_object_begin(&j, "region");
+			gw_json_int(&j, "startLine", x->line);
+			gw_json_object_end(&j);
+		}
+		gw_json_object_end(&j);
+		gw_json_object_end(&j);
+		gw_json_array_end(&j);
+		char fp[17];
+		gw_finding_fingerprint(x, fp);
+		gw_json_object_begin(&j, "partialFingerprints");
+		gw_json_string(&j, "gowasmFindingKey/v1", fp);
+		gw_json_object_end(&j);
+		gw_json_object_end(&j);
+	}
+	gw_json_array_end(&j);
+	gw_json_object_end(&j);
+	gw_json_array_end(&j);
+	gw_json_object_end(&j);
+	free(ord);
+}

@@ -1,0 +1,275 @@
+/* gowasm-check: the release gate for Go WebAssembly modules. */
+#define _POSIX_C_SOURCE 200809L
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/gowasm.h"
+#include "cli.h"
+
+static const char *const prog = "gowasm-check";
+
+static void usage(void)
+{
+	printf("Usage: %s [OPTIONS] FILE.wasm\n"
+	       "\n"
+	       "Check a Go WebAssembly module before it is published: js.Func leaks, bridge\n"
+	       "calls in loops, missing js.Value finalizers, symbol-table integrity, the\n"
+	       "wasm_exec.js glue it needs, and the host facilities it reaches. Findings are\n"
+	       "placed at the Go source file:line (stripped modules too) and name the Go\n"
+	       "function. The file is only read.\n"
+	       "\n"
+	       "Options:\n"
+	       "  --glue FILE           check the module against this wasm_exec.js\n"
+	       "  --target TARGET       browser or node: where the module will run\n"
+	       "  --format FORMAT       text (default), json, or sarif (SARIF 2.1.0)\n"
+	       "  -o, --output FILE     write the report to FILE (replaced atomically)\n"
+	       "  --fail-on SEVERITY    error (default), warning, note, or none: exit 1 when a\n"
+	       "                        finding at or above it remains\n"
+	       "  --allow RULE          do not report RULE (repeatable)\n"
+	       "  --baseline FILE       do not report the findings FILE lists\n"
+	       "                        (see gowasm-baseline(5))\n"
+	       "  --write-baseline FILE write the current findings to FILE as a baseline\n"
+	       "                        and exit 0\n"
+	       "  --list-rules          list the rules and exit\n"
+	       "  -h, --help            show this help and exit\n"
+	       "  -V, --version         show the version and exit\n"
+	       "\n"
+	       "Exit status: 0 no finding at or above --fail-on; 1 findings; 2 usage error, or\n"
+	       "an unreadable, malformed or non-WebAssembly file (or glue, or baseline).\n"
+	       "\n"
+	       "Examples:\n"
+	       "  %s app.wasm\n"
+	       "  %s --glue wasm_exec.js --target browser app.wasm\n"
+	       "  %s --format sarif -o gowasm.sarif app.wasm\n"
+	       "  %s --write-baseline gowasm.baseline app.wasm\n"
+	       "  %s --baseline gowasm.baseline --fail-on warning app.wasm\n",
+	       prog, prog, prog, prog, prog, prog);
+}
+
+static void list_rules(void)
+{
+	size_t n;
+	const gw_rule *r = gw_rules(&n);
+	for (size_t i = 0; i < n; i++)
+		printf("%-20s %-8s %s\n", r[i].id, gw_severity_name(r[i].severity), r[i].summary);
+}
+
+/* Reads a small text input (glue, baseline) whole. */
+static int read_input(const char *path, gw_mapped_file *mf)
+{
+	gw_error err;
+	gw_error_clear(&err);
+	if (gw_map_file(path, mf, &err)) {
+		gw_cli_error(prog, path, &err);
+		return -1;
+	}
+	if (mf->size > ((size_t)16 << 20)) {
+		fprintf(stderr, "%s: %s: larger than 16 MiB, not a glue or baseline file\n", prog, path);
+		gw_unmap_file(mf);
+		return -1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	enum { O_GLUE = 256, O_TARGET, O_FORMAT, O_FAIL_ON, O_ALLOW, O_BASELINE, O_WRITE_BASELINE, O_LIST };
+	static const struct option opts[] = {
+		{ "glue", required_argument, NULL, O_GLUE },
+		{ "target", required_argument, NULL, O_TARGET },
+		{ "format", required_argument, NULL, O_FORMAT },
+		{ "output", required_argument, NULL, 'o' },
+		{ "fail-on", required_argument, NULL, O_FAIL_ON },
+		{ "allow", required_argument, NULL, O_ALLOW },
+		{ "baseline", required_argument, NULL, O_BASELINE },
+		{ "write-baseline", required_argument, NULL, O_WRITE_BASELINE },
+		{ "list-rules", no_argument, NULL, O_LIST },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *glue_path = NULL, *output = NULL, *baseline_path = NULL, *write_baseline = NULL;
+	const char *format = "text";
+	const char *allow[64];
+	int nallow = 0;
+	gw_check_options copt = { NULL, 0, GW_TARGET_ANY };
+	gw_severity fail_on = GW_SEV_ERROR;
+	bool fail_never = false;
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:hV", opts, NULL)) != -1) {
+		switch (c) {
+		case O_GLUE: glue_path = optarg; break;
+		case 'o': output = optarg; break;
+		case O_BASELINE: baseline_path = optarg; break;
+		case O_WRITE_BASELINE: write_baseline = optarg; break;
+		case O_TARGET:
+			if (strcmp(optarg, "browser") == 0)
+				copt.target = GW_TARGET_BROWSER;
+			else if (strcmp(optarg, "node") == 0)
+				copt.target = GW_TARGET_NODE;
+			else {
+				gw_cli_usage_error(prog, "--target must be browser or node, not '%s'", optarg);
+				return GW_EXIT_ERROR;
+			}
+			break;
+		case O_FORMAT:
+			if (strcmp(optarg, "text") && strcmp(optarg, "json") && strcmp(optarg, "sarif")) {
+				gw_cli_usage_error(prog, "--format must be text, json or sarif, not '%s'", optarg);
+				return GW_EXIT_ERROR;
+			}
+			format = optarg;
+			break;
+		case O_FAIL_ON:
+			if (strcmp(optarg, "error") == 0)
+				fail_on = GW_SEV_ERROR;
+			else if (strcmp(optarg, "warning") == 0)
+				fail_on = GW_SEV_WARNING;
+			else if (strcmp(optarg, "note") == 0)
+				fail_on = GW_SEV_NOTE;
+			else if (strcmp(optarg, "none") == 0)
+				fail_never = true;
+			else {
+				gw_cli_usage_error(prog, "--fail-on must be error, warning, note or none, not '%s'", optarg);
+				return GW_EXIT_ERROR;
+			}
+			break;
+		case O_ALLOW:
+			if (!gw_rule_find(optarg)) {
+				gw_cli_usage_error(prog, "--allow: no rule '%s' (--list-rules lists them)", optarg);
+				return GW_EXIT_ERROR;
+			}
+			if (nallow == (int)(sizeof allow / sizeof allow[0])) {
+				gw_cli_usage_error(prog, "too many --allow options");
+				return GW_EXIT_ERROR;
+			}
+			allow[nallow++] = optarg;
+			break;
+		case O_LIST: list_rules(); return GW_EXIT_OK;
+		case 'h': usage(); return GW_EXIT_OK;
+		case 'V': gw_cli_version(prog); return GW_EXIT_OK;
+		case ':':
+			gw_cli_usage_error(prog, "option '%s' needs an argument", argv[optind - 1]);
+			return GW_EXIT_ERROR;
+		default:
+			gw_cli_usage_error(prog, "unknown option '%s'", argv[optind - 1]);
+			return GW_EXIT_ERROR;
+		}
+	}
+	if (optind != argc - 1) {
+		gw_cli_usage_error(prog, optind == argc ? "no input file" : "only one input file is accepted");
+		return GW_EXIT_ERROR;
+	}
+	const char *file = argv[optind];
+
+	int rc = GW_EXIT_ERROR;
+	gw_error err;
+	gw_error_clear(&err);
+	gw_mapped_file mf = { 0 }, gluef = { 0 }, basef = { 0 };
+	gw_module *m = NULL;
+	gw_go_info *go = NULL;
+	gw_go_symbols *syms = NULL;
+	gw_integrity integrity = { 0 };
+	gw_findings findings = { 0 };
+	gw_baseline baseline = { 0 };
+	bool *suppressed = NULL;
+	gw_buf b;
+	gw_buf_init(&b);
+
+	if (glue_path) {
+		if (read_input(glue_path, &gluef))
+			goto out;
+		copt.glue = gluef.data;
+		copt.glue_len = gluef.size;
+	}
+	if (baseline_path) {
+		if (read_input(baseline_path, &basef))
+			goto out;
+		if (gw_baseline_parse(basef.data, basef.size, &baseline, &err)) {
+			gw_cli_error(prog, baseline_path, &err);
+			goto out;
+		}
+	}
+	if (gw_map_file(file, &mf, &err) || gw_module_parse(mf.data, mf.size, &m, &err) ||
+	    gw_go_info_read(m, &go, &err) || gw_go_count_call_sites(m, go, &err) ||
+	    gw_go_symbols_read(m, go, &syms, &err) || gw_integrity_check(m, go, syms, &integrity, &err)) {
+		gw_cli_error(prog, file, &err);
+		goto out;
+	}
+	if (go->producer == GW_PRODUCER_NOT_GO) {
+		fprintf(stderr, "%s: %s: not a Go WebAssembly module\n", prog, file);
+		goto out;
+	}
+	if (gw_check_run(m, go, syms, &integrity, &copt, &findings, &err)) {
+		/* A glue that is not one is the glue's fault. */
+		gw_cli_error(prog, err.status == GW_ERR_FORMAT && glue_path && strstr(err.msg, "wasm_exec.js") ? glue_path
+		                                                                                              : file,
+		             &err);
+		goto out;
+	}
+	suppressed = calloc(findings.n ? findings.n : 1, sizeof *suppressed);
+	if (!suppressed) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		goto out;
+	}
+	for (uint32_t i = 0; i < findings.n; i++) {
+		for (int a = 0; a < nallow; a++)
+			suppressed[i] |= strcmp(findings.v[i].rule->id, allow[a]) == 0;
+		suppressed[i] |= gw_baseline_has(&baseline, &findings.v[i]);
+	}
+	if (write_baseline) {
+		bool *include = calloc(findings.n ? findings.n : 1, sizeof *include);
+		if (!include) {
+			fprintf(stderr, "%s: out of memory\n", prog);
+			goto out;
+		}
+		for (uint32_t i = 0; i < findings.n; i++)
+			include[i] = !suppressed[i] || gw_baseline_has(&baseline, &findings.v[i]);
+		gw_buf bl;
+		gw_buf_init(&bl);
+		gw_baseline_write(&findings, include, &bl);
+		free(include);
+		int w = bl.oom ? -1 : gw_cli_write_output(prog, write_baseline, bl.data, bl.len);
+		gw_buf_free(&bl);
+		if (w)
+			goto out;
+		for (uint32_t i = 0; i < findings.n; i++)
+			suppressed[i] = true; /* all baselined now */
+	}
+	gw_check_report report = { file, &findings, suppressed, fail_on, fail_never };
+	if (strcmp(format, "json") == 0)
+		gw_check_json(&report, &b);
+	else if (strcmp(format, "sarif") == 0)
+		gw_check_sarif(&report, &b);
+	else
+		gw_check_text(&report, &b);
+	if (b.oom) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		goto out;
+	}
+	/* Text goes to stderr like any compiler's diagnostics, unless -o. */
+	bool text = strcmp(format, "text") == 0;
+	if (b.len || !text) {
+		if (text && !output) {
+			fputs(b.data, stderr);
+		} else if (gw_cli_write_output(prog, output, b.data ? b.data : "", b.len)) {
+			goto out;
+		}
+	}
+	rc = gw_check_failed(&report) ? GW_EXIT_FINDINGS : GW_EXIT_OK;
+out:
+	gw_buf_free(&b);
+	free(suppressed);
+	gw_baseline_free(&baseline);
+	gw_findings_free(&findings);
+	gw_integrity_free(&integrity);
+	gw_go_symbols_free(syms);
+	gw_go_info_free(go);
+	gw_module_free(m);
+	gw_unmap_file(&mf);
+	gw_unmap_file(&gluef);
+	gw_unmap_file(&basef);
+	return rc;
+}
