@@ -486,7 +486,8 @@ static gw_status check_hot_calls(checker *c)
 		free_sites(&sv);
 		TRY(s);
 	}
-	/* Rank: functions with the most such calls first. */
+	/* Rank: how many bridge calls in loops the function has; the more,
+	 * the hotter (the count is in the message and the JSON rank). */
 	gw_finding *v = c->out->v + first;
 	uint32_t n = c->out->n - first;
 	for (uint32_t i = 0; i < n; i++) {
@@ -495,6 +496,9 @@ static gw_status check_hot_calls(checker *c)
 			same += v[j].function.len == v[i].function.len &&
 			        (!v[i].function.len || memcmp(v[j].function.p, v[i].function.p, v[i].function.len) == 0);
 		v[i].rank = same;
+		size_t len = strlen(v[i].message);
+		snprintf(v[i].message + len, sizeof v[i].message - len, " (%u bridge call%s in loops of this function)",
+		         same, same == 1 ? "" : "s");
 	}
 	return GW_OK;
 }
@@ -697,6 +701,7 @@ static gw_status check_capabilities(checker *c)
 	}
 	bool user_fs = false;
 	gw_status s = GW_OK;
+	uint32_t first_fs = c->out->n;
 	for (uint32_t i = 0; to_fs && i < c->go->num_calls && !s; i++) {
 		const gw_call *k = &c->go->calls[i];
 		if (k->indirect || k->callee < c->ni)
@@ -714,10 +719,30 @@ static gw_status check_capabilities(checker *c)
 			s = c->err->status;
 			break;
 		}
-		gw_str callee_name = func_name(c, callee);
-		s = add(c, "browser-fs", n ? fr[0].file : none, n ? fr[0].line : -1, n ? fr[0].func : func_name(c, caller),
-		        k->offset, "%.*s reaches the file system, which the standard wasm_exec.js only stubs in browsers "
+		/* Place it in the module's own code: standard-library code
+		 * inlined into it (ioutil.ReadFile...) is not where to fix it. */
+		int at = 0;
+		while (at < n && !user_function(fr[at].func))
+			at++;
+		gw_str file = at < n ? fr[at].file : none, fn = at < n ? fr[at].func : func_name(c, caller);
+		int32_t line = at < n ? fr[at].line : -1;
+		gw_str callee_name = at > 0 && at < n ? fr[at - 1].func : func_name(c, callee);
+		/* One finding per place and callee, however many calls. */
+		bool dup = false;
+		for (uint32_t i2 = first_fs; i2 < c->out->n && !dup; i2++) {
+			const gw_finding *x = &c->out->v[i2];
+			dup = x->line == line && x->file.len == file.len && (!file.len || !memcmp(x->file.p, file.p, file.len)) &&
+			      x->callee.len == callee_name.len && (!callee_name.len || !memcmp(x->callee.p, callee_name.p, callee_name.len));
+		}
+		if (dup)
+			continue;
+		if (c->out->n - first_fs >= 500)
+			break; /* enough to act on */
+		s = add(c, "browser-fs", file, line, fn, k->offset,
+		        "%.*s reaches the file system, which the standard wasm_exec.js only stubs in browsers "
 		        "(calls fail with ENOSYS)", clip(callee_name), (const char *)callee_name.p);
+		if (!s)
+			c->out->v[c->out->n - 1].callee = callee_name;
 	}
 	free(to_fs);
 	TRY(s);
@@ -764,7 +789,14 @@ gw_status gw_check_run(const gw_module *m, const gw_go_info *go, const gw_go_sym
 			s = scan_closures(&c);
 		if (!s)
 			s = compute_reachable(&c);
-		if (!s && go->pcln && syms->source == GW_NAMES_PCLNTAB) {
+		/* Rules that walk the symbol table need it whole: a table the
+		 * integrity checks found corrupt is reported, not used. */
+		bool table_ok = true;
+		for (uint32_t i = 0; i < integrity->num_problems; i++)
+			if (integrity->problems[i].severity == GW_SEV_ERROR &&
+			    strncmp(integrity->problems[i].check, "pclntab-", 8) == 0)
+				table_ok = false;
+		if (!s && table_ok && go->pcln && syms->source == GW_NAMES_PCLNTAB) {
 			s = check_func_leaks(&c);
 			if (!s)
 				s = check_hot_calls(&c);

@@ -55,6 +55,7 @@ typedef struct gw_finding {
 	gw_str function;         /* the Go function concerned, or empty */
 	uint64_t offset;         /* code offset of the call, or 0 */
 	uint32_t rank;           /* order within its rule (hot-bridge-call) */
+	gw_str callee;           /* the function called, where it matters */
 } gw_finding;
 
 typedef struct gw_findings {

@@ -305,6 +305,10 @@ void gw_check_json(const gw_check_report *r, gw_buf *out)
 		else
 			gw_json_null(&j, "offset");
 		gw_json_string(&j, "fingerprint", fp);
+		if (x->rank)
+			gw_json_uint(&j, "rank", x->rank);
+		else
+			gw_json_null(&j, "rank");
 		gw_json_object_end(&j);
 	}
 	gw_json_array_end(&j);

@@ -72,10 +72,12 @@ def env_path(name):
 
 
 INSPECT = os.environ.get("GOWASM_INSPECT", "")
+CHECK = os.environ.get("GOWASM_CHECK", "")
 FIXTURES = os.environ.get("GOWASM_FIXTURES", "")
 SOURCE_ROOT = os.environ.get("GOWASM_SOURCE_ROOT", os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
-GO_FIXTURES = ["hello", "hello-stripped", "bridge", "deps", "callbacks", "callbacks-stripped", "loops", "loops-stripped"]
+GO_FIXTURES = ["hello", "hello-stripped", "bridge", "deps", "callbacks", "callbacks-stripped", "loops", "loops-stripped",
+               "leak", "leak-stripped", "leak-fixed", "leak-fixed-stripped"]
 
 
 def go_fixture(name):

@@ -22,6 +22,10 @@ MODULES = {
     "callbacks-stripped": "example.com/fixtures/callbacks",
     "loops": "example.com/fixtures/loops",
     "loops-stripped": "example.com/fixtures/loops",
+    "leak": "example.com/fixtures/leak",
+    "leak-stripped": "example.com/fixtures/leak",
+    "leak-fixed": "example.com/fixtures/leakfixed",
+    "leak-fixed-stripped": "example.com/fixtures/leakfixed",
 }
 
 reports = {}

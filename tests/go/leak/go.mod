@@ -1,0 +1,3 @@
+module example.com/fixtures/leak
+
+go 1.19

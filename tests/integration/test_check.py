@@ -1,0 +1,228 @@
+"""gowasm-check: every rule fires on a fixture that has the defect and
+not on its corrected twin (stripped and unstripped builds alike), the
+glue check against real wasm_exec.js files, SARIF accepted by the
+reference validator, baselines, --allow, --fail-on and exit codes."""
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(__file__))
+from tap import ok, eq, go_fixture, npm_file, esbuild_wasm, run, CHECK, SOURCE_ROOT  # noqa: E402
+import pclnsynth  # noqa: E402
+
+tmp = tempfile.mkdtemp(prefix="gowasm-check-")
+
+
+def check(path, *args):
+    r = run([CHECK, "--format", "json", *args, path])
+    j = json.loads(r.stdout) if r.returncode in (0, 1) and r.stdout else None
+    return r, j
+
+
+def marks(fixture):
+    out = {}
+    with open(os.path.join(SOURCE_ROOT, "tests", "go", fixture, "main.go")) as f:
+        for n, line in enumerate(f, 1):
+            for m in re.finditer(r"MARK:([\w-]+)", line):
+                out[m.group(1)] = n
+    return out
+
+
+def found(j, rule):
+    return sorted((os.path.basename(f["file"] or ""), f["line"], f["function"]) for f in j["findings"] if f["rule"] == rule)
+
+
+lm = marks("leak")
+for name in ("leak", "leak-stripped"):
+    r, j = check(go_fixture(name), "--target", "browser")
+    eq(r.returncode, 1, f"{name}: findings at error severity: exit 1")
+    if not j:
+        continue
+    eq(j["schema"], "gowasm-check/1", f"{name}: schema")
+    eq(found(j, "js-func-leak"), sorted([("main.go", lm["leak-loop"], "main.addButtons"),
+                                         ("main.go", lm["leak-event"], "main.onMessage")]),
+       f"{name}: js-func-leak in the loop and per event, not the startup FuncOf")
+    eq(found(j, "hot-bridge-call"), sorted([("main.go", lm["hot-call"], "main.addButtons"),
+                                            ("main.go", lm["hot-set"], "main.addButtons")]),
+       f"{name}: hot-bridge-call for Call and Set in the loop")
+    eq(found(j, "browser-fs"), [("main.go", lm["fs"], "main.readConfig")], f"{name}: browser-fs at the os.ReadFile line")
+    eq(sorted(f["rank"] for f in j["findings"] if f["rule"] == "hot-bridge-call"), [2, 2],
+       f"{name}: hot-bridge-call ranked by the function's count of bridge calls in loops")
+    leaks = [f for f in j["findings"] if f["rule"] == "js-func-leak"]
+    ok(all(f["severity"] == "error" and "Release" in f["message"] for f in leaks), f"{name}: leaks are errors naming Release")
+    ok(any("per event" in f["message"] for f in leaks) and any("in a loop" in f["message"] for f in leaks),
+       f"{name}: the messages say why the FuncOf repeats")
+    eq(j["summary"]["failed"], True, f"{name}: summary says failed")
+    # Without --target browser the file system is a capability, not a warning.
+    r2, j2 = check(go_fixture(name))
+    eq(found(j2, "browser-fs"), [], f"{name}: no browser-fs without --target browser")
+    ok(any("file system" in f["message"] for f in j2["findings"] if f["rule"] == "host-capabilities"),
+       f"{name}: host-capabilities lists the file system")
+
+for name in ("leak-fixed", "leak-fixed-stripped"):
+    r, j = check(go_fixture(name), "--target", "browser")
+    eq(r.returncode, 0, f"{name}: the corrected twin passes")
+    if j:
+        eq([f["rule"] for f in j["findings"] if f["severity"] != "note"], [], f"{name}: no warnings or errors")
+        ok(not any("file system" in f["message"] for f in j["findings"]), f"{name}: no file system capability")
+
+# The loop fixtures of inspect: the loop FuncOf in callbacks, the Set calls in loops.
+r, j = check(go_fixture("callbacks-stripped"))
+cm = marks("callbacks")
+eq(found(j, "js-func-leak"), [("main.go", cm["loop-funcof"], "main.handlers")],
+   "callbacks: only the FuncOf in the loop leaks (direct and inlined-helper ones run once)")
+lp = marks("loops")
+r, j = check(go_fixture("loops"))
+loop_lines = sorted(n for n, line in enumerate(open(os.path.join(SOURCE_ROOT, "tests/go/loops/main.go")), 1)
+                    if "MARK:loop" in line)
+eq(sorted(f[1] for f in found(j, "hot-bridge-call")), loop_lines, "loops: hot-bridge-call exactly on the Sets in loops")
+
+# Text output: GNU diagnostics on stderr.
+r = run([CHECK, go_fixture("leak")])
+err = r.stderr.decode()
+ok(re.search(rf"^\S+/tests/go/leak/main\.go:{lm['leak-loop']}: error: main\.addButtons: js\.FuncOf in a loop .* \[js-func-leak\]$", err, re.M),
+   "text: file:line: error: function: message [rule]", err[:1500])
+eq(r.stdout, b"", "text: nothing on stdout")
+
+# --- missing finalizers, on synthetic modules.
+def synth(label, **kw):
+    p = os.path.join(tmp, label + ".wasm")
+    with open(p, "wb") as f:
+        f.write(pclnsynth.build(kw.pop("fmt", "1.20"), **kw).data)
+    return p
+
+
+JS = ("runtime.wasmExit", "syscall/js.valueGet", "syscall/js.valueSet")
+r, j = check(synth("go113", imports=JS, version="go1.13.15", fmt="1.16"))
+ok(j and [f for f in j["findings"] if f["rule"] == "missing-finalizers" and "go1.13.15" in f["message"]],
+   "missing-finalizers: Go 1.13 never releases js.Values", j and j["findings"])
+eq(r.returncode, 1, "missing-finalizers is an error")
+r, j = check(synth("nofinalize", imports=JS, version="go1.20.14"))
+ok(j and [f for f in j["findings"] if f["rule"] == "missing-finalizers" and "finalizeRef" in f["message"]],
+   "missing-finalizers: syscall/js without the finalizeRef import")
+r, j = check(synth("finalize", imports=JS + ("syscall/js.finalizeRef",), version="go1.20.14"))
+eq([f for f in j["findings"] if f["rule"] == "missing-finalizers"], [], "no missing-finalizers with finalizeRef")
+r, j = check(go_fixture("bridge"))
+eq([f for f in j["findings"] if f["rule"] == "missing-finalizers"], [],
+   "bridge (Go 1.19): makeValue sets the finalizer: no missing-finalizers")
+
+# --- integrity rules come through.
+m = pclnsynth.build("1.20")
+p = os.path.join(tmp, "cycle.wasm")
+with open(p, "wb") as f:
+    f.write(pclnsynth.patch(m, "inl0.parentPc", "i", 2))
+r, j = check(p)
+ok(j and [f for f in j["findings"] if f["rule"] == "pclntab-corrupt" and "cycle" in f["message"]],
+   "integrity: a corrupt table is a pclntab-corrupt finding", j and j["findings"])
+
+# --- glue
+esb = esbuild_wasm()
+esb_glue = npm_file("esbuild-wasm@0.28.2", "wasm_exec.js")
+go119_glue = "/usr/lib/go-1.19/misc/wasm/wasm_exec.js"
+r, j = check(esb, "--glue", esb_glue)
+eq([f for f in j["findings"] if f["rule"] == "glue-mismatch"], [], "esbuild with its own wasm_exec.js: no mismatch")
+r, j = check(esb, "--glue", go119_glue)
+gm = [f["message"] for f in j["findings"] if f["rule"] == "glue-mismatch"]
+ok(len(gm) == 1 and 'module="gojs": module is not an object or function' in gm[0],
+   "esbuild with Go 1.19's glue: the module mismatch, with the browser's error", gm)
+eq(r.returncode, 1, "glue mismatch fails the check")
+r, j = check(go_fixture("hello"), "--glue", go119_glue)
+eq([f for f in j["findings"] if f["rule"].startswith("glue")], [], "hello with Go 1.19's glue: no glue finding")
+broken = os.path.join(tmp, "wasm_exec.js")
+with open(go119_glue) as f:
+    text = f.read()
+with open(broken, "w") as f:
+    f.write(text.replace('"runtime.walltime":', '"runtime.walltime_gone":'))
+r, j = check(go_fixture("hello"), "--glue", broken)
+gm = [f["message"] for f in j["findings"] if f["rule"] == "glue-mismatch"]
+ok(len(gm) == 1 and "runtime.walltime" in gm[0] and "function import requires a callable" in gm[0],
+   "a glue without runtime.walltime: named, with the browser's error", gm)
+r, j = check(go_fixture("hello"))
+gv = [f["message"] for f in j["findings"] if f["rule"] == "glue-version"]
+ok(gv and "go1.19.8" in gv[0] and "misc/wasm" in gv[0], "without --glue: the glue version it needs", gv)
+r, j = check(esb)
+gv = [f["message"] for f in j["findings"] if f["rule"] == "glue-version"]
+ok(gv and "go1.26.5" in gv[0] and "lib/wasm" in gv[0] and '"gojs"' in gv[0], "esbuild needs Go 1.26.5's lib/wasm glue", gv)
+notglue = os.path.join(tmp, "notglue.js")
+with open(notglue, "w") as f:
+    f.write("console.log('hello')\n")
+r = run([CHECK, "--glue", notglue, go_fixture("hello")])
+eq(r.returncode, 2, "a glue that is not wasm_exec.js: exit 2")
+ok("notglue.js" in r.stderr.decode() and r.stderr.decode().count("\n") == 1, "and one line naming it", r.stderr)
+
+# --- esbuild: every finding, each judged in the notes of the change that added this test.
+r, j = check(esb, "--glue", esb_glue, "--target", "node")
+eq(sorted(f["rule"] for f in j["findings"]), ["build-id", "host-capabilities"],
+   "esbuild for node: only notes (no build id; host capabilities)")
+eq(r.returncode, 0, "esbuild passes the gate")
+r, j = check(esb, "--glue", esb_glue, "--target", "browser")
+bfs = [f for f in j["findings"] if f["rule"] == "browser-fs"]
+ok(bfs and all(f["file"].startswith("github.com/evanw/esbuild/") and f["function"].startswith(("github.com/evanw/esbuild/", "main."))
+               and f["severity"] == "warning" for f in bfs),
+   f"esbuild for browsers: {len(bfs)} browser-fs warnings, all in esbuild's own code", [(f["file"], f["line"]) for f in bfs][:5])
+ok(any(f["function"].startswith("github.com/evanw/esbuild/internal/fs.") for f in bfs),
+   "esbuild for browsers: its internal/fs package reaches the file system")
+eq(r.returncode, 0, "warnings do not fail the default gate")
+
+# --- SARIF, validated by the reference validator.
+validator = npm_file("@microsoft/sarif-multitool-linux@5.7.0", "Sarif.Multitool")
+for name, path, extra in (("leak", go_fixture("leak-stripped"), ["--target", "browser"]), ("esbuild", esb, []),
+                          ("corrupt", p, [])):
+    out = os.path.join(tmp, name + ".sarif")
+    r = run([CHECK, "--format", "sarif", "-o", out, *extra, path])
+    ok(r.returncode in (0, 1) and os.path.exists(out), f"sarif {name}: written")
+    s = json.load(open(out))
+    eq(s["version"], "2.1.0", f"sarif {name}: version 2.1.0")
+    rules = s["runs"][0]["tool"]["driver"]["rules"]
+    ok(all(r["id"] and r["shortDescription"]["text"] and r["help"]["text"] for r in rules), f"sarif {name}: rule metadata")
+    res = s["runs"][0]["results"]
+    ok(all(x["partialFingerprints"]["gowasmFindingKey/v1"] and rules[x["ruleIndex"]]["id"] == x["ruleId"] for x in res),
+       f"sarif {name}: results have fingerprints and consistent rule indices")
+    v = run([validator, "validate", out], timeout=300)
+    text = v.stdout.decode(errors="replace") + v.stderr.decode(errors="replace")
+    ok(v.returncode == 0 and not re.search(r": error ", text), f"sarif {name}: Sarif.Multitool validate accepts it", text[-1500:])
+
+# --- baselines, --allow, --fail-on
+base = os.path.join(tmp, "leak.baseline")
+r = run([CHECK, "--write-baseline", base, go_fixture("leak")])
+eq(r.returncode, 0, "--write-baseline exits 0")
+lines = open(base).read().splitlines()
+eq(lines[0], "# gowasm-check baseline 1", "baseline header")
+keys = [l for l in lines if not l.startswith("#")]
+ok(keys and all(len(k.split("\t")) == 3 for k in keys), "baseline keys are rule, function, file", keys)
+ok(not any(re.search(r":\d+", k) for k in keys), "baseline keys carry no line numbers")
+ok("js-func-leak\tmain.addButtons\tmain.go" in keys, "the loop leak is keyed by rule, function, file", keys)
+r, j = check(go_fixture("leak-stripped"), "--baseline", base)
+eq((r.returncode, j["summary"]["suppressed"] > 0, [f for f in j["findings"] if f["severity"] != "note"]),
+   (0, True, []), "a baseline applies to the stripped build too (keys survive): exit 0")
+r, j = check(go_fixture("leak"), "--allow", "js-func-leak")
+eq((r.returncode, found(j, "js-func-leak")), (0, []), "--allow js-func-leak: not reported, exit 0")
+r, j = check(go_fixture("leak-fixed"), "--fail-on", "note")
+eq(r.returncode, 1, "--fail-on note: notes fail the check")
+r, j = check(go_fixture("leak"), "--fail-on", "none")
+eq(r.returncode, 0, "--fail-on none: never fails")
+r, j = check(go_fixture("leak"), "--allow", "js-func-leak", "--fail-on", "warning")
+eq(r.returncode, 1, "--fail-on warning: hot-bridge-call warnings fail it")
+badbase = os.path.join(tmp, "bad.baseline")
+with open(badbase, "w") as f:
+    f.write("not a baseline\n")
+r = run([CHECK, "--baseline", badbase, go_fixture("leak")])
+eq(r.returncode, 2, "a malformed baseline: exit 2")
+for args, what in ((["--format", "xml"], "--format"), (["--target", "deno"], "--target"), (["--allow", "no-such"], "no rule"),
+                   (["--fail-on", "fatal"], "--fail-on"), ([], "no input")):
+    r = run([CHECK, *args] + ([go_fixture("leak")] if args else []))
+    ok(r.returncode == 2 and what in r.stderr.decode(), f"usage error {what}: exit 2", r.stderr)
+r = run([CHECK, os.path.join(tmp, "missing.wasm")])
+eq(r.returncode, 2, "missing module: exit 2")
+with open(os.path.join(tmp, "text.wasm"), "w") as f:
+    f.write("text")
+r = run([CHECK, os.path.join(tmp, "text.wasm")])
+eq(r.returncode, 2, "not wasm: exit 2")
+r = run([CHECK, "--list-rules"])
+ok(r.returncode == 0 and "js-func-leak" in r.stdout.decode() and "hot-bridge-call" in r.stdout.decode(), "--list-rules")
+r = run([CHECK, "--help"])
+ok(r.returncode == 0 and r.stdout.decode().startswith("Usage: gowasm-check"), "--help")
+shutil.rmtree(tmp, ignore_errors=True)
