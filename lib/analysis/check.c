@@ -233,62 +233,84 @@ static uint32_t entry_function(const checker *c, uint64_t v)
 	return d < c->nf ? (uint32_t)d : UINT32_MAX;
 }
 
-/* One pass over the code: the entry PCs each function refers to
- * (closures being built, static funcvals loaded), which makes those
- * functions address-taken and, in a function calling js.FuncOf, its
- * callbacks. */
-static gw_status scan_closures(checker *c)
+/* Appends the static funcvals function f loads: i64.const addresses of
+ * data words that hold an entry PC (closures that capture nothing). Only
+ * done for the few functions that call js.FuncOf. */
+static gw_status scan_funcvals(checker *c, uint32_t f, uint32_t *cap)
 {
 	const gw_module *m = c->m;
+	uint64_t memsize = gw_module_memory_size(m);
+	gw_code_reader r;
+	gw_status s = gw_code_begin(&r, m, c->ni + f, c->err);
+	gw_insn in;
+	while (!s && !r.done) {
+		if ((s = gw_code_next(&r, &in, c->err)) != GW_OK)
+			break;
+		if (in.op != GW_OP_I64_CONST || in.a < 0x1000 || in.a >= memsize || (in.a & 7))
+			continue;
+		uint8_t w[8];
+		if (!gw_module_read_memory(m, in.a, w, 8))
+			continue;
+		uint64_t v = 0;
+		for (int k = 7; k >= 0; k--)
+			v = v << 8 | w[k];
+		uint32_t target = entry_function(c, v);
+		if (target == UINT32_MAX || target == f)
+			continue;
+		if (c->num_closures == *cap) {
+			*cap *= 2;
+			uint32_t *p = realloc(c->closures, *cap * sizeof *p);
+			if (!p) {
+				s = gw_fail(c->err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
+				break;
+			}
+			c->closures = p;
+		}
+		c->closures[c->num_closures++] = target;
+		c->address_taken[target] = true;
+	}
+	gw_code_end(&r);
+	return s;
+}
+
+/* The functions each function refers to (closures being built, static
+ * funcvals loaded): they are address-taken and, in a function calling
+ * js.FuncOf, its callbacks. Entry-PC constants come from the walk that
+ * recorded the calls; static funcvals from the data. */
+static gw_status scan_closures(checker *c)
+{
 	const gw_go_info *go = c->go;
-	uint32_t cap = 256;
+	uint32_t cap = 256 + go->num_func_refs;
 	c->closure_first = calloc((size_t)c->nf + 1, sizeof *c->closure_first);
 	c->closures = malloc(cap * sizeof *c->closures);
 	c->address_taken = calloc(c->nf ? c->nf : 1, sizeof *c->address_taken);
-	if (!c->closure_first || !c->closures || !c->address_taken)
+	bool *calls_funcof = calloc(c->nf ? c->nf : 1, sizeof *calls_funcof);
+	if (!c->closure_first || !c->closures || !c->address_taken || !calls_funcof) {
+		free(calls_funcof);
 		return gw_fail(c->err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
-	uint64_t memsize = gw_module_memory_size(m);
-	(void)go;
-	for (uint32_t f = 0; f < c->nf; f++) {
-		c->closure_first[f] = c->num_closures;
-		gw_code_reader r;
-		gw_status s = gw_code_begin(&r, m, c->ni + f, c->err);
-		gw_insn in;
-		while (!s && !r.done) {
-			if ((s = gw_code_next(&r, &in, c->err)) != GW_OK)
-				break;
-			if (in.op != GW_OP_I64_CONST)
-				continue;
-			uint32_t target = entry_function(c, in.a);
-			if (target == UINT32_MAX && in.a >= 0x1000 && in.a < memsize && !(in.a & 7)) {
-				uint8_t w[8];
-				if (gw_module_read_memory(m, in.a, w, 8)) {
-					uint64_t v = 0;
-					for (int k = 7; k >= 0; k--)
-						v = v << 8 | w[k];
-					target = entry_function(c, v);
-				}
-			}
-			if (target == UINT32_MAX || target == f)
-				continue; /* return PCs name the function itself */
-			c->address_taken[target] = true;
-			if (c->num_closures == cap) {
-				cap *= 2;
-				uint32_t *p = realloc(c->closures, cap * sizeof *p);
-				if (!p) {
-					s = gw_fail(c->err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
-					break;
-				}
-				c->closures = p;
-			}
-			c->closures[c->num_closures++] = target;
-		}
-		gw_code_end(&r);
-		if (s)
-			return s;
 	}
+	gw_str funcof = { (const uint8_t *)"syscall/js.FuncOf", 17 };
+	uint32_t fo = gw_go_symbols_lookup(c->syms, funcof, 0);
+	for (uint32_t i = 0; fo != UINT32_MAX && i < go->num_calls; i++)
+		if (!go->calls[i].indirect && go->calls[i].callee == c->ni + fo)
+			calls_funcof[go->calls[i].caller - c->ni] = true;
+	gw_status s = GW_OK;
+	uint32_t r = 0;
+	for (uint32_t f = 0; f < c->nf && !s; f++) {
+		c->closure_first[f] = c->num_closures;
+		for (; r < go->num_func_refs && go->func_refs[r].from == f; r++) {
+			c->closures[c->num_closures++] = go->func_refs[r].to;
+			c->address_taken[go->func_refs[r].to] = true;
+		}
+		if (calls_funcof[f])
+			s = scan_funcvals(c, f, &cap);
+	}
+	free(calls_funcof);
+	if (s)
+		return s;
 	c->closure_first[c->nf] = c->num_closures;
 	/* Static funcvals and method tables in data hold entry PCs too. */
+	const gw_module *m = c->m;
 	for (uint32_t i = 0; i < m->num_datas; i++) {
 		const gw_data *d = &m->datas[i];
 		for (uint64_t a = (d->offset_value + 7) & ~(uint64_t)7; a + 8 <= d->offset_value + d->size; a += 8) {

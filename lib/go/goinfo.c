@@ -42,6 +42,7 @@ void gw_go_info_free(gw_go_info *info)
 	free(info->import_of_wrapper);
 	free(info->call_sites);
 	free(info->calls);
+	free(info->func_refs);
 	gw_pclntab_free(info->pcln);
 	free(info);
 }
@@ -59,9 +60,33 @@ uint32_t gw_go_call_target_import(const gw_module *m, const gw_go_info *info, ui
 typedef struct count_ctx {
 	const gw_module *m;
 	gw_go_info *info;
-	uint32_t cap;
+	uint32_t cap, refs_cap;
 	bool oom;
 } count_ctx;
+
+static int record_ref(void *ctx, uint32_t func_index, size_t offset, uint64_t value)
+{
+	count_ctx *c = ctx;
+	gw_go_info *info = c->info;
+	(void)offset;
+	uint64_t to = (value >> 16) - 0x1000;
+	if (to >= c->m->num_funcs)
+		return 0;
+	if (info->num_func_refs == c->refs_cap) {
+		uint32_t ncap = c->refs_cap ? c->refs_cap * 2 : 256;
+		struct gw_func_ref *p = realloc(info->func_refs, ncap * sizeof *p);
+		if (!p) {
+			c->oom = true;
+			return 1;
+		}
+		info->func_refs = p;
+		c->refs_cap = ncap;
+	}
+	info->func_refs[info->num_func_refs].from = func_index - c->m->num_func_imports;
+	info->func_refs[info->num_func_refs].to = (uint32_t)to;
+	info->num_func_refs++;
+	return 0;
+}
 
 static int count_call(void *ctx, const gw_call *call)
 {
@@ -99,8 +124,11 @@ gw_status gw_go_count_call_sites(const gw_module *m, gw_go_info *info, gw_error 
 	free(info->calls);
 	info->calls = NULL;
 	info->num_calls = 0;
-	count_ctx c = { m, info, 0, false };
-	gw_status s = gw_module_calls(m, count_call, &c, err);
+	free(info->func_refs);
+	info->func_refs = NULL;
+	info->num_func_refs = 0;
+	count_ctx c = { m, info, 0, 0, false };
+	gw_status s = gw_module_walk(m, count_call, record_ref, &c, err);
 	if (!s && c.oom)
 		s = gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory recording call sites");
 	if (!s)

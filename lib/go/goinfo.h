@@ -84,6 +84,12 @@ typedef struct gw_go_info {
 	 * decode the code again). */
 	gw_call *calls;
 	uint32_t num_calls;
+
+	/* Entry PCs of other functions that code holds as constants (closures
+	 * being built), in code order: the referring function and the
+	 * function referred to (defined index). */
+	struct gw_func_ref { uint32_t from, to; } *func_refs;
+	uint32_t num_func_refs;
 } gw_go_info;
 
 /* Recognises the producer, version, build id and build info, and finds

@@ -376,8 +376,8 @@ static bool is_plain(uint32_t op)
 	       (op >= 0x6a && op <= 0x78) /* i32 arithmetic */;
 }
 
-static gw_status func_calls(const gw_module *m, uint32_t func_index, gw_call_fn fn, void *ctx, bool *stopped,
-                            gw_error *err)
+static gw_status func_calls(const gw_module *m, uint32_t func_index, gw_call_fn fn, gw_pc_const_fn pc_fn, void *ctx,
+                            bool *stopped, gw_error *err)
 {
 	gw_code_reader r;
 	gw_status s = gw_code_begin(&r, m, func_index, err);
@@ -399,6 +399,12 @@ static gw_status func_calls(const gw_module *m, uint32_t func_index, gw_call_fn 
 		case GW_OP_I64_CONST:
 			state = 1;
 			pending = in.a;
+			if (pc_fn && !(in.a & 0xffff) && (in.a >> 16) >= 0x1000 && (in.a >> 16) != self &&
+			    pc_fn(ctx, func_index, in.offset, in.a)) {
+				*stopped = true;
+				gw_code_end(&r);
+				return GW_OK;
+			}
 			continue;
 		case GW_OP_I64_STORE:
 			if (state == 1 && in.b == 0 && (pending >> 16) == self) {
@@ -442,18 +448,23 @@ static gw_status func_calls(const gw_module *m, uint32_t func_index, gw_call_fn 
 gw_status gw_func_calls(const gw_module *m, uint32_t func_index, gw_call_fn fn, void *ctx, gw_error *err)
 {
 	bool stopped = false;
-	return func_calls(m, func_index, fn, ctx, &stopped, err);
+	return func_calls(m, func_index, fn, NULL, ctx, &stopped, err);
 }
 
-gw_status gw_module_calls(const gw_module *m, gw_call_fn fn, void *ctx, gw_error *err)
+gw_status gw_module_walk(const gw_module *m, gw_call_fn fn, gw_pc_const_fn pc_fn, void *ctx, gw_error *err)
 {
 	bool stopped = false;
 	for (uint32_t i = 0; i < m->num_funcs && !stopped; i++) {
-		gw_status s = func_calls(m, m->num_func_imports + i, fn, ctx, &stopped, err);
+		gw_status s = func_calls(m, m->num_func_imports + i, fn, pc_fn, ctx, &stopped, err);
 		if (s)
 			return s;
 	}
 	return GW_OK;
+}
+
+gw_status gw_module_calls(const gw_module *m, gw_call_fn fn, void *ctx, gw_error *err)
+{
+	return gw_module_walk(m, fn, NULL, ctx, err);
 }
 
 gw_status gw_module_check_code(const gw_module *m, gw_error *err)

@@ -89,6 +89,14 @@ gw_status gw_func_calls(const gw_module *m, uint32_t func_index, gw_call_fn fn, 
  * stops the whole walk. */
 gw_status gw_module_calls(const gw_module *m, gw_call_fn fn, void *ctx, gw_error *err);
 
+/* Called for every i64.const shaped like a Go entry PC of another
+ * function ((0x1000 + i) << 16: a closure being built, a funcval): return
+ * nonzero to stop the walk. */
+typedef int (*gw_pc_const_fn)(void *ctx, uint32_t func_index, size_t offset, uint64_t value);
+
+/* gw_module_calls that also reports entry-PC-shaped constants. */
+gw_status gw_module_walk(const gw_module *m, gw_call_fn fn, gw_pc_const_fn pc_fn, void *ctx, gw_error *err);
+
 /* Decodes every body without calling anything back: full code validation. */
 gw_status gw_module_check_code(const gw_module *m, gw_error *err);
 

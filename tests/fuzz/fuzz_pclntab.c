@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	gw_go_info *go = NULL;
 	if (gw_module_parse(data, size, &m, &err) != GW_OK)
 		return 0;
-	if (gw_go_info_read(m, &go, &err) == GW_OK && go->pcln) {
+	if (gw_go_info_read(m, &go, &err) == GW_OK && go->pcln && gw_go_count_call_sites(m, go, &err) == GW_OK) {
 		const gw_pclntab *t = go->pcln;
 		gw_frame frames[GW_PCLN_MAX_FRAMES];
 		for (uint32_t i = 0; i < t->nfunc && i < 4096; i++) {
@@ -43,6 +43,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			gw_str target = { (const uint8_t *)"runtime.other", 13 };
 			gw_error_clear(&err);
 			gw_go_find_calls(m, go, syms, target, NULL, NULL, &err);
+			gw_findings findings = { 0 };
+			gw_check_options opt = { NULL, 0, GW_TARGET_BROWSER };
+			gw_error_clear(&err);
+			if (gw_check_run(m, go, syms, &integrity, &opt, &findings, &err) == GW_OK) {
+				gw_check_report report = { "fuzz.wasm", &findings, NULL, GW_SEV_ERROR, false };
+				gw_buf b;
+				gw_buf_init(&b);
+				gw_check_sarif(&report, &b);
+				gw_check_text(&report, &b);
+				gw_buf_free(&b);
+			}
+			gw_findings_free(&findings);
 		}
 		gw_integrity_free(&integrity);
 		gw_go_symbols_free(syms);
