@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a Debian 12 machine for gowasm (run as root), builds it, and runs
 # the demo: a bundled Go program compiled with Go 1.19 to js/wasm, then
-# inspected by gowasm-inspect.
+# inspected by gowasm-inspect and checked by gowasm-check.
 #
 #   ./setup.sh              install, build, run the demo
 #   ./setup.sh --deps-only  install the system packages and nothing else
@@ -48,6 +48,6 @@ fi
 ninja -C build >/dev/null
 echo "setup: built $(build/tools/gowasm-inspect --version)"
 
-# The demo: examples/Makefile compiles examples/hello with Go 1.19 and
-# inspects the module.
-make -s -C examples inspect GOWASM_BIN="$PWD/build/tools"
+# The demo: examples/Makefile compiles examples/hello with Go 1.19,
+# inspects the module and runs the release gate on it.
+make -s -C examples all GOWASM_BIN="$PWD/build/tools"
