@@ -770,6 +770,19 @@ static gw_status check_capabilities(checker *c)
 	TRY(s);
 	if (user_fs)
 		used += (size_t)snprintf(caps + used, sizeof caps - used, "%sfile system", used ? ", " : "");
+	/* The process object (syscall/js's jsProcess): pid, uid, cwd, umask. */
+	static const char *const process_calls[] = {
+		"syscall.Getpid", "syscall.Getppid", "syscall.Getuid", "syscall.Getgid", "syscall.Geteuid",
+		"syscall.Getegid", "syscall.Getgroups", "syscall.Getwd", "syscall.Chdir", "syscall.Umask",
+	};
+	bool process = false;
+	for (size_t i = 0; i < sizeof process_calls / sizeof process_calls[0] && !process; i++) {
+		gw_str n = { (const uint8_t *)process_calls[i], (uint32_t)strlen(process_calls[i]) };
+		uint32_t f = gw_go_symbols_lookup(c->syms, n, 0);
+		process = f != UINT32_MAX && c->reachable[f];
+	}
+	if (process)
+		used += (size_t)snprintf(caps + used, sizeof caps - used, "%sprocess", used ? ", " : "");
 	gw_str roundtrip = { (const uint8_t *)"net/http.(*Transport).RoundTrip", 31 };
 	uint32_t rt = gw_go_symbols_lookup(c->syms, roundtrip, 0);
 	if (rt != UINT32_MAX && c->reachable[rt])

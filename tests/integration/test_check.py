@@ -158,6 +158,9 @@ r, j = check(esb, "--glue", esb_glue, "--target", "node")
 eq(sorted(f["rule"] for f in j["findings"]), ["build-id", "host-capabilities"],
    "esbuild for node: only notes (no build id; host capabilities)")
 eq(r.returncode, 0, "esbuild passes the gate")
+caps = [f["message"] for f in j["findings"] if f["rule"] == "host-capabilities"][0]
+ok("file system" in caps and "process" in caps and "fetch" not in caps,
+   "esbuild reaches the file system and the process object (os.Getwd), not fetch", caps)
 r, j = check(esb, "--glue", esb_glue, "--target", "browser")
 bfs = [f for f in j["findings"] if f["rule"] == "browser-fs"]
 ok(bfs and all(f["file"].startswith("github.com/evanw/esbuild/") and f["function"].startswith(("github.com/evanw/esbuild/", "main."))
