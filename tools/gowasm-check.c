@@ -251,12 +251,11 @@ int main(int argc, char **argv)
 	}
 	/* Text goes to stderr like any compiler's diagnostics, unless -o. */
 	bool text = strcmp(format, "text") == 0;
-	if (b.len || !text) {
-		if (text && !output) {
+	if (text && !output) {
+		if (b.len)
 			fputs(b.data, stderr);
-		} else if (gw_cli_write_output(prog, output, b.data ? b.data : "", b.len)) {
-			goto out;
-		}
+	} else if (gw_cli_write_output(prog, output, b.data ? b.data : "", b.len)) {
+		goto out; /* -o is always written, empty when clean: no stale report */
 	}
 	rc = gw_check_failed(&report) ? GW_EXIT_FINDINGS : GW_EXIT_OK;
 out:

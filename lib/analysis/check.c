@@ -141,9 +141,13 @@ static int clip(gw_str s)
 
 /* The module's own code: package main, or a module path (its first
  * element has a dot). The standard library and linker symbols are not. */
-static bool user_package(gw_str pkg)
+static bool user_package(gw_str pkg, gw_str main_module)
 {
 	if (gw_str_eq(pkg, "main"))
+		return true;
+	/* Packages of the main module, whatever its path looks like. */
+	if (main_module.len && pkg.len >= main_module.len && !memcmp(pkg.p, main_module.p, main_module.len) &&
+	    (pkg.len == main_module.len || pkg.p[main_module.len] == '/'))
 		return true;
 	if (!pkg.len || gw_str_eq(pkg, "go:") || gw_str_eq(pkg, "type:") || gw_str_eq(pkg, "?"))
 		return false;
@@ -152,9 +156,9 @@ static bool user_package(gw_str pkg)
 	return memchr(pkg.p, '.', first) != NULL;
 }
 
-static bool user_function(gw_str name)
+static bool user_function(const checker *c, gw_str name)
 {
-	return user_package(gw_go_symbol_package(name));
+	return user_package(gw_go_symbol_package(name), c->go->build.main.path);
 }
 
 /* ---- the call graph ---- */
@@ -496,7 +500,7 @@ static gw_status check_hot_calls(checker *c)
 			if (!site->in_loop || !site->nframes || !c->reachable[site->call->caller - c->ni])
 				continue;
 			const gw_frame *at = &site->frames[0];
-			if (!user_function(at->func))
+			if (!user_function(c, at->func))
 				continue;
 			const char *fix = t == 4 ? "for bytes, js.CopyBytesToJS copies a whole slice in one call"
 			                 : t == 1 ? "set the properties once, or build the object in one call"
@@ -504,6 +508,9 @@ static gw_status check_hot_calls(checker *c)
 			s = add(c, "hot-bridge-call", at->file, at->line, at->func, site->call->offset,
 			        "js.Value.%s in a loop crosses into JavaScript on every iteration; %s",
 			        targets[t] + sizeof "syscall/js.Value." - 1, fix);
+			if (!s)
+				c->out->v[c->out->n - 1].callee =
+					(gw_str){ (const uint8_t *)targets[t], (uint32_t)strlen(targets[t]) };
 		}
 		free_sites(&sv);
 		TRY(s);
@@ -729,8 +736,8 @@ static gw_status check_capabilities(checker *c)
 		if (k->indirect || k->callee < c->ni)
 			continue;
 		uint32_t caller = k->caller - c->ni, callee = k->callee - c->ni;
-		if (!to_fs[callee] || !c->reachable[caller] || !user_function(func_name(c, caller)) ||
-		    user_function(func_name(c, callee)))
+		if (!to_fs[callee] || !c->reachable[caller] || !user_function(c, func_name(c, caller)) ||
+		    user_function(c, func_name(c, callee)))
 			continue;
 		user_fs = true;
 		if (c->opt->target != GW_TARGET_BROWSER)
@@ -744,7 +751,7 @@ static gw_status check_capabilities(checker *c)
 		/* Place it in the module's own code: standard-library code
 		 * inlined into it (ioutil.ReadFile...) is not where to fix it. */
 		int at = 0;
-		while (at < n && !user_function(fr[at].func))
+		while (at < n && !user_function(c, fr[at].func))
 			at++;
 		gw_str file = at < n ? fr[at].file : none, fn = at < n ? fr[at].func : func_name(c, caller);
 		int32_t line = at < n ? fr[at].line : -1;

@@ -33,23 +33,28 @@ void gw_finding_key(const gw_finding *f, gw_buf *out)
 	put_clean(out, base_name(f->file));
 }
 
-void gw_finding_fingerprint(const gw_finding *f, char out[17])
+static void hash_hex(const char *p, size_t n, char out[17])
 {
-	gw_buf k;
-	gw_buf_init(&k);
-	gw_finding_key(f, &k);
 	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
-	for (size_t i = 0; i < k.len; i++) {
-		h ^= (uint8_t)k.data[i];
+	for (size_t i = 0; i < n; i++) {
+		h ^= (uint8_t)p[i];
 		h *= 0x100000001b3ull;
 	}
-	gw_buf_free(&k);
 	static const char hex[] = "0123456789abcdef";
 	for (int i = 15; i >= 0; i--) {
 		out[i] = hex[h & 15];
 		h >>= 4;
 	}
 	out[16] = '\0';
+}
+
+void gw_finding_fingerprint(const gw_finding *f, char out[17])
+{
+	gw_buf k;
+	gw_buf_init(&k);
+	gw_finding_key(f, &k);
+	hash_hex(k.data ? k.data : "", k.len, out);
+	gw_buf_free(&k);
 }
 
 static int cmp_keys(const void *a, const void *b)
@@ -61,7 +66,8 @@ gw_status gw_baseline_parse(const uint8_t *text, size_t len, gw_baseline *out, g
 {
 	memset(out, 0, sizeof *out);
 	size_t hl = strlen(GW_BASELINE_HEADER);
-	if (len < hl || memcmp(text, GW_BASELINE_HEADER, hl) != 0)
+	if (len < hl || memcmp(text, GW_BASELINE_HEADER, hl) != 0 ||
+	    (len > hl && text[hl] != '\n' && text[hl] != '\r'))
 		return gw_fail(err, GW_ERR_FORMAT, 0, "not a gowasm-check baseline (first line must be \"%s\")",
 		               GW_BASELINE_HEADER);
 	uint32_t cap = 0, lineno = 0;
@@ -177,8 +183,8 @@ bool gw_check_failed(const gw_check_report *r)
 	return false;
 }
 
-/* Findings in report order: by source position, module-level first;
- * hot-bridge-call by rank within a file. */
+/* Findings in report order: module-level first, then by source file and
+ * line, then rule. */
 static int cmp_order(const void *a, const void *b, const gw_findings *f)
 {
 	const gw_finding *x = &f->v[*(const uint32_t *)a], *y = &f->v[*(const uint32_t *)b];
@@ -395,8 +401,8 @@ void gw_check_sarif(const gw_check_report *r, gw_buf *out)
 	gw_json_object_end(&j);
 	gw_json_object_end(&j);
 	gw_json_array_begin(&j, "results");
-	for (uint32_t k = 0; k < f->n; k++) {
-		uint32_t i = ord[k];
+	for (uint32_t k2 = 0; k2 < f->n; k2++) {
+		uint32_t i = ord[k2];
 		const gw_finding *x = &f->v[i];
 		if (!counts(r, i))
 			continue;
@@ -437,8 +443,28 @@ void gw_check_sarif(const gw_check_report *r, gw_buf *out)
 		gw_json_object_end(&j);
 		gw_json_object_end(&j);
 		gw_json_array_end(&j);
+		/* Distinct results must not share a fingerprint: add what was
+		 * called and the ordinal among findings of the same key. */
 		char fp[17];
-		gw_finding_fingerprint(x, fp);
+		{
+			gw_buf k;
+			gw_buf_init(&k);
+			gw_finding_key(x, &k);
+			gw_buf_putc(&k, '\t');
+			gw_buf_append(&k, x->callee.p, x->callee.len);
+			uint32_t ordinal = 0;
+			for (uint32_t q = 0; q < k2; q++) {
+				const gw_finding *y = &f->v[ord[q]];
+				if (y->rule == x->rule && y->function.len == x->function.len &&
+				    (!x->function.len || !memcmp(y->function.p, x->function.p, x->function.len)) &&
+				    y->callee.len == x->callee.len && (!x->callee.len || !memcmp(y->callee.p, x->callee.p, x->callee.len)) &&
+				    y->file.len == x->file.len && (!x->file.len || !memcmp(y->file.p, x->file.p, x->file.len)))
+					ordinal++;
+			}
+			gw_buf_printf(&k, "\t%u", ordinal);
+			hash_hex(k.data ? k.data : "", k.len, fp);
+			gw_buf_free(&k);
+		}
 		gw_json_object_begin(&j, "partialFingerprints");
 		gw_json_string(&j, "gowasmFindingKey/v1", fp);
 		gw_json_object_end(&j);

@@ -228,4 +228,21 @@ r = run([CHECK, "--list-rules"])
 ok(r.returncode == 0 and "js-func-leak" in r.stdout.decode() and "hot-bridge-call" in r.stdout.decode(), "--list-rules")
 r = run([CHECK, "--help"])
 ok(r.returncode == 0 and r.stdout.decode().startswith("Usage: gowasm-check"), "--help")
+# SARIF: distinct results never share a fingerprint.
+out = os.path.join(tmp, "fp.sarif")
+run([CHECK, "--format", "sarif", "-o", out, "--target", "browser", go_fixture("leak")])
+fps = [x["partialFingerprints"]["gowasmFindingKey/v1"] for x in json.load(open(out))["runs"][0]["results"]]
+eq(len(fps), len(set(fps)), "sarif: every result has its own fingerprint")
+# -o is written even when there is nothing to report: no stale report.
+stale = os.path.join(tmp, "report.txt")
+with open(stale, "w") as f:
+    f.write("old\n")
+r = run([CHECK, "-o", stale, "--allow", "glue-version", "--allow", "host-capabilities", go_fixture("leak-fixed")])
+eq((r.returncode, open(stale).read()), (0, ""), "-o with no findings leaves an empty report, not the old one")
+# A baseline's header must be exactly the version-1 line.
+b10 = os.path.join(tmp, "b10.baseline")
+with open(b10, "w") as f:
+    f.write("# gowasm-check baseline 10\n")
+r = run([CHECK, "--baseline", b10, go_fixture("leak")])
+eq(r.returncode, 2, "a baseline of another version is refused")
 shutil.rmtree(tmp, ignore_errors=True)

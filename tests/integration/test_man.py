@@ -44,3 +44,23 @@ j = json.loads(r.stdout)
 for k in sorted(set(keys(j))):
     ok(re.search(rf"\b{re.escape(k)}\b", text), f"JSON key {k!r} is documented")
 ok("gowasm-inspect/1" in text, "schema version is documented")
+
+# gowasm-check(1) and gowasm-baseline(5)
+from tap import CHECK  # noqa: E402
+
+for name in ("gowasm-check.1", "gowasm-baseline.5"):
+    pg = os.path.join(SOURCE_ROOT, "man", name)
+    r = run([mandoc, "-T", "lint", "-W", "warning", pg])
+    ok(r.returncode == 0 and not r.stdout.strip(), f"{name}: mandoc -T lint is clean", r.stdout + r.stderr)
+ctext = re.sub(r".\x08", "", run([mandoc, "-T", "utf8", os.path.join(SOURCE_ROOT, "man", "gowasm-check.1")]).stdout.decode())
+for sec in ("NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "RULES", "EXIT STATUS", "EXAMPLES", "SEE ALSO"):
+    ok(re.search(rf"^{sec}$", ctext, re.M), f"gowasm-check.1: section {sec}")
+chelp = run([CHECK, "--help"]).stdout.decode()
+for o in sorted(set(re.findall(r"(--[a-z][a-z-]+)", chelp))):
+    ok(o in ctext, f"gowasm-check.1: option {o} is documented")
+for line in run([CHECK, "--list-rules"]).stdout.decode().splitlines():
+    rule = line.split()[0]
+    ok(re.search(rf"\b{re.escape(rule)}\b", ctext), f"gowasm-check.1: rule {rule} is documented")
+r = run([CHECK, "--format", "json", "--target", "browser", go_fixture("leak")])
+for k in sorted(set(keys(json.loads(r.stdout)))):
+    ok(re.search(rf"\b{re.escape(k)}\b", ctext), f"gowasm-check.1: JSON key {k!r} is documented")
