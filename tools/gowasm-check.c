@@ -167,11 +167,8 @@ int main(int argc, char **argv)
 	int rc = GW_EXIT_ERROR;
 	gw_error err;
 	gw_error_clear(&err);
-	gw_mapped_file mf = { 0 }, gluef = { 0 }, basef = { 0 };
-	gw_module *m = NULL;
-	gw_go_info *go = NULL;
-	gw_go_symbols *syms = NULL;
-	gw_integrity integrity = { 0 };
+	gw_mapped_file gluef = { 0 }, basef = { 0 };
+	gw_loaded l = { 0 };
 	gw_findings findings = { 0 };
 	gw_baseline baseline = { 0 };
 	bool *suppressed = NULL;
@@ -192,17 +189,15 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (gw_map_file(file, &mf, &err) || gw_module_parse(mf.data, mf.size, &m, &err) ||
-	    gw_go_info_read(m, &go, &err) || gw_go_count_call_sites(m, go, &err) ||
-	    gw_go_symbols_read(m, go, &syms, &err) || gw_integrity_check(m, go, syms, &integrity, &err)) {
+	if (gw_load(file, &l, &err)) {
 		gw_cli_error(prog, file, &err);
 		goto out;
 	}
-	if (go->producer == GW_PRODUCER_NOT_GO) {
+	if (l.go->producer == GW_PRODUCER_NOT_GO) {
 		fprintf(stderr, "%s: %s: not a Go WebAssembly module\n", prog, file);
 		goto out;
 	}
-	if (gw_check_run(m, go, syms, &integrity, &copt, &findings, &err)) {
+	if (gw_check_run(l.m, l.go, l.syms, &l.integrity, &copt, &findings, &err)) {
 		/* A glue that is not one is the glue's fault. */
 		gw_cli_error(prog, err.status == GW_ERR_FORMAT && glue_path && strstr(err.msg, "wasm_exec.js") ? glue_path
 		                                                                                              : file,
@@ -263,11 +258,7 @@ out:
 	free(suppressed);
 	gw_baseline_free(&baseline);
 	gw_findings_free(&findings);
-	gw_integrity_free(&integrity);
-	gw_go_symbols_free(syms);
-	gw_go_info_free(go);
-	gw_module_free(m);
-	gw_unmap_file(&mf);
+	gw_unload(&l);
 	gw_unmap_file(&gluef);
 	gw_unmap_file(&basef);
 	return rc;

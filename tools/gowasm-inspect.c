@@ -90,23 +90,13 @@ int main(int argc, char **argv)
 
 	gw_error err;
 	gw_error_clear(&err);
-	gw_mapped_file mf;
-	gw_module *m = NULL;
-	gw_go_info *go = NULL;
-	gw_go_symbols *syms = NULL;
-	gw_integrity integrity = { 0 };
-	int rc = GW_EXIT_ERROR;
-	if (gw_map_file(file, &mf, &err)) {
+	gw_loaded l;
+	if (gw_load(file, &l, &err)) {
 		gw_cli_error(prog, file, &err);
 		return GW_EXIT_ERROR;
 	}
-	if (gw_module_parse(mf.data, mf.size, &m, &err) || gw_go_info_read(m, &go, &err) ||
-	    gw_go_count_call_sites(m, go, &err) || gw_go_symbols_read(m, go, &syms, &err) ||
-	    gw_integrity_check(m, go, syms, &integrity, &err)) {
-		gw_cli_error(prog, file, &err);
-		goto out;
-	}
-	gw_inspect_input in = { file, m, go, syms, &integrity, flags, calls };
+	int rc = GW_EXIT_ERROR;
+	gw_inspect_input in = { file, l.m, l.go, l.syms, &l.integrity, flags, calls };
 	gw_buf b;
 	gw_buf_init(&b);
 	if ((json ? gw_inspect_json(&b, &in, &err) : gw_inspect_text(&b, &in, &err)) != GW_OK)
@@ -116,11 +106,6 @@ int main(int argc, char **argv)
 	else if (gw_cli_write_output(prog, output, b.data, b.len) == 0)
 		rc = GW_EXIT_OK;
 	gw_buf_free(&b);
-out:
-	gw_integrity_free(&integrity);
-	gw_go_symbols_free(syms);
-	gw_go_info_free(go);
-	gw_module_free(m);
-	gw_unmap_file(&mf);
+	gw_unload(&l);
 	return rc;
 }
