@@ -1,0 +1,3 @@
+module example.com/fixtures/leakfixed
+
+go 1.19
