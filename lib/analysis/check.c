@@ -416,6 +416,20 @@ static gw_str func_name(const checker *c, uint32_t defined)
 	return defined < c->syms->num_funcs ? c->syms->funcs[defined].name : none;
 }
 
+/* Can function f be a js.FuncOf callback? Its argument frame must be
+ * that of func(this js.Value, args []js.Value) any: 56 bytes from Go 1.14
+ * (a js.Value is 16 bytes), 48 before. This keeps goroutines and other
+ * function values a FuncOf caller refers to out of the callbacks. */
+static bool is_callback(const checker *c, uint32_t f)
+{
+	gw_pcln_func pf;
+	gw_error e;
+	gw_error_clear(&e);
+	if (!c->go->pcln || gw_pclntab_func(c->go->pcln, f, &pf, &e) != GW_OK)
+		return true; /* no table to tell: keep it */
+	return pf.args == 56 || pf.args == 48;
+}
+
 static gw_status check_func_leaks(checker *c)
 {
 	site_vec funcof, release;
@@ -440,7 +454,8 @@ static gw_status check_func_leaks(checker *c)
 	for (uint32_t i = 0; i < funcof.n; i++) {
 		uint32_t k = funcof.v[i].call->caller - c->ni;
 		for (uint32_t j = c->closure_first[k]; j < c->closure_first[k + 1]; j++)
-			event[c->closures[j]] = true;
+			if (is_callback(c, c->closures[j]))
+				event[c->closures[j]] = true;
 	}
 	if ((s = close_over(c, event, false)) != GW_OK)
 		goto out;
@@ -458,6 +473,8 @@ static gw_status check_func_leaks(checker *c)
 		bool released = false;
 		gw_str callback = none;
 		for (uint32_t j = c->closure_first[k]; j < c->closure_first[k + 1]; j++) {
+			if (!is_callback(c, c->closures[j]))
+				continue;
 			released |= releases[c->closures[j]];
 			if (!callback.len)
 				callback = func_name(c, c->closures[j]);

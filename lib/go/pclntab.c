@@ -318,6 +318,7 @@ gw_status gw_pclntab_func(const gw_pclntab *t, uint32_t i, gw_pcln_func *f, gw_e
 	const uint8_t *p = t->mem + f->funcoff;
 	int base = old ? 8 : 4; /* after the entry field */
 	f->nameoff = (uint32_t)le(p + base, 4);
+	f->args = (int32_t)le(p + base + 4, 4);
 	f->pcfile = (uint32_t)le(p + base + 16, 4);
 	f->pcln = (uint32_t)le(p + base + 20, 4);
 	f->npcdata = (uint32_t)le(p + base + 24, 4);

@@ -72,6 +72,7 @@ typedef struct gw_pcln_func {
 	uint64_t entry;        /* entry PC */
 	uint64_t funcoff;      /* of the _func record, in mem */
 	uint32_t nameoff;
+	int32_t args;          /* size of the argument frame in bytes */
 	uint32_t pcfile, pcln;
 	uint32_t npcdata, nfuncdata;
 	uint32_t cu_offset;

@@ -29,9 +29,18 @@ func onMessage(this js.Value, args []js.Value) any {
 	return nil
 }
 
+// setupOnce runs once, in a goroutine: its FuncOf is not per event,
+// although main, which calls js.FuncOf too, refers to it.
+//
+//go:noinline
+func setupOnce() {
+	js.Global().Set("ready", js.FuncOf(func(this js.Value, args []js.Value) any { return true }))
+}
+
 func main() {
 	doc := js.Global().Get("document")
 	addButtons(doc, 3)
 	js.Global().Set("onMessage", js.FuncOf(onMessage))
+	go setupOnce()
 	select {}
 }
