@@ -98,6 +98,9 @@ typedef struct checker {
 	uint32_t *closure_first;     /* [defined function] into closures, nf + 1 */
 	uint32_t *closures;
 	uint32_t num_closures;
+	/* The symbol table is whole (no pclntab-* integrity error): only then
+	 * do rules walk it. */
+	bool table_ok;
 } checker;
 
 static gw_status add(checker *c, const char *rule, gw_str file, int32_t line, gw_str function, uint64_t offset,
@@ -407,7 +410,10 @@ static gw_status sites_of(checker *c, const char *name, site_vec *sv)
 	gw_status s = gw_go_find_calls(c->m, c->go, c->syms, n, keep_site, sv, c->err);
 	if (!s && sv->oom)
 		s = gw_fail(c->err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
-	fix_sites(sv);
+	if (s)
+		free_sites(sv); /* the caller owns nothing on failure */
+	else
+		fix_sites(sv);
 	return s;
 }
 
@@ -534,8 +540,10 @@ static gw_status check_hot_calls(checker *c)
 	}
 	/* Rank: how many bridge calls in loops the function has; the more,
 	 * the hotter (the count is in the message and the JSON rank). */
-	gw_finding *v = c->out->v + first;
 	uint32_t n = c->out->n - first;
+	if (!n)
+		return GW_OK;
+	gw_finding *v = c->out->v + first;
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t same = 0;
 		for (uint32_t j = 0; j < n; j++)
@@ -574,6 +582,8 @@ static gw_status check_finalizers(checker *c)
 		           "the module uses syscall/js but does not import syscall/js.finalizeRef: js.Values are never "
 		           "released");
 	/* The wiring: makeValue sets a finalizer that calls finalizeRef. */
+	if (!c->table_ok)
+		return GW_OK; /* the wiring is read through the symbol table */
 	gw_str make = { (const uint8_t *)"syscall/js.makeValue", 20 };
 	uint32_t mv = gw_go_symbols_lookup(c->syms, make, 0);
 	if (mv == UINT32_MAX)
@@ -760,7 +770,7 @@ static gw_status check_capabilities(checker *c)
 		if (c->opt->target != GW_TARGET_BROWSER)
 			continue;
 		gw_frame fr[GW_PCLN_MAX_FRAMES];
-		int n = gw_go_call_frames(go, k, fr, GW_PCLN_MAX_FRAMES, c->err);
+		int n = c->table_ok ? gw_go_call_frames(go, k, fr, GW_PCLN_MAX_FRAMES, c->err) : 0;
 		if (n < 0) {
 			s = c->err->status;
 			break;
@@ -838,6 +848,13 @@ gw_status gw_check_run(const gw_module *m, const gw_go_info *go, const gw_go_sym
 	memset(out, 0, sizeof *out);
 	checker c = { .m = m, .go = go, .syms = syms, .opt = opt, .out = out, .err = err,
 	              .ni = m->num_func_imports, .nf = m->num_funcs };
+	/* Rules that walk the symbol table need it whole: a table the
+	 * integrity checks found corrupt is reported, not used. */
+	c.table_ok = go->pcln && syms->source == GW_NAMES_PCLNTAB;
+	for (uint32_t i = 0; i < integrity->num_problems; i++)
+		if (integrity->problems[i].severity == GW_SEV_ERROR &&
+		    strncmp(integrity->problems[i].check, "pclntab-", 8) == 0)
+			c.table_ok = false;
 	gw_status s = check_integrity(&c, integrity);
 	if (!s && (go->producer == GW_PRODUCER_GC_JS || go->producer == GW_PRODUCER_GC_WASIP1)) {
 		if (!go->calls_counted)
@@ -848,14 +865,7 @@ gw_status gw_check_run(const gw_module *m, const gw_go_info *go, const gw_go_sym
 			s = scan_closures(&c);
 		if (!s)
 			s = compute_reachable(&c);
-		/* Rules that walk the symbol table need it whole: a table the
-		 * integrity checks found corrupt is reported, not used. */
-		bool table_ok = true;
-		for (uint32_t i = 0; i < integrity->num_problems; i++)
-			if (integrity->problems[i].severity == GW_SEV_ERROR &&
-			    strncmp(integrity->problems[i].check, "pclntab-", 8) == 0)
-				table_ok = false;
-		if (!s && table_ok && go->pcln && syms->source == GW_NAMES_PCLNTAB) {
+		if (!s && c.table_ok) {
 			s = check_func_leaks(&c);
 			if (!s)
 				s = check_hot_calls(&c);
