@@ -45,8 +45,26 @@ gw_status gw_read_sleb(gw_cursor *c, unsigned bits, int64_t *out, const char *wh
 
 static inline gw_status gw_read_u32(gw_cursor *c, uint32_t *out, const char *what, gw_error *err)
 {
-	/* Fast path: most integers in a module fit in one byte. */
-	if (c->pos < c->end && c->base[c->pos] < 0x80) {
+	/* Fast paths: most integers in a module fit in one to three bytes
+	 * (21 bits: no range check needed). */
+	if (c->end - c->pos >= 3) {
+		const uint8_t *p = c->base + c->pos;
+		if (p[0] < 0x80) {
+			*out = p[0];
+			c->pos += 1;
+			return GW_OK;
+		}
+		if (p[1] < 0x80) {
+			*out = (uint32_t)(p[0] & 0x7f) | (uint32_t)p[1] << 7;
+			c->pos += 2;
+			return GW_OK;
+		}
+		if (p[2] < 0x80) {
+			*out = (uint32_t)(p[0] & 0x7f) | (uint32_t)(p[1] & 0x7f) << 7 | (uint32_t)p[2] << 14;
+			c->pos += 3;
+			return GW_OK;
+		}
+	} else if (c->pos < c->end && c->base[c->pos] < 0x80) {
 		*out = c->base[c->pos++];
 		return GW_OK;
 	}
