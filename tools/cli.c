@@ -39,6 +39,23 @@ void gw_cli_usage_error(const char *prog, const char *fmt, ...)
 	va_end(ap);
 }
 
+void gw_cli_option_error(const char *prog, int c, char **argv, int optind)
+{
+	if (c == ':')
+		gw_cli_usage_error(prog, "option '%s' needs an argument", argv[optind - 1]);
+	else
+		gw_cli_usage_error(prog, "unknown option '%s'", argv[optind - 1]);
+}
+
+const char *gw_cli_one_input(const char *prog, int argc, char **argv, int optind)
+{
+	if (optind != argc - 1) {
+		gw_cli_usage_error(prog, optind == argc ? "no input file" : "only one input file is accepted");
+		return NULL;
+	}
+	return argv[optind];
+}
+
 void gw_cli_version(const char *prog)
 {
 	printf("%s (gowasm) %s\n", prog, GW_VERSION);

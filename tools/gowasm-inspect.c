@@ -74,19 +74,14 @@ int main(int argc, char **argv)
 		case 'o': output = optarg; break;
 		case 'h': usage(); return GW_EXIT_OK;
 		case 'V': gw_cli_version(prog); return GW_EXIT_OK;
-		case ':':
-			gw_cli_usage_error(prog, "option '%s' needs an argument", argv[optind - 1]);
-			return GW_EXIT_ERROR;
 		default:
-			gw_cli_usage_error(prog, "unknown option '%s'", argv[optind - 1]);
+			gw_cli_option_error(prog, c, argv, optind);
 			return GW_EXIT_ERROR;
 		}
 	}
-	if (optind != argc - 1) {
-		gw_cli_usage_error(prog, optind == argc ? "no input file" : "only one input file is accepted");
+	const char *file = gw_cli_one_input(prog, argc, argv, optind);
+	if (!file)
 		return GW_EXIT_ERROR;
-	}
-	const char *file = argv[optind];
 
 	gw_error err;
 	gw_error_clear(&err);
