@@ -39,21 +39,21 @@ void gw_cli_usage_error(const char *prog, const char *fmt, ...)
 	va_end(ap);
 }
 
-void gw_cli_option_error(const char *prog, int c, char **argv, int optind)
+void gw_cli_option_error(const char *prog, int c, char **argv, int next)
 {
 	if (c == ':')
-		gw_cli_usage_error(prog, "option '%s' needs an argument", argv[optind - 1]);
+		gw_cli_usage_error(prog, "option '%s' needs an argument", argv[next - 1]);
 	else
-		gw_cli_usage_error(prog, "unknown option '%s'", argv[optind - 1]);
+		gw_cli_usage_error(prog, "unknown option '%s'", argv[next - 1]);
 }
 
-const char *gw_cli_one_input(const char *prog, int argc, char **argv, int optind)
+const char *gw_cli_one_input(const char *prog, int argc, char **argv, int next)
 {
-	if (optind != argc - 1) {
-		gw_cli_usage_error(prog, optind == argc ? "no input file" : "only one input file is accepted");
+	if (next != argc - 1) {
+		gw_cli_usage_error(prog, next == argc ? "no input file" : "only one input file is accepted");
 		return NULL;
 	}
-	return argv[optind];
+	return argv[next];
 }
 
 void gw_cli_version(const char *prog)

@@ -17,11 +17,11 @@ void gw_cli_usage_error(const char *prog, const char *fmt, ...) GW_PRINTF(2, 3);
 void gw_cli_version(const char *prog);
 
 /* For getopt_long's ':' (missing argument) and '?' returns: prints the
- * usage error for the option at argv[optind - 1]. */
-void gw_cli_option_error(const char *prog, int c, char **argv, int optind);
+ * usage error for the option at argv[next - 1]. */
+void gw_cli_option_error(const char *prog, int c, char **argv, int next);
 /* The one input file after the options, or NULL after printing a usage
  * error (none, or more than one). */
-const char *gw_cli_one_input(const char *prog, int argc, char **argv, int optind);
+const char *gw_cli_one_input(const char *prog, int argc, char **argv, int next);
 
 /* Writes `data` to `path` ("-" or NULL: stdout) through a temporary file
  * in the same folder and a rename, so that a failure never leaves a
