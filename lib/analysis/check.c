@@ -547,8 +547,7 @@ static gw_status check_hot_calls(checker *c)
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t same = 0;
 		for (uint32_t j = 0; j < n; j++)
-			same += v[j].function.len == v[i].function.len &&
-			        (!v[i].function.len || memcmp(v[j].function.p, v[i].function.p, v[i].function.len) == 0);
+			same += gw_str_same(v[j].function, v[i].function);
 		v[i].rank = same;
 		size_t len = strlen(v[i].message);
 		snprintf(v[i].message + len, sizeof v[i].message - len, " (%u bridge call%s in loops of this function)",
@@ -566,7 +565,7 @@ static gw_status check_finalizers(checker *c)
 	bool bridge = false, finalize = false;
 	for (uint32_t i = 0; i < m->num_func_imports; i++) {
 		const gw_import *im = gw_module_func_import(m, i);
-		if (!im || im->module.len != go->abi_module.len || memcmp(im->module.p, go->abi_module.p, im->module.len))
+		if (!im || !gw_str_same(im->module, go->abi_module))
 			continue;
 		bridge |= gw_str_has_prefix(im->field, "syscall/js.");
 		finalize |= gw_str_eq(im->field, "syscall/js.finalizeRef");
@@ -705,7 +704,7 @@ static gw_status check_glue(checker *c)
 				continue;
 			bool found = false;
 			for (uint32_t k = 0; k < g.num_names && !found; k++)
-				found = g.names[k].len == im->field.len && memcmp(g.names[k].p, im->field.p, im->field.len) == 0;
+				found = gw_str_same(g.names[k], im->field);
 			if (!found)
 				s = add(c, "glue-mismatch", none, -1, none, 0,
 				        "the glue does not provide import %.*s: instantiation fails with Import #%u module=\"%s\" "
@@ -787,8 +786,7 @@ static gw_status check_capabilities(checker *c)
 		bool dup = false;
 		for (uint32_t i2 = first_fs; i2 < c->out->n && !dup; i2++) {
 			const gw_finding *x = &c->out->v[i2];
-			dup = x->line == line && x->file.len == file.len && (!file.len || !memcmp(x->file.p, file.p, file.len)) &&
-			      x->callee.len == callee_name.len && (!callee_name.len || !memcmp(x->callee.p, callee_name.p, callee_name.len));
+			dup = x->line == line && gw_str_same(x->file, file) && gw_str_same(x->callee, callee_name);
 		}
 		if (dup)
 			continue;

@@ -237,10 +237,7 @@ static gw_status check_imports(checker *c, const gw_module *m, const gw_go_info 
 
 static bool has_export(const gw_module *m, const char *name, uint8_t kind)
 {
-	for (uint32_t i = 0; i < m->num_exports; i++)
-		if (m->exports[i].kind == kind && gw_str_eq(m->exports[i].name, name))
-			return true;
-	return false;
+	return gw_module_export(m, name, kind) != NULL;
 }
 
 static gw_status check_exports(checker *c, const gw_module *m, const gw_go_info *go)

@@ -202,10 +202,7 @@ static bool is_sp_type(const gw_functype *t)
 
 static bool has_export(const gw_module *m, const char *name)
 {
-	for (uint32_t i = 0; i < m->num_exports; i++)
-		if (gw_str_eq(m->exports[i].name, name))
-			return true;
-	return false;
+	return gw_module_export(m, name, 0xff) != NULL;
 }
 
 void gw_go_detect(const gw_module *m, gw_go_info *info)

@@ -132,7 +132,7 @@ void gw_go_symbols_free(gw_go_symbols *s)
 uint32_t gw_go_symbols_lookup(const gw_go_symbols *s, gw_str name, uint32_t from)
 {
 	for (uint32_t i = from; i < s->num_funcs; i++)
-		if (cmp_str(s->funcs[i].name, name) == 0)
+		if (gw_str_same(s->funcs[i].name, name))
 			return i;
 	return UINT32_MAX;
 }
@@ -299,7 +299,7 @@ gw_status gw_go_find_calls(const gw_module *m, const gw_go_info *go, const gw_go
 		c->is_target[m->num_func_imports + i] = true;
 	for (uint32_t i = 0; i < m->num_func_imports; i++) {
 		const gw_import *im = gw_module_func_import(m, i);
-		if (im && cmp_str(im->field, name) == 0) {
+		if (im && gw_str_same(im->field, name)) {
 			c->is_target[i] = true;
 			if (go->wrapper_of_import[i] != UINT32_MAX)
 				c->is_target[go->wrapper_of_import[i]] = true;

@@ -49,8 +49,7 @@ gw_status gw_go_find_wrappers(const gw_module *m, gw_go_info *info, gw_error *er
 		if (w.calls != 1 || w.target >= ni)
 			continue;
 		const gw_import *im = gw_module_func_import(m, w.target);
-		if (!im || im->module.len != info->abi_module.len ||
-		    memcmp(im->module.p, info->abi_module.p, im->module.len) != 0)
+		if (!im || !gw_str_same(im->module, info->abi_module))
 			continue;
 		info->import_of_wrapper[i] = w.target;
 		if (info->wrapper_of_import[w.target] == UINT32_MAX) {

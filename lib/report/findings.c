@@ -455,10 +455,8 @@ void gw_check_sarif(const gw_check_report *r, gw_buf *out)
 			uint32_t ordinal = 0;
 			for (uint32_t q = 0; q < k2; q++) {
 				const gw_finding *y = &f->v[ord[q]];
-				if (y->rule == x->rule && y->function.len == x->function.len &&
-				    (!x->function.len || !memcmp(y->function.p, x->function.p, x->function.len)) &&
-				    y->callee.len == x->callee.len && (!x->callee.len || !memcmp(y->callee.p, x->callee.p, x->callee.len)) &&
-				    y->file.len == x->file.len && (!x->file.len || !memcmp(y->file.p, x->file.p, x->file.len)))
+				if (y->rule == x->rule && gw_str_same(y->function, x->function) && gw_str_same(y->callee, x->callee) &&
+				    gw_str_same(y->file, x->file))
 					ordinal++;
 			}
 			gw_buf_printf(&k, "\t%u", ordinal);

@@ -26,22 +26,12 @@ static void type_sig(gw_buf *b, const gw_functype *t)
 	gw_buf_putc(b, ')');
 }
 
-/* The first memory, imported or defined. */
-static const gw_limits *first_memory(const gw_module *m)
-{
-	for (uint32_t i = 0; i < m->num_imports; i++)
-		if (m->imports[i].kind == GW_EXT_MEMORY)
-			return &m->imports[i].limits;
-	return m->num_memories ? &m->memories[0] : NULL;
-}
-
 static gw_import_role import_role(const gw_go_info *go, const gw_import *im, const gw_abi_import **abi)
 {
 	*abi = NULL;
 	if (gw_str_eq(im->module, "wasi_snapshot_preview1") || gw_str_eq(im->module, "wasi_unstable"))
 		return GW_ROLE_WASI;
-	if (go->producer == GW_PRODUCER_GC_JS && im->module.len == go->abi_module.len &&
-	    memcmp(im->module.p, go->abi_module.p, im->module.len) == 0) {
+	if (go->producer == GW_PRODUCER_GC_JS && gw_str_same(im->module, go->abi_module)) {
 		*abi = gw_abi_lookup(im->field);
 		return *abi ? (*abi)->role : GW_ROLE_UNKNOWN;
 	}
@@ -512,7 +502,7 @@ gw_status gw_inspect_text(gw_buf *b, const gw_inspect_input *in, gw_error *err)
 	else
 		gw_buf_printf(b, "  name section:  %u function names\n", m->num_named_funcs);
 	text_symbols(b, in);
-	const gw_limits *mem = first_memory(m);
+	const gw_limits *mem = gw_module_memory0(m);
 	if (mem) {
 		gw_buf_printf(b, "  memory:        %" PRIu64 " pages initial (%" PRIu64 " KiB)", mem->min, mem->min * 64);
 		if (mem->has_max)
@@ -712,7 +702,7 @@ gw_status gw_inspect_json(gw_buf *b, const gw_inspect_input *in, gw_error *err)
 	gw_json_uint(&j, "data_segments", m->num_datas);
 	gw_json_object_end(&j);
 
-	json_limits(&j, "memory", first_memory(m));
+	json_limits(&j, "memory", gw_module_memory0(m));
 
 	gw_json_array_begin(&j, "sections");
 	for (uint32_t i = 0; i < m->num_sections; i++) {

@@ -16,6 +16,11 @@ bool gw_str_eq(gw_str s, const char *z)
 	return s.len == n && (n == 0 || memcmp(s.p, z, n) == 0);
 }
 
+bool gw_str_same(gw_str a, gw_str b)
+{
+	return a.len == b.len && (a.len == 0 || memcmp(a.p, b.p, a.len) == 0);
+}
+
 bool gw_str_has_prefix(gw_str s, const char *z)
 {
 	size_t n = strlen(z);
@@ -666,12 +671,20 @@ const uint8_t *gw_module_mem(const gw_module *m, uint64_t addr, uint64_t len)
 	return d->bytes + off;
 }
 
-static uint64_t memory0_size(const gw_module *m)
+const gw_limits *gw_module_memory0(const gw_module *m)
 {
 	for (uint32_t i = 0; i < m->num_imports; i++)
 		if (m->imports[i].kind == GW_EXT_MEMORY)
-			return m->imports[i].limits.min * 65536;
-	return m->num_memories ? m->memories[0].min * 65536 : 0;
+			return &m->imports[i].limits;
+	return m->num_memories ? &m->memories[0] : NULL;
+}
+
+const gw_export *gw_module_export(const gw_module *m, const char *name, uint8_t kind)
+{
+	for (uint32_t i = 0; i < m->num_exports; i++)
+		if ((kind == 0xff || m->exports[i].kind == kind) && gw_str_eq(m->exports[i].name, name))
+			return &m->exports[i];
+	return NULL;
 }
 
 uint64_t gw_module_memory_size(const gw_module *m)
@@ -871,7 +884,8 @@ static gw_status parse(gw_module *m, gw_error *err)
 	if (m->has_data_count && !gw_module_section(m, GW_SEC_DATA) && m->data_count)
 		return gw_fail(err, GW_ERR_FORMAT, m->size, "datacount is %u but there is no data section", m->data_count);
 	TRY(index_datas(m, err));
-	m->memory_size = memory0_size(m);
+	const gw_limits *mem0 = gw_module_memory0(m);
+	m->memory_size = mem0 ? mem0->min * 65536 : 0;
 
 	const gw_section *names = gw_module_custom_section(m, "name");
 	if (names) {

@@ -21,6 +21,8 @@ typedef struct gw_str {
 } gw_str;
 
 bool gw_str_eq(gw_str s, const char *z);
+/* Two byte strings are equal. */
+bool gw_str_same(gw_str a, gw_str b);
 bool gw_str_has_prefix(gw_str s, const char *z);
 
 enum gw_section_id {
@@ -226,5 +228,11 @@ bool gw_module_read_memory(const gw_module *m, uint64_t addr, void *dst, uint64_
 
 /* Initial size of memory 0 in bytes (0 when there is no memory). */
 uint64_t gw_module_memory_size(const gw_module *m);
+
+/* The limits of memory 0, imported or defined, or NULL. */
+const gw_limits *gw_module_memory0(const gw_module *m);
+
+/* The export of that name (and kind, when kind < 0xff), or NULL. */
+const gw_export *gw_module_export(const gw_module *m, const char *name, uint8_t kind);
 
 #endif
