@@ -528,18 +528,19 @@ int gw_pclntab_frames(const gw_pclntab *t, uint64_t pc, gw_frame *frames, int ma
 	gw_pcln_func f;
 	if (gw_pclntab_func(t, fi, &f, err))
 		return -1;
-	uint64_t tree = inline_tree(t, &f);
-	uint32_t inl = tree ? gw_pclntab_pcdata(t, &f, PCDATA_INLTREE) : 0;
-	bool new_tree = t->magic == GW_PCLN_MAGIC_GO120;
-	uint32_t esize = new_tree ? 16 : 20;
+	/* Entries are read through an inline view (no runs: the index at
+	 * each pc comes from one pc-value walk). */
+	gw_inline_view view = { .entry = f.entry, .tree = inline_tree(t, &f),
+	                        .entry_size = t->magic == GW_PCLN_MAGIC_GO120 ? 16 : 20 };
+	uint32_t inl = view.tree ? gw_pclntab_pcdata(t, &f, PCDATA_INLTREE) : 0;
+	gw_str self = gw_pclntab_name(t, f.nameoff);
+	int self_len = self.len > 80 ? 80 : (int)self.len;
 	int n = 0;
 	for (;;) {
 		if (n >= max || n >= GW_PCLN_MAX_FRAMES) {
 			gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET,
-			        "inline tree of %.*s at pc 0x%llx is deeper than %d frames (a cycle?)",
-			        (int)(gw_pclntab_name(t, f.nameoff).len > 80 ? 80 : gw_pclntab_name(t, f.nameoff).len),
-			        (const char *)gw_pclntab_name(t, f.nameoff).p, (unsigned long long)pc,
-			        max < GW_PCLN_MAX_FRAMES ? max : GW_PCLN_MAX_FRAMES);
+			        "inline tree of %.*s at pc 0x%llx is deeper than %d frames (a cycle?)", self_len,
+			        (const char *)self.p, (unsigned long long)pc, max < GW_PCLN_MAX_FRAMES ? max : GW_PCLN_MAX_FRAMES);
 			return -1;
 		}
 		gw_frame *fr = &frames[n++];
@@ -550,19 +551,17 @@ int gw_pclntab_frames(const gw_pclntab *t, uint64_t pc, gw_frame *frames, int ma
 			return -1;
 		fr->pc = pc;
 		if (ix < 0) {
-			fr->func = gw_pclntab_name(t, f.nameoff);
+			fr->func = self;
 			fr->inlined = false;
 			return n;
 		}
-		uint8_t e[20];
-		if (!gw_module_read_memory(t->m, tree + (uint64_t)(uint32_t)ix * esize, e, esize)) {
-			gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET, "inline tree entry %d of %.*s is outside memory", ix,
-			        (int)(gw_pclntab_name(t, f.nameoff).len > 80 ? 80 : gw_pclntab_name(t, f.nameoff).len),
-			        (const char *)gw_pclntab_name(t, f.nameoff).p);
+		uint32_t nameoff;
+		int32_t parent_pc;
+		if (!gw_inline_view_entry(t, &view, ix, &nameoff, &parent_pc)) {
+			gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET, "inline tree entry %d of %.*s is outside memory", ix, self_len,
+			        (const char *)self.p);
 			return -1;
 		}
-		uint32_t nameoff = (uint32_t)le(e + (new_tree ? 4 : 12), 4);
-		int32_t parent_pc = (int32_t)le(e + (new_tree ? 8 : 16), 4);
 		fr->func = gw_pclntab_name(t, nameoff);
 		fr->inlined = true;
 		uint64_t next = f.entry + (uint64_t)(int64_t)parent_pc;
