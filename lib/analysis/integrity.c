@@ -145,7 +145,7 @@ static gw_status check_pclntab(checker *c, const gw_module *m, const gw_go_info 
 		gw_error e;
 		gw_error_clear(&e);
 		gw_pcln_func f;
-		if (gw_pclntab_check_func(t, i, &e) != GW_OK || gw_pclntab_func(t, i, &f, &e) != GW_OK) {
+		if (gw_pclntab_check_func(t, i, &f, &e) != GW_OK) {
 			if (e.status == GW_ERR_NOMEM)
 				return gw_fail(c->err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
 			TRY(add_listed(c, "pclntab-corrupt", GW_SEV_ERROR, i < n ? i : UINT32_MAX, "%s", e.msg));

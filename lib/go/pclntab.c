@@ -674,10 +674,10 @@ bool gw_inline_view_entry(const gw_pclntab *t, gw_inline_view *v, int32_t ix, ui
 	return true;
 }
 
-gw_status gw_pclntab_check_func(const gw_pclntab *t, uint32_t i, gw_error *err)
+gw_status gw_pclntab_check_func(const gw_pclntab *t, uint32_t i, gw_pcln_func *fp, gw_error *err)
 {
-	gw_pcln_func f;
-	TRY(gw_pclntab_func(t, i, &f, err));
+	TRY(gw_pclntab_func(t, i, fp, err));
+	const gw_pcln_func f = *fp;
 	TRY(walk_table(t, &f, f.pcfile, NULL, err));
 	TRY(walk_table(t, &f, f.pcln, NULL, err));
 	gw_inline_view v;

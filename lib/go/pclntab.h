@@ -166,8 +166,9 @@ bool gw_inline_view_entry(const gw_pclntab *t, gw_inline_view *v, int32_t ix, ui
 /* Checks function i's record thoroughly: its pc-value tables decode to
  * their end, every inline-tree entry its pcs use is inside memory, names a
  * function and points at a parent pc inside the function, and every
- * chain of parents ends (no cycles). GW_ERR_FORMAT says what is wrong. */
-gw_status gw_pclntab_check_func(const gw_pclntab *t, uint32_t i, gw_error *err);
+ * chain of parents ends (no cycles). GW_ERR_FORMAT says what is wrong.
+ * On success *f holds the record. */
+gw_status gw_pclntab_check_func(const gw_pclntab *t, uint32_t i, gw_pcln_func *f, gw_error *err);
 
 /* Go's wasm name section replaces every rune matching [^\w.] with '_':
  * true when `sec` (a name-section name) is what the linker writes for the

@@ -23,9 +23,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const gw_pclntab *t = go->pcln;
 		gw_frame frames[GW_PCLN_MAX_FRAMES];
 		for (uint32_t i = 0; i < t->nfunc && i < 4096; i++) {
-			gw_error_clear(&err);
-			gw_pclntab_check_func(t, i, &err);
 			gw_pcln_func f;
+			gw_error_clear(&err);
+			gw_pclntab_check_func(t, i, &f, &err);
 			gw_error_clear(&err);
 			if (gw_pclntab_func(t, i, &f, &err) != GW_OK)
 				continue;
