@@ -353,68 +353,10 @@ static gw_status compute_reachable(checker *c)
 
 /* ---- js.Func leaks ---- */
 
-typedef struct site_vec {
-	gw_call_site *v;
-	gw_frame *frames;        /* copies, GW_PCLN_MAX_FRAMES per site */
-	gw_call *calls;
-	uint32_t n, cap;
-	bool oom;
-} site_vec;
-
-static int keep_site(void *ctx, const gw_call_site *s)
+static gw_status sites_of(checker *c, const char *name, gw_call_site_list *sv)
 {
-	site_vec *sv = ctx;
-	if (sv->n == sv->cap) {
-		uint32_t ncap = sv->cap ? sv->cap * 2 : 16;
-		gw_call_site *v = realloc(sv->v, ncap * sizeof *v);
-		gw_frame *fr = v ? realloc(sv->frames, (size_t)ncap * GW_PCLN_MAX_FRAMES * sizeof *fr) : NULL;
-		gw_call *cl = fr ? realloc(sv->calls, ncap * sizeof *cl) : NULL;
-		if (v)
-			sv->v = v;
-		if (fr)
-			sv->frames = fr;
-		if (!cl) {
-			sv->oom = true;
-			return 1;
-		}
-		sv->calls = cl;
-		sv->cap = ncap;
-	}
-	sv->v[sv->n] = *s;
-	sv->calls[sv->n] = *s->call;
-	memcpy(sv->frames + (size_t)sv->n * GW_PCLN_MAX_FRAMES, s->frames, (size_t)s->nframes * sizeof *s->frames);
-	sv->n++;
-	return 0;
-}
-
-static void fix_sites(site_vec *sv)
-{
-	for (uint32_t i = 0; i < sv->n; i++) {
-		sv->v[i].frames = sv->frames + (size_t)i * GW_PCLN_MAX_FRAMES;
-		sv->v[i].call = &sv->calls[i];
-	}
-}
-
-static void free_sites(site_vec *sv)
-{
-	free(sv->v);
-	free(sv->frames);
-	free(sv->calls);
-	memset(sv, 0, sizeof *sv);
-}
-
-static gw_status sites_of(checker *c, const char *name, site_vec *sv)
-{
-	memset(sv, 0, sizeof *sv);
 	gw_str n = { (const uint8_t *)name, (uint32_t)strlen(name) };
-	gw_status s = gw_go_find_calls(c->m, c->go, c->syms, n, keep_site, sv, c->err);
-	if (!s && sv->oom)
-		s = gw_fail(c->err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
-	if (s)
-		free_sites(sv); /* the caller owns nothing on failure */
-	else
-		fix_sites(sv);
-	return s;
+	return gw_go_collect_calls(c->m, c->go, c->syms, n, sv, c->err);
 }
 
 static gw_str func_name(const checker *c, uint32_t defined)
@@ -438,7 +380,7 @@ static bool is_callback(const checker *c, uint32_t f)
 
 static gw_status check_func_leaks(checker *c)
 {
-	site_vec funcof, release;
+	gw_call_site_list funcof, release;
 	TRY(sites_of(c, "syscall/js.FuncOf", &funcof));
 	gw_status s = sites_of(c, "syscall/js.Func.Release", &release);
 	bool *releases = NULL, *event = NULL;
@@ -500,8 +442,8 @@ static gw_status check_func_leaks(checker *c)
 out:
 	free(releases);
 	free(event);
-	free_sites(&funcof);
-	free_sites(&release);
+	gw_call_site_list_free(&funcof);
+	gw_call_site_list_free(&release);
 	return s;
 }
 
@@ -515,7 +457,7 @@ static gw_status check_hot_calls(checker *c)
 	};
 	uint32_t first = c->out->n;
 	for (size_t t = 0; t < sizeof targets / sizeof targets[0]; t++) {
-		site_vec sv;
+		gw_call_site_list sv;
 		TRY(sites_of(c, targets[t], &sv));
 		gw_status s = GW_OK;
 		for (uint32_t i = 0; i < sv.n && !s; i++) {
@@ -535,7 +477,7 @@ static gw_status check_hot_calls(checker *c)
 				c->out->v[c->out->n - 1].callee =
 					(gw_str){ (const uint8_t *)targets[t], (uint32_t)strlen(targets[t]) };
 		}
-		free_sites(&sv);
+		gw_call_site_list_free(&sv);
 		TRY(s);
 	}
 	/* Rank: how many bridge calls in loops the function has; the more,
@@ -587,12 +529,12 @@ static gw_status check_finalizers(checker *c)
 	uint32_t mv = gw_go_symbols_lookup(c->syms, make, 0);
 	if (mv == UINT32_MAX)
 		return GW_OK; /* inlined or absent: nothing to check */
-	site_vec sv;
+	gw_call_site_list sv;
 	TRY(sites_of(c, "runtime.SetFinalizer", &sv));
 	bool wired = false;
 	for (uint32_t i = 0; i < sv.n; i++)
 		wired |= sv.v[i].call->caller - c->ni == mv;
-	free_sites(&sv);
+	gw_call_site_list_free(&sv);
 	if (!wired)
 		return add(c, "missing-finalizers", c->syms->funcs[mv].file, c->syms->funcs[mv].line, make, 0,
 		           "syscall/js.makeValue does not call runtime.SetFinalizer: js.Values are never released");

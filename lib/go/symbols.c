@@ -327,3 +327,82 @@ gw_status gw_go_find_calls(const gw_module *m, const gw_go_info *go, const gw_go
 	free(c);
 	return s;
 }
+
+typedef struct collector {
+	gw_call_site_list *l;
+	size_t *frame_start;        /* where each site's frames begin */
+	uint32_t cap;
+	size_t nframes, frames_cap;
+	bool oom;
+} collector;
+
+static int collect(void *ctx, const gw_call_site *site)
+{
+	collector *c = ctx;
+	gw_call_site_list *l = c->l;
+	if (l->n == c->cap) {
+		uint32_t ncap = c->cap ? c->cap * 2 : 16;
+		gw_call_site *v = realloc(l->v, ncap * sizeof *v);
+		if (v)
+			l->v = v;
+		gw_call *k = v ? realloc(l->calls, ncap * sizeof *k) : NULL;
+		if (k)
+			l->calls = k;
+		size_t *fs = k ? realloc(c->frame_start, ncap * sizeof *fs) : NULL;
+		if (!fs) {
+			c->oom = true;
+			return 1;
+		}
+		c->frame_start = fs;
+		c->cap = ncap;
+	}
+	if (c->nframes + (size_t)site->nframes > c->frames_cap) {
+		size_t ncap = c->frames_cap ? c->frames_cap * 2 : 64;
+		while (ncap < c->nframes + (size_t)site->nframes)
+			ncap *= 2;
+		gw_frame *f = realloc(l->frames, ncap * sizeof *f);
+		if (!f) {
+			c->oom = true;
+			return 1;
+		}
+		l->frames = f;
+		c->frames_cap = ncap;
+	}
+	l->v[l->n] = *site;
+	l->calls[l->n] = *site->call;
+	c->frame_start[l->n] = c->nframes;
+	if (site->nframes)
+		memcpy(l->frames + c->nframes, site->frames, (size_t)site->nframes * sizeof *site->frames);
+	c->nframes += (size_t)site->nframes;
+	l->n++;
+	return 0;
+}
+
+gw_status gw_go_collect_calls(const gw_module *m, const gw_go_info *go, const gw_go_symbols *syms, gw_str name,
+                              gw_call_site_list *out, gw_error *err)
+{
+	memset(out, 0, sizeof *out);
+	collector c = { .l = out };
+	gw_status s = gw_go_find_calls(m, go, syms, name, collect, &c, err);
+	if (!s && c.oom)
+		s = gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory collecting call sites");
+	if (!s) {
+		/* The arrays have stopped moving: point the sites into them. */
+		for (uint32_t i = 0; i < out->n; i++) {
+			out->v[i].call = &out->calls[i];
+			out->v[i].frames = out->frames + c.frame_start[i];
+		}
+	} else {
+		gw_call_site_list_free(out);
+	}
+	free(c.frame_start);
+	return s;
+}
+
+void gw_call_site_list_free(gw_call_site_list *l)
+{
+	free(l->v);
+	free(l->calls);
+	free(l->frames);
+	memset(l, 0, sizeof *l);
+}

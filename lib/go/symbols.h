@@ -77,6 +77,20 @@ typedef int (*gw_call_site_fn)(void *ctx, const gw_call_site *site);
 gw_status gw_go_find_calls(const gw_module *m, const gw_go_info *go, const gw_go_symbols *syms, gw_str name,
                            gw_call_site_fn fn, void *ctx, gw_error *err);
 
+/* The call sites of `name` (gw_go_find_calls), kept: the list owns copies
+ * of the calls and their frames; v[i].call and v[i].frames point into it. */
+typedef struct gw_call_site_list {
+	gw_call_site *v;
+	uint32_t n;
+	gw_call *calls;
+	gw_frame *frames;
+} gw_call_site_list;
+
+/* On failure the list is empty and needs no freeing. */
+gw_status gw_go_collect_calls(const gw_module *m, const gw_go_info *go, const gw_go_symbols *syms, gw_str name,
+                              gw_call_site_list *out, gw_error *err);
+void gw_call_site_list_free(gw_call_site_list *l);
+
 /* Places one call at its source position: fills frames (up to max) and
  * returns their number, 0 when the call has no return PC or there is no
  * pclntab, -1 with *err on corrupt tables. */

@@ -166,82 +166,21 @@ static void text_functions(gw_buf *b, const gw_inspect_input *in)
 	}
 }
 
-/* Call sites collected for --calls, with their frames copied. */
-typedef struct site_rec {
-	gw_call call;
-	uint32_t import;
-	bool inlined_target;
-	bool in_loop;
-	int nframes;
-	gw_frame *frames;
-} site_rec;
-
-typedef struct site_list {
-	site_rec *v;
-	uint32_t n, cap;
-	bool oom;
-} site_list;
-
-static int collect_site(void *ctx, const gw_call_site *site)
+static gw_status find_sites(const gw_inspect_input *in, gw_call_site_list *l, gw_error *err)
 {
-	site_list *l = ctx;
-	if (l->n == l->cap) {
-		uint32_t ncap = l->cap ? l->cap * 2 : 16;
-		site_rec *p = realloc(l->v, ncap * sizeof *p);
-		if (!p) {
-			l->oom = true;
-			return 1;
-		}
-		l->v = p;
-		l->cap = ncap;
-	}
-	site_rec *r = &l->v[l->n];
-	r->call = *site->call;
-	r->import = site->import;
-	r->inlined_target = site->inlined_target;
-	r->in_loop = site->in_loop;
-	r->nframes = site->nframes;
-	r->frames = NULL;
-	if (site->nframes) {
-		r->frames = malloc((size_t)site->nframes * sizeof *r->frames);
-		if (!r->frames) {
-			l->oom = true;
-			return 1;
-		}
-		memcpy(r->frames, site->frames, (size_t)site->nframes * sizeof *r->frames);
-	}
-	l->n++;
-	return 0;
-}
-
-static void free_sites(site_list *l)
-{
-	for (uint32_t i = 0; i < l->n; i++)
-		free(l->v[i].frames);
-	free(l->v);
-}
-
-static gw_status find_sites(const gw_inspect_input *in, site_list *l, gw_error *err)
-{
-	memset(l, 0, sizeof *l);
 	gw_str name = { (const uint8_t *)in->calls, (uint32_t)strlen(in->calls) };
-	gw_status s = gw_go_find_calls(in->m, in->go, in->syms, name, collect_site, l, err);
-	if (!s && l->oom)
-		s = gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory collecting call sites");
-	return s;
+	return gw_go_collect_calls(in->m, in->go, in->syms, name, l, err);
 }
 
 static gw_status text_calls(gw_buf *b, const gw_inspect_input *in, gw_error *err)
 {
-	site_list l;
+	gw_call_site_list l;
 	gw_status s = find_sites(in, &l, err);
-	if (s) {
-		free_sites(&l);
+	if (s)
 		return s;
-	}
 	gw_buf_printf(b, "\ncall sites of %s: %u\n", in->calls, l.n);
 	for (uint32_t i = 0; i < l.n; i++) {
-		const site_rec *r = &l.v[i];
+		const gw_call_site *r = &l.v[i];
 		gw_buf_puts(b, "  ");
 		if (r->nframes && r->frames[0].file.len) {
 			put_str(b, r->frames[0].file);
@@ -252,7 +191,7 @@ static gw_status text_calls(gw_buf *b, const gw_inspect_input *in, gw_error *err
 		if (r->nframes)
 			put_str(b, r->frames[0].func);
 		else
-			put_func_name(b, in, r->call.caller - in->m->num_func_imports);
+			put_func_name(b, in, r->call->caller - in->m->num_func_imports);
 		gw_buf_printf(b, " %s %s", r->inlined_target ? "inlines" : "calls", in->calls);
 		for (int k = 1; k < r->nframes; k++) {
 			gw_buf_puts(b, k == 1 ? " (inlined into " : ", into ");
@@ -264,25 +203,22 @@ static gw_status text_calls(gw_buf *b, const gw_inspect_input *in, gw_error *err
 		gw_buf_puts(b, r->nframes > 1 ? ")" : "");
 		gw_buf_puts(b, r->in_loop ? " in a loop\n" : "\n");
 	}
-	free_sites(&l);
+	gw_call_site_list_free(&l);
 	return GW_OK;
 }
 
-
 static gw_status json_calls(gw_json *j, const gw_inspect_input *in, gw_error *err)
 {
-	site_list l;
+	gw_call_site_list l;
 	gw_status s = find_sites(in, &l, err);
-	if (s) {
-		free_sites(&l);
+	if (s)
 		return s;
-	}
 	const gw_module *m = in->m;
 	gw_json_object_begin(j, "calls");
 	gw_json_string(j, "target", in->calls);
 	gw_json_array_begin(j, "sites");
 	for (uint32_t i = 0; i < l.n; i++) {
-		const site_rec *r = &l.v[i];
+		const gw_call_site *r = &l.v[i];
 		gw_json_object_begin(j, NULL);
 		if (r->nframes) {
 			json_str_or_null(j, "file", r->frames[0].file);
@@ -294,12 +230,12 @@ static gw_status json_calls(gw_json *j, const gw_inspect_input *in, gw_error *er
 		} else {
 			gw_json_null(j, "file");
 			gw_json_null(j, "line");
-			json_str_or_null(j, "function", in->syms->funcs[r->call.caller - m->num_func_imports].name);
+			json_str_or_null(j, "function", in->syms->funcs[r->call->caller - m->num_func_imports].name);
 		}
-		gw_json_uint(j, "caller_index", r->call.caller);
-		gw_json_uint(j, "offset", r->call.offset);
-		if (r->call.has_retpc)
-			gw_json_uint(j, "return_pc", r->call.retpc);
+		gw_json_uint(j, "caller_index", r->call->caller);
+		gw_json_uint(j, "offset", r->call->offset);
+		if (r->call->has_retpc)
+			gw_json_uint(j, "return_pc", r->call->retpc);
 		else
 			gw_json_null(j, "return_pc");
 		gw_json_bool(j, "inlined_target", r->inlined_target);
@@ -320,7 +256,7 @@ static gw_status json_calls(gw_json *j, const gw_inspect_input *in, gw_error *er
 	}
 	gw_json_array_end(j);
 	gw_json_object_end(j);
-	free_sites(&l);
+	gw_call_site_list_free(&l);
 	return GW_OK;
 }
 
