@@ -390,7 +390,7 @@ gw_status gw_go_collect_calls(const gw_module *m, const gw_go_info *go, const gw
 		/* The arrays have stopped moving: point the sites into them. */
 		for (uint32_t i = 0; i < out->n; i++) {
 			out->v[i].call = &out->calls[i];
-			out->v[i].frames = out->frames + c.frame_start[i];
+			out->v[i].frames = out->v[i].nframes ? out->frames + c.frame_start[i] : NULL;
 		}
 	} else {
 		gw_call_site_list_free(out);
