@@ -223,6 +223,7 @@ gw_status gw_pclntab_read(const gw_module *m, gw_pclntab **out, gw_error *err)
 	t->maxpc = md[21];
 	t->text = md[22];
 	t->etext = md[23];
+	t->noptrdata = md[24];
 	t->gofunc = h.magic == GW_PCLN_MAGIC_GO118 ? md[38] : h.magic == GW_PCLN_MAGIC_GO120 ? md[40] : 0;
 	t->func_size = h.magic == GW_PCLN_MAGIC_GO118 ? 40 : 44;
 

@@ -40,6 +40,7 @@ typedef struct gw_pclntab {
 	uint64_t nfiles;
 	bool entry_is_index;         /* Go 1.25+: ftab holds function indices */
 	uint64_t text, etext, minpc, maxpc, gofunc;
+	uint64_t noptrdata;          /* start of writable data: [etext, noptrdata) is read-only */
 
 	/* A copy of linear memory [header_addr, header_addr + size): the
 	 * header and every table (Go splits zero runs out of its segments,

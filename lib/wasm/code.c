@@ -471,3 +471,79 @@ gw_status gw_module_check_code(const gw_module *m, gw_error *err)
 {
 	return gw_module_calls(m, NULL, NULL, err);
 }
+
+const char *gw_feature_name(unsigned bit)
+{
+	static const char *const names[GW_FEAT_COUNT] = {
+		"sign-ext", "nontrapping-float-to-int", "bulk-memory", "reference-types",
+		"multivalue", "mutable-globals", "tail-call",
+	};
+	return bit < GW_FEAT_COUNT ? names[bit] : NULL;
+}
+
+static unsigned insn_features(uint32_t op)
+{
+	if (op >= 0xc0 && op <= 0xc4)
+		return GW_FEAT_SIGN_EXT;
+	if (op >= (GW_OP_PREFIX_FC | 0) && op <= (GW_OP_PREFIX_FC | 7))
+		return GW_FEAT_SAT_FLOAT_TO_INT;
+	if (op >= (GW_OP_PREFIX_FC | 8) && op <= (GW_OP_PREFIX_FC | 14))
+		return GW_FEAT_BULK_MEMORY;
+	if (op >= (GW_OP_PREFIX_FC | 15) && op <= (GW_OP_PREFIX_FC | 17))
+		return GW_FEAT_REFERENCE_TYPES;
+	switch (op) {
+	case 0x12: case 0x13:
+		return GW_FEAT_TAIL_CALL;
+	case 0x1c: case 0x25: case 0x26: case 0xd0: case 0xd1: case 0xd2:
+		return GW_FEAT_REFERENCE_TYPES;
+	default:
+		return 0;
+	}
+}
+
+gw_status gw_module_features(const gw_module *m, unsigned *features, gw_error *err)
+{
+	unsigned f = 0;
+	for (uint32_t i = 0; i < m->num_types; i++)
+		if (m->types[i].nresults > 1)
+			f |= GW_FEAT_MULTI_VALUE;
+	for (uint32_t i = 0; i < m->num_imports; i++) {
+		const gw_import *im = &m->imports[i];
+		if (im->kind == GW_EXT_GLOBAL && im->mutable_)
+			f |= GW_FEAT_MUTABLE_GLOBALS;
+		if ((im->kind == GW_EXT_GLOBAL && im->valtype == GW_EXTERNREF) ||
+		    (im->kind == GW_EXT_TABLE && im->valtype == GW_EXTERNREF))
+			f |= GW_FEAT_REFERENCE_TYPES;
+	}
+	for (uint32_t i = 0; i < m->num_exports; i++) {
+		const gw_export *ex = &m->exports[i];
+		if (ex->kind == GW_EXT_GLOBAL && ex->index >= m->num_global_imports &&
+		    ex->index - m->num_global_imports < m->num_globals &&
+		    m->globals[ex->index - m->num_global_imports].mutable_)
+			f |= GW_FEAT_MUTABLE_GLOBALS;
+	}
+	if ((uint64_t)m->num_table_imports + m->num_tables > 1)
+		f |= GW_FEAT_REFERENCE_TYPES;
+	if (m->has_data_count)
+		f |= GW_FEAT_BULK_MEMORY;
+	for (uint32_t i = 0; i < m->num_datas; i++)
+		if (!m->datas[i].active)
+			f |= GW_FEAT_BULK_MEMORY;
+	for (uint32_t i = 0; i < m->num_funcs; i++) {
+		gw_code_reader r;
+		gw_insn in;
+		gw_status s = gw_code_begin(&r, m, m->num_func_imports + i, err);
+		while (!s && !r.done) {
+			s = gw_code_next(&r, &in, err);
+			if (!s && in.op >= 0xc0)
+				f |= insn_features(in.op);
+			else if (!s && (in.op == 0x12 || in.op == 0x13 || in.op == 0x1c || in.op == 0x25 || in.op == 0x26))
+				f |= insn_features(in.op);
+		}
+		gw_code_end(&r);
+		if (s)
+			return s;
+	}
+	*features = f;
+	return GW_OK;
+}

@@ -97,6 +97,26 @@ typedef int (*gw_pc_const_fn)(void *ctx, uint32_t func_index, size_t offset, uin
 /* gw_module_calls that also reports entry-PC-shaped constants. */
 gw_status gw_module_walk(const gw_module *m, gw_call_fn fn, gw_pc_const_fn pc_fn, void *ctx, gw_error *err);
 
+/* WebAssembly features beyond the MVP a module uses. */
+enum {
+	GW_FEAT_SIGN_EXT = 1u << 0,         /* i32.extend8_s ... (0xc0-0xc4) */
+	GW_FEAT_SAT_FLOAT_TO_INT = 1u << 1, /* 0xfc 0-7 */
+	GW_FEAT_BULK_MEMORY = 1u << 2,      /* 0xfc 8-17, passive segments, data count */
+	GW_FEAT_REFERENCE_TYPES = 1u << 3,  /* ref.*, table.get/set, typed select, externref */
+	GW_FEAT_MULTI_VALUE = 1u << 4,      /* a type with more than one result */
+	GW_FEAT_MUTABLE_GLOBALS = 1u << 5,  /* a mutable global imported or exported */
+	GW_FEAT_TAIL_CALL = 1u << 6,        /* return_call, return_call_indirect */
+	GW_FEAT_COUNT = 7
+};
+
+/* The name of feature bit i ("sign-ext", "bulk-memory", ...), as Binaryen
+ * and wabt spell it; NULL past the last. */
+const char *gw_feature_name(unsigned bit);
+
+/* Every feature the module uses: its declarations, and every instruction
+ * of every body (one full decode, so this also validates the code). */
+gw_status gw_module_features(const gw_module *m, unsigned *features, gw_error *err);
+
 /* Decodes every body without calling anything back: full code validation. */
 gw_status gw_module_check_code(const gw_module *m, gw_error *err);
 

@@ -1,0 +1,180 @@
+#include "batchplan.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../wasm/code.h"
+
+static const char *const defer_names[GW_DEFER_COUNT] = {
+	"syscall/js.finalizeRef",
+	"syscall/js.valueSet",
+	"syscall/js.valueSetIndex",
+	"syscall/js.valueDelete",
+};
+
+const char *gw_defer_import_name(unsigned bit)
+{
+	return bit < GW_DEFER_COUNT ? defer_names[bit] : NULL;
+}
+
+bool gw_defer_parse(const char *list, unsigned *set, const char **bad, size_t *bad_len)
+{
+	unsigned s = 0;
+	const char *p = list;
+	for (;;) {
+		const char *e = strchr(p, ',');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		bool found = false;
+		if (n == 3 && !memcmp(p, "all", 3)) {
+			s |= GW_DEFER_ALL;
+			found = true;
+		} else if (n == 4 && !memcmp(p, "none", 4)) {
+			found = true;
+		}
+		for (unsigned i = 0; i < GW_DEFER_COUNT && !found; i++) {
+			const char *shortname = defer_names[i] + strlen("syscall/js.");
+			if ((n == strlen(shortname) && !memcmp(p, shortname, n)) ||
+			    (n == strlen(defer_names[i]) && !memcmp(p, defer_names[i], n))) {
+				s |= 1u << i;
+				found = true;
+			}
+		}
+		if (!found) {
+			*bad = p;
+			*bad_len = n;
+			return false;
+		}
+		if (!e)
+			break;
+		p = e + 1;
+	}
+	*set = s;
+	return true;
+}
+
+static gw_status refuse(gw_error *err, const char *why)
+{
+	return gw_fail(err, GW_ERR_UNSUPPORTED, GW_NO_OFFSET, "%s", why);
+}
+
+gw_status gw_batch_plan_make(const gw_loaded *l, unsigned requested, gw_batch_plan *plan, gw_error *err)
+{
+	const gw_module *m = l->m;
+	const gw_go_info *go = l->go;
+	char why[400];
+	memset(plan, 0, sizeof *plan);
+	plan->requested = requested & GW_DEFER_ALL;
+
+	if (go->producer == GW_PRODUCER_TINYGO)
+		return refuse(err, "a TinyGo module: its host ABI is not Go's js/wasm ABI");
+	if (go->producer == GW_PRODUCER_GC_WASIP1)
+		return refuse(err, "a GOOS=wasip1 module: it has no syscall/js bridge to batch");
+	if (go->producer != GW_PRODUCER_GC_JS)
+		return refuse(err, "not a Go js/wasm module");
+
+	/* A module rewritten once already carries the flush import. */
+	if (gw_module_custom_section(m, GW_BATCH_SECTION))
+		return refuse(err, "already batched (it has a " GW_BATCH_SECTION " section)");
+	for (uint32_t i = 0; i < m->num_imports; i++)
+		if (gw_str_eq(m->imports[i].module, GW_BATCH_IMPORT_MODULE))
+			return refuse(err, "already batched (it imports from module \"" GW_BATCH_IMPORT_MODULE "\")");
+
+	if (!go->version.known || go->version.major != 1) {
+		return refuse(err, "unknown Go version: the ABI cannot be confirmed");
+	}
+	plan->go_minor = go->version.minor;
+	if (go->version.minor < 14) {
+		snprintf(why, sizeof why, "%s is older than Go 1.14 (no finalizeRef, other ref encoding)",
+		         go->version.text);
+		return refuse(err, why);
+	}
+	if (gw_str_eq(go->abi_module, "go") || gw_str_eq(go->abi_module, "gojs")) {
+		memcpy(plan->abi_module, go->abi_module.p, go->abi_module.len);
+		plan->abi_module[go->abi_module.len] = 0;
+	} else {
+		return refuse(err, "unknown host ABI: no import from module \"go\" or \"gojs\"");
+	}
+	const char *want = gw_abi_module_for(go->version.minor);
+	if (strcmp(want, plan->abi_module) != 0) {
+		snprintf(why, sizeof why, "%s should import from \"%s\", not \"%s\"", go->version.text, want,
+		         plan->abi_module);
+		return refuse(err, why);
+	}
+
+	/* The stack pointer: global 0, a defined mutable i32 (Go 1.13+). */
+	if (m->num_global_imports != 0 || m->num_globals < 1 || !m->globals[0].mutable_ ||
+	    m->globals[0].valtype != GW_I32)
+		return refuse(err, "global 0 is not Go's stack pointer (a defined mutable i32)");
+	plan->sp_global = 0;
+
+	/* Every host import of the ABI module takes sp and returns nothing;
+	 * find the deferrable ones. */
+	for (uint32_t f = 0; f < m->num_func_imports; f++) {
+		const gw_import *im = gw_module_func_import(m, f);
+		bool abi = gw_str_eq(im->module, plan->abi_module);
+		const gw_functype *t = gw_module_func_type(m, f);
+		if (abi && (!t || t->nparams != 1 || t->params[0] != GW_I32 || t->nresults != 0)) {
+			snprintf(why, sizeof why, "import %.*s.%.*s is not of type (i32) -> ()", (int)im->module.len,
+			         (const char *)im->module.p, (int)im->field.len, (const char *)im->field.p);
+			return refuse(err, why);
+		}
+		bool deferred = false;
+		for (unsigned b = 0; abi && b < GW_DEFER_COUNT; b++) {
+			if (gw_str_eq(im->field, defer_names[b]) && (plan->requested & (1u << b))) {
+				plan->deferred |= 1u << b;
+				plan->sites[b] += go->call_sites ? go->call_sites[f] : 0;
+				deferred = true;
+			}
+		}
+		if (!deferred) {
+			plan->other_imports++;
+			plan->other_sites += go->call_sites ? go->call_sites[f] : 0;
+		}
+	}
+	if (!plan->deferred)
+		return refuse(err, "the module imports none of the imports to defer: nothing to batch");
+
+	for (uint32_t i = 0; i < m->num_exports; i++)
+		if (m->exports[i].kind == GW_EXT_FUNC && !gw_str_eq(m->exports[i].name, "getsp"))
+			plan->exports_wrapped++;
+
+	/* The gap: from the end of the glue's argv area to the first of the
+	 * end of text and the lowest data segment (§7). */
+	const gw_pclntab *t = go->pcln;
+	if (!t) {
+		snprintf(why, sizeof why, "no readable Go symbol table (%s): the end of text, which bounds the buffer, "
+		         "is unknown", go->pcln_error.status ? go->pcln_error.msg : "none found");
+		return refuse(err, why);
+	}
+	const gw_limits *mem = gw_module_memory0(m);
+	uint64_t memsize = gw_module_memory_size(m);
+	if (!mem || memsize == 0)
+		return refuse(err, "the module has no linear memory");
+	plan->etext = t->etext;
+	uint64_t first = memsize;
+	if (m->num_data_by_addr)
+		first = m->datas[m->data_by_addr[0]].offset_value;
+	plan->first_data = (uint32_t)(first < UINT32_MAX ? first : UINT32_MAX);
+	if (t->etext > memsize || t->noptrdata < t->etext || t->noptrdata > memsize) {
+		snprintf(why, sizeof why, "the symbol table's bounds are inconsistent (etext 0x%llx, noptrdata 0x%llx, "
+		         "memory %llu bytes)", (unsigned long long)t->etext, (unsigned long long)t->noptrdata,
+		         (unsigned long long)memsize);
+		return refuse(err, why);
+	}
+	uint64_t end = t->etext < first ? t->etext : first;
+	end &= ~(uint64_t)7;
+	uint64_t start = GW_BATCH_GAP_START;
+	if (end < start + GW_BATCH_MIN_BUFFER) {
+		snprintf(why, sizeof why, "no room for the batch buffer: %lld bytes free between 0x%x and 0x%llx "
+		         "(end of text 0x%llx, first data 0x%llx), at least %u needed",
+		         (long long)end - (long long)start, GW_BATCH_GAP_START, (unsigned long long)end,
+		         (unsigned long long)t->etext, (unsigned long long)first, GW_BATCH_MIN_BUFFER);
+		return refuse(err, why);
+	}
+	plan->buffer_start = (uint32_t)start;
+	plan->buffer_end = (uint32_t)end;
+	plan->ro_start = (uint32_t)t->etext;
+	plan->ro_end = (uint32_t)t->noptrdata;
+
+	return gw_module_features(m, &plan->features, err);
+}

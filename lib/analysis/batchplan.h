@@ -1,0 +1,78 @@
+/* Whether, and how, a module can be rewritten for batched bridge calls.
+ *
+ * gowasm-batch defers the host imports that only read their arguments
+ * (go-wasm-abi.md §1): their calls are recorded into a buffer in linear
+ * memory and replayed by the JS companion in one import call. This file
+ * decides, from the module alone, whether that is safe, and computes what
+ * the rewrite needs: the import module, the buffer (the unused gap between
+ * the glue's argv area and the start of Go's data, §7), the read-only data
+ * range (property names there never change and can be decoded once), and
+ * which imports are deferred. It rewrites nothing: passes/ does, through
+ * Binaryen, from this plan.
+ *
+ * Every refusal is a GW_ERR_UNSUPPORTED with a one-line reason. */
+#ifndef GW_ANALYSIS_BATCHPLAN_H
+#define GW_ANALYSIS_BATCHPLAN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "load.h"
+
+/* The deferrable imports, as bits of a set. */
+enum {
+	GW_DEFER_FINALIZE_REF = 1u << 0,   /* syscall/js.finalizeRef */
+	GW_DEFER_VALUE_SET = 1u << 1,      /* syscall/js.valueSet */
+	GW_DEFER_VALUE_SET_INDEX = 1u << 2, /* syscall/js.valueSetIndex */
+	GW_DEFER_VALUE_DELETE = 1u << 3,   /* syscall/js.valueDelete */
+	GW_DEFER_ALL = 0xfu,
+	GW_DEFER_COUNT = 4
+};
+
+/* "syscall/js.finalizeRef"... for bit i; NULL past the last. */
+const char *gw_defer_import_name(unsigned bit);
+/* Parses a comma-separated list of short names ("finalizeRef,valueSet"),
+ * "all" or "none". Returns false with *bad pointing at the unknown word. */
+bool gw_defer_parse(const char *list, unsigned *set, const char **bad, size_t *bad_len);
+
+/* The glue protocol: import module and field of the flush call, and the
+ * record kinds the companion replays (js/companion.js must agree). */
+#define GW_BATCH_IMPORT_MODULE "gowasm"
+#define GW_BATCH_FLUSH_FIELD "flush"
+#define GW_BATCH_SECTION "gowasm.batch"
+#define GW_BATCH_PROTOCOL 1
+#define GW_BATCH_EXPORT_RO_START "gowasm.ro_start"
+#define GW_BATCH_EXPORT_RO_END "gowasm.ro_end"
+
+/* Argv and environment are written by wasm_exec.js into [4096, 12288). */
+#define GW_BATCH_GAP_START 12288u
+/* A smaller gap is refused: each flush would carry too few records. */
+#define GW_BATCH_MIN_BUFFER 1024u
+
+typedef struct gw_batch_plan {
+	char abi_module[8];          /* "go" or "gojs" */
+	int go_minor;
+	unsigned features;           /* GW_FEAT_* the module uses */
+	unsigned deferred;           /* GW_DEFER_* present in the module and asked for */
+	unsigned requested;          /* GW_DEFER_* asked for */
+	uint32_t sp_global;          /* the Go stack pointer global (0) */
+	uint32_t buffer_start, buffer_end; /* the batch buffer, 8-aligned */
+	uint32_t ro_start, ro_end;   /* read-only data (etext .. noptrdata) */
+	uint32_t first_data;         /* lowest data segment address */
+	uint64_t etext;
+	/* Call sites of each deferrable import's wrapper (by bit index), and
+	 * of every other host import. */
+	uint64_t sites[GW_DEFER_COUNT];
+	uint64_t other_sites;
+	uint32_t other_imports;      /* host function imports that will flush first */
+	uint32_t exports_wrapped;    /* function exports that flush on return */
+} gw_batch_plan;
+
+/* Fills *plan for `requested` deferred imports, or refuses: not a Go
+ * js/wasm module, Go older than 1.14 or of unknown version, an import
+ * module other than go/gojs, an unreadable symbol table (the end of text
+ * bounds the gap), a gap below GW_BATCH_MIN_BUFFER, a module already
+ * batched, features Binaryen must not see. */
+gw_status gw_batch_plan_make(const gw_loaded *l, unsigned requested, gw_batch_plan *plan, gw_error *err);
+
+#endif

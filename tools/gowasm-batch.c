@@ -1,0 +1,381 @@
+/* gowasm-batch: rewrites a Go js/wasm module so that bridge calls which
+ * only read their arguments cross into JS in batches. */
+#define _XOPEN_SOURCE 700
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../lib/analysis/batchplan.h"
+#include "../lib/gowasm.h"
+#include "../passes/passes.h"
+#include "cli.h"
+
+#ifndef GW_DATADIR
+#define GW_DATADIR "/usr/local/share/gowasm"
+#endif
+
+static const char *const prog = "gowasm-batch";
+
+static void usage(void)
+{
+	printf("Usage: %s [OPTIONS] IN.wasm -o OUT.wasm\n"
+	       "       %s --companion-path[=cjs|mjs]\n"
+	       "\n"
+	       "Rewrite a Go js/wasm module (Go 1.14 or later) so that the bridge calls which\n"
+	       "only read their arguments (js.Value.Set, SetIndex, Delete and the finalizers'\n"
+	       "finalizeRef) are recorded in a buffer inside the module's unused memory and\n"
+	       "cross into JS in batches, replayed in order by the JS companion. Property\n"
+	       "names in read-only data are decoded once. The module must then be loaded\n"
+	       "with the companion: enableBatching(go) before instantiating.\n"
+	       "\n"
+	       "The input is checked by gowasm's own reader and by wabt before Binaryen reads\n"
+	       "it, and the output is validated by Binaryen, wabt and gowasm's reader before\n"
+	       "it is written (atomically). A module that cannot be proven safe to rewrite is\n"
+	       "refused with the reason.\n"
+	       "\n"
+	       "Options:\n"
+	       "  -o, --output FILE        write the batched module to FILE (required)\n"
+	       "  --defer LIST             imports to defer, comma-separated: finalizeRef,\n"
+	       "                           valueSet, valueSetIndex, valueDelete, all (default),\n"
+	       "                           or none\n"
+	       "  -n, --dry-run            check and report what would be rewritten; write nothing\n"
+	       "  --json                   report as JSON on stdout\n"
+	       "  -q, --quiet              no report on success\n"
+	       "  --no-cleanup             skip the cleanup passes (for measurements only: the\n"
+	       "                           module gets slower)\n"
+	       "  --companion-path[=FMT]   print where the installed JS companion is (cjs, the\n"
+	       "                           default, or mjs) and exit\n"
+	       "  -h, --help               show this help and exit\n"
+	       "  -V, --version            show the version and exit\n"
+	       "\n"
+	       "Exit status: 0 rewritten (or would be, with --dry-run); 2 usage error, an\n"
+	       "unreadable or malformed input, a module refused as unsafe to rewrite, or an\n"
+	       "output that could not be validated or written.\n"
+	       "\n"
+	       "Examples:\n"
+	       "  %s app.wasm -o app.batched.wasm\n"
+	       "  %s --defer=finalizeRef app.wasm -o app.batched.wasm\n"
+	       "  cp \"$(%s --companion-path)\" dist/\n",
+	       prog, prog, prog, prog, prog);
+}
+
+/* The companion next to the executable (build tree: build/js; installed:
+ * PREFIX/share/gowasm), else the configured data folder. */
+static int companion_path(const char *fmt)
+{
+	char exe[PATH_MAX], cand[PATH_MAX + 64];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	struct stat st;
+	if (n > 0) {
+		exe[n] = 0;
+		char *slash = strrchr(exe, '/');
+		if (slash)
+			*slash = 0;
+		const char *rel[] = {"../js", "../share/gowasm"};
+		for (size_t i = 0; i < 2; i++) {
+			snprintf(cand, sizeof cand, "%s/%s/gowasm-batch.%s", exe, rel[i], fmt);
+			if (stat(cand, &st) == 0 && S_ISREG(st.st_mode)) {
+				char real[PATH_MAX];
+				printf("%s\n", realpath(cand, real) ? real : cand);
+				return GW_EXIT_OK;
+			}
+		}
+	}
+	snprintf(cand, sizeof cand, "%s/gowasm-batch.%s", GW_DATADIR, fmt);
+	if (stat(cand, &st) == 0 && S_ISREG(st.st_mode)) {
+		printf("%s\n", cand);
+		return GW_EXIT_OK;
+	}
+	fprintf(stderr, "%s: the JS companion (gowasm-batch.%s) is not installed next to this program nor in %s\n",
+	        prog, fmt, GW_DATADIR);
+	return GW_EXIT_ERROR;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+typedef struct report {
+	const char *in, *out;
+	const gw_batch_plan *plan;
+	const gw_batch_stats *stats;
+	const char *go_version;
+	size_t in_size, out_size;
+	double seconds;
+	bool dry_run, cleanup;
+} report;
+
+static void report_text(gw_buf *b, const report *r)
+{
+	const gw_batch_plan *p = r->plan;
+	gw_buf_printf(b, "%s: %s (%s, module \"%s\")%s\n", prog, r->in, r->go_version, p->abi_module,
+	              r->dry_run ? ": can be batched (dry run, nothing written)" : "");
+	for (unsigned i = 0; i < GW_DEFER_COUNT; i++) {
+		if (!(p->requested & (1u << i)))
+			continue;
+		gw_buf_printf(b, "  %-26s %s", gw_defer_import_name(i),
+		              p->deferred & (1u << i) ? "deferred" : "not imported");
+		if (p->deferred & (1u << i))
+			gw_buf_printf(b, ", %llu call site%s", (unsigned long long)p->sites[i], p->sites[i] == 1 ? "" : "s");
+		gw_buf_putc(b, '\n');
+	}
+	gw_buf_printf(b, "  other host imports         %u, flush first (%llu call sites)\n", p->other_imports,
+	              (unsigned long long)p->other_sites);
+	gw_buf_printf(b, "  exports flushing on return %u\n", p->exports_wrapped);
+	gw_buf_printf(b, "  buffer                     0x%x-0x%x (%u bytes; end of text 0x%llx, first data 0x%x)\n",
+	              p->buffer_start, p->buffer_end, p->buffer_end - p->buffer_start, (unsigned long long)p->etext,
+	              p->first_data);
+	gw_buf_printf(b, "  read-only names            0x%x-0x%x\n", p->ro_start, p->ro_end);
+	if (!r->dry_run)
+		gw_buf_printf(b, "  wrote %s: %zu bytes (input %zu, %+.2f%%), %u functions added, cleanup %s, %.2f s\n",
+		              r->out, r->out_size, r->in_size,
+		              r->in_size ? 100.0 * ((double)r->out_size - (double)r->in_size) / (double)r->in_size : 0.0,
+		              r->stats->functions_added, r->cleanup ? "on" : "off", r->seconds);
+}
+
+static void report_json(gw_buf *b, const report *r)
+{
+	const gw_batch_plan *p = r->plan;
+	gw_json j;
+	gw_json_init(&j, b);
+	gw_json_object_begin(&j, NULL);
+	gw_json_string(&j, "schema", "gowasm-batch/1");
+	gw_json_string(&j, "input", r->in);
+	if (r->dry_run)
+		gw_json_null(&j, "output");
+	else
+		gw_json_string(&j, "output", r->out);
+	gw_json_bool(&j, "dry_run", r->dry_run);
+	gw_json_string(&j, "go_version", r->go_version);
+	gw_json_string(&j, "import_module", p->abi_module);
+	gw_json_int(&j, "protocol", GW_BATCH_PROTOCOL);
+	gw_json_array_begin(&j, "deferred");
+	for (unsigned i = 0; i < GW_DEFER_COUNT; i++) {
+		if (!(p->deferred & (1u << i)))
+			continue;
+		gw_json_object_begin(&j, NULL);
+		gw_json_string(&j, "import", gw_defer_import_name(i));
+		gw_json_uint(&j, "call_sites", p->sites[i]);
+		gw_json_object_end(&j);
+	}
+	gw_json_array_end(&j);
+	gw_json_array_begin(&j, "not_imported");
+	for (unsigned i = 0; i < GW_DEFER_COUNT; i++)
+		if ((p->requested & (1u << i)) && !(p->deferred & (1u << i)))
+			gw_json_string(&j, NULL, gw_defer_import_name(i));
+	gw_json_array_end(&j);
+	gw_json_uint(&j, "flushing_imports", p->other_imports);
+	gw_json_uint(&j, "flushing_call_sites", p->other_sites);
+	gw_json_uint(&j, "exports_wrapped", p->exports_wrapped);
+	gw_json_object_begin(&j, "buffer");
+	gw_json_uint(&j, "start", p->buffer_start);
+	gw_json_uint(&j, "end", p->buffer_end);
+	gw_json_uint(&j, "size", p->buffer_end - p->buffer_start);
+	gw_json_uint(&j, "etext", p->etext);
+	gw_json_uint(&j, "first_data", p->first_data);
+	gw_json_object_end(&j);
+	gw_json_object_begin(&j, "readonly");
+	gw_json_uint(&j, "start", p->ro_start);
+	gw_json_uint(&j, "end", p->ro_end);
+	gw_json_object_end(&j);
+	gw_json_array_begin(&j, "features");
+	for (unsigned i = 0; i < GW_FEAT_COUNT; i++)
+		if (p->features & (1u << i))
+			gw_json_string(&j, NULL, gw_feature_name(i));
+	gw_json_array_end(&j);
+	if (!r->dry_run) {
+		gw_json_uint(&j, "input_size", r->in_size);
+		gw_json_uint(&j, "output_size", r->out_size);
+		gw_json_uint(&j, "functions_added", r->stats->functions_added);
+		gw_json_bool(&j, "cleanup", r->cleanup);
+	}
+	gw_json_object_end(&j);
+	gw_buf_putc(b, '\n');
+}
+
+/* The same file under another name would be replaced in place. */
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/* Our own reader (structure and every body) and wabt's validator. */
+static int accept_bytes(const uint8_t *data, size_t size, const char *what, const char *file)
+{
+	gw_error err;
+	gw_error_clear(&err);
+	gw_module *m = NULL;
+	gw_status s = gw_module_parse(data, size, &m, &err);
+	if (!s)
+		s = gw_module_check_code(m, &err);
+	gw_module_free(m);
+	if (s) {
+		if (strcmp(what, "input") == 0)
+			gw_cli_error(prog, file, &err);
+		else
+			fprintf(stderr, "%s: %s: the rewritten module does not read back: %s (a bug; nothing written)\n",
+			        prog, file, err.msg);
+		return -1;
+	}
+	char msg[256];
+	if (gw_wabt_validate(data, size, msg, sizeof msg) != 0) {
+		fprintf(stderr, "%s: %s: %s rejected by wabt's validator: %s\n", prog, file, what, msg);
+		return -1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "defer", required_argument, NULL, 'd' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "no-cleanup", no_argument, NULL, 'C' },
+		{ "companion-path", optional_argument, NULL, 'P' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *output = NULL;
+	unsigned defer = GW_DEFER_ALL;
+	bool dry_run = false, json = false, quiet = false, cleanup = true;
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:nqhV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': output = optarg; break;
+		case 'd': {
+			const char *bad;
+			size_t bad_len;
+			if (!gw_defer_parse(optarg, &defer, &bad, &bad_len)) {
+				gw_cli_usage_error(prog, "--defer: unknown import '%.*s' (expected finalizeRef, valueSet, "
+				                   "valueSetIndex, valueDelete, all or none)", (int)bad_len, bad);
+				return GW_EXIT_ERROR;
+			}
+			break;
+		}
+		case 'n': dry_run = true; break;
+		case 'j': json = true; break;
+		case 'q': quiet = true; break;
+		case 'C': cleanup = false; break;
+		case 'P':
+			if (optarg && strcmp(optarg, "cjs") != 0 && strcmp(optarg, "mjs") != 0) {
+				gw_cli_usage_error(prog, "--companion-path: unknown format '%s' (expected cjs or mjs)", optarg);
+				return GW_EXIT_ERROR;
+			}
+			return companion_path(optarg ? optarg : "cjs");
+		case 'h': usage(); return GW_EXIT_OK;
+		case 'V': gw_cli_version(prog); return GW_EXIT_OK;
+		default:
+			gw_cli_option_error(prog, c, argv, optind);
+			return GW_EXIT_ERROR;
+		}
+	}
+	const char *file = gw_cli_one_input(prog, argc, argv, optind);
+	if (!file)
+		return GW_EXIT_ERROR;
+	if (!output && !dry_run) {
+		gw_cli_usage_error(prog, "no output file: use -o OUT.wasm (or --dry-run)");
+		return GW_EXIT_ERROR;
+	}
+	if (output && (strcmp(output, "-") == 0)) {
+		gw_cli_usage_error(prog, "-o -: a module is binary; name an output file");
+		return GW_EXIT_ERROR;
+	}
+	if (output && same_file(file, output)) {
+		gw_cli_usage_error(prog, "%s: the output would replace the input; name another file", output);
+		return GW_EXIT_ERROR;
+	}
+
+	double t0 = now();
+	gw_error err;
+	gw_error_clear(&err);
+	gw_loaded l;
+	if (gw_load(file, &l, &err)) {
+		gw_cli_error(prog, file, &err);
+		return GW_EXIT_ERROR;
+	}
+	int rc = GW_EXIT_ERROR;
+	gw_batch_plan plan;
+	gw_batch_stats stats;
+	memset(&stats, 0, sizeof stats);
+	gw_buf out;
+	gw_buf_init(&out);
+	BinaryenModuleRef mod = NULL;
+	char *copy = NULL;
+	BinaryenModuleAllocateAndWriteResult written = {0};
+
+	if (gw_batch_plan_make(&l, defer, &plan, &err)) {
+		if (err.status == GW_ERR_UNSUPPORTED)
+			fprintf(stderr, "%s: %s: cannot batch: %s\n", prog, file, err.msg);
+		else
+			gw_cli_error(prog, file, &err);
+		goto done;
+	}
+	if (accept_bytes(l.file.data, l.file.size, "input", file))
+		goto done;
+
+	report r = {
+		.in = file, .out = output, .plan = &plan, .stats = &stats, .go_version = l.go->version.text,
+		.in_size = l.file.size, .dry_run = dry_run, .cleanup = cleanup,
+	};
+	if (!dry_run) {
+		/* Binaryen takes a mutable buffer; the input stays untouched. */
+		copy = malloc(l.file.size ? l.file.size : 1);
+		if (!copy) {
+			fprintf(stderr, "%s: out of memory\n", prog);
+			goto done;
+		}
+		memcpy(copy, l.file.data, l.file.size);
+		BinaryenSetDebugInfo(l.m->has_names);
+		mod = BinaryenModuleRead(copy, l.file.size);
+		BinaryenModuleSetFeatures(mod, gw_binaryen_features(plan.features));
+		gw_pass_batch(mod, &plan, GW_VERSION, &stats);
+		gw_pass_rodata(mod, &plan);
+		if (cleanup)
+			gw_pass_cleanup(mod);
+		if (!BinaryenModuleValidate(mod)) {
+			fprintf(stderr, "%s: %s: Binaryen rejects the rewritten module (a bug; nothing written)\n", prog,
+			        file);
+			goto done;
+		}
+		written = BinaryenModuleAllocateAndWrite(mod, NULL);
+		if (!written.binary || accept_bytes(written.binary, written.binaryBytes, "output", file))
+			goto done;
+		if (gw_cli_write_output(prog, output, written.binary, written.binaryBytes))
+			goto done;
+		r.out_size = written.binaryBytes;
+	}
+	r.seconds = now() - t0;
+	if (json)
+		report_json(&out, &r);
+	else if (!quiet)
+		report_text(&out, &r);
+	if (out.oom) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		goto done;
+	}
+	fwrite(out.data, 1, out.len, stdout);
+	rc = GW_EXIT_OK;
+done:
+	if (mod)
+		BinaryenModuleDispose(mod);
+	free(written.binary);
+	free(written.sourceMap);
+	free(copy);
+	gw_buf_free(&out);
+	gw_unload(&l);
+	return rc;
+}
