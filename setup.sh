@@ -13,11 +13,13 @@ cd "$(dirname "$0")"
 # System packages, by Debian name.
 #   build: meson ninja-build gcc pkg-config
 #   fuzzing and the sanitizer build: clang libclang-rt-14-dev
-#   later tools: binaryen wabt libzip-dev
+#   gowasm-batch: binaryen (C API), wabt (its validator is linked: g++)
+#   later tools: libzip-dev
 #   fixtures: golang-1.19-go (Go 1.19.8); wabt's wasm-objdump is the test oracle
-#   tests: python3 (also meson's), mandoc (man page lint), zip
-PACKAGES=(meson ninja-build gcc pkg-config clang libclang-rt-14-dev binaryen wabt
-          libzip-dev golang-1.19-go python3 mandoc zip ca-certificates)
+#   tests: python3 (also meson's), mandoc (man page lint), zip, chromium
+#   (batched modules are also run in a headless browser)
+PACKAGES=(meson ninja-build gcc g++ pkg-config clang libclang-rt-14-dev binaryen wabt
+          libzip-dev golang-1.19-go python3 mandoc zip ca-certificates chromium)
 
 install_deps() {
 	local missing=()
@@ -49,5 +51,6 @@ ninja -C build >/dev/null
 echo "setup: built $(build/tools/gowasm-inspect --version)"
 
 # The demo: examples/Makefile compiles examples/hello with Go 1.19,
-# inspects the module and runs the release gate on it.
+# inspects the module, runs the release gate on it, and batches it (the
+# batched module must print what the original prints under Node).
 make -s -C examples all GOWASM_BIN="$PWD/build/tools"

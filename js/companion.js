@@ -51,19 +51,30 @@ function enableBatching(go) {
 	const stats = { flushes: 0, records: 0, namesDecoded: 0, namesReused: 0 };
 	gowasmBatchStats.set(go, stats);
 	const decoder = new TextDecoder("utf-8");
-	const names = new Map();
-	let buffer = null;
-	let dv = null;
-	let u8 = null;
+	const glueFinalizeRef = glue["syscall/js.finalizeRef"];
+	const glueValueSet = glue["syscall/js.valueSet"];
+	const glueValueSetIndex = glue["syscall/js.valueSetIndex"];
+	const glueValueDelete = glue["syscall/js.valueDelete"];
+	const glueValueGet = glue["syscall/js.valueGet"];
+	const glueValueCall = glue["syscall/js.valueCall"];
 
+	/* Views of the module's memory, renewed when it grows (growing
+	 * detaches the old buffer, whose views then read as empty). */
+	let dv = null;
+	let u8 = new Uint8Array(0);
 	const view = () => {
-		const b = go._inst.exports.mem.buffer;
-		if (b !== buffer) {
-			buffer = b;
+		if (u8.length === 0) {
+			const b = go._inst.exports.mem.buffer;
 			dv = new DataView(b);
 			u8 = new Uint8Array(b);
 		}
 	};
+
+	/* The glue's value table, when it has the layout every wasm_exec.js
+	 * from Go 1.14 to 1.26 has; otherwise the glue's own functions are
+	 * used for everything. */
+	const tableOK = () => Array.isArray(go._values) && Array.isArray(go._goRefCounts) &&
+		go._ids instanceof Map && Array.isArray(go._idPool);
 	/* As the glue's loadValue: 0 is undefined, a number is itself, a
 	 * NaN-boxed id indexes the value table. */
 	const loadValue = (addr) => {
@@ -76,20 +87,128 @@ function enableBatching(go) {
 		}
 		return go._values[dv.getUint32(addr, true)];
 	};
-	/* A name in read-only data: the same address always holds the same bytes. */
-	const roName = (addr) => {
-		const p = dv.getUint32(addr, true);
-		const n = dv.getUint32(addr + 8, true);
-		const key = n * 4294967296 + p;
-		let s = names.get(key);
-		if (s === undefined) {
-			s = decoder.decode(u8.subarray(p, p + n));
-			names.set(key, s);
-			stats.namesDecoded++;
-		} else {
-			stats.namesReused++;
+	/* As the glue's storeValue (same ids, reference counts, type flags). */
+	const storeValue = (addr, v) => {
+		const nanHead = 0x7FF80000;
+		if (typeof v === "number" && v !== 0) {
+			if (isNaN(v)) {
+				dv.setUint32(addr + 4, nanHead, true);
+				dv.setUint32(addr, 0, true);
+				return;
+			}
+			dv.setFloat64(addr, v, true);
+			return;
 		}
+		if (v === undefined) {
+			dv.setFloat64(addr, 0, true);
+			return;
+		}
+		let id = go._ids.get(v);
+		if (id === undefined) {
+			id = go._idPool.pop();
+			if (id === undefined) {
+				id = go._values.length;
+			}
+			go._values[id] = v;
+			go._goRefCounts[id] = 0;
+			go._ids.set(v, id);
+		}
+		go._goRefCounts[id]++;
+		let typeFlag = 0;
+		switch (typeof v) {
+		case "object":
+			if (v !== null) {
+				typeFlag = 1;
+			}
+			break;
+		case "string":
+			typeFlag = 2;
+			break;
+		case "symbol":
+			typeFlag = 3;
+			break;
+		case "function":
+			typeFlag = 4;
+			break;
+		}
+		dv.setUint32(addr + 4, nanHead | typeFlag, true);
+		dv.setUint32(addr, id, true);
+	};
+
+	/* Names in read-only data, decoded once: an address always holds the
+	 * same bytes there. Keyed by address, checked by length (a literal's
+	 * prefix shares its address). */
+	const names = new Map();
+	const roName = (p, n) => {
+		const e = names.get(p);
+		if (e !== undefined && e.n === n) {
+			stats.namesReused++;
+			return e.s;
+		}
+		const s = decoder.decode(u8.subarray(p, p + n));
+		names.set(p, { n, s });
+		stats.namesDecoded++;
 		return s;
+	};
+	/* The read-only range the rewritten module exports (absent: none). */
+	let roStart = -1;
+	let roEnd = 0;
+	const readOnly = (p, n) => {
+		if (roStart < 0) {
+			const ex = go._inst.exports;
+			const s = ex["gowasm.ro_start"];
+			const e = ex["gowasm.ro_end"];
+			roStart = s instanceof WebAssembly.Global ? s.value >>> 0 : 0;
+			roEnd = e instanceof WebAssembly.Global ? e.value >>> 0 : 0;
+		}
+		return p >= roStart && p + n <= roEnd;
+	};
+
+	/* valueGet and valueCall are not deferred (they return values), but
+	 * their names are decoded once when they are read-only. */
+	glue["syscall/js.valueGet"] = (sp) => {
+		sp >>>= 0;
+		view();
+		const p = dv.getUint32(sp + 16, true);
+		const n = dv.getUint32(sp + 24, true);
+		if (!readOnly(p, n) || !tableOK()) {
+			glueValueGet(sp);
+			return;
+		}
+		const result = Reflect.get(loadValue(sp + 8), roName(p, n));
+		sp = go._inst.exports.getsp() >>> 0; /* a getter may have moved the stack */
+		view();
+		storeValue(sp + 32, result);
+	};
+	glue["syscall/js.valueCall"] = (sp) => {
+		sp >>>= 0;
+		view();
+		const p = dv.getUint32(sp + 16, true);
+		const n = dv.getUint32(sp + 24, true);
+		if (!readOnly(p, n) || !tableOK()) {
+			glueValueCall(sp);
+			return;
+		}
+		try {
+			const v = loadValue(sp + 8);
+			const m = Reflect.get(v, roName(p, n));
+			const array = dv.getUint32(sp + 32, true) + dv.getInt32(sp + 36, true) * 4294967296;
+			const len = dv.getUint32(sp + 40, true) + dv.getInt32(sp + 44, true) * 4294967296;
+			const args = new Array(len);
+			for (let i = 0; i < len; i++) {
+				args[i] = loadValue(array + i * 8);
+			}
+			const result = Reflect.apply(m, v, args);
+			sp = go._inst.exports.getsp() >>> 0;
+			view();
+			storeValue(sp + 56, result);
+			dv.setUint8(sp + 64, 1);
+		} catch (err) {
+			sp = go._inst.exports.getsp() >>> 0;
+			view();
+			storeValue(sp + 56, err);
+			dv.setUint8(sp + 64, 0);
+		}
 	};
 
 	io.gowasm = {
@@ -100,42 +219,48 @@ function enableBatching(go) {
 				return; /* the program has exited */
 			}
 			stats.flushes++;
-			const fast = Array.isArray(go._values);
+			const fast = tableOK();
 			let at = start;
 			while (at < end) {
 				view();
 				const kind = dv.getUint32(at, true);
 				const size = dv.getUint32(at + 4, true);
-				if (size < 16 || size % 8 !== 0 || at + size > end) {
+				if (size < 16 || (size & 7) !== 0 || at + size > end) {
 					throw new Error("gowasm: corrupt batch record at " + at + " (kind " + kind + ", size " + size + ")");
 				}
 				stats.records++;
 				switch (kind) {
 				case 1:
-					glue["syscall/js.finalizeRef"](at);
+					glueFinalizeRef(at);
 					break;
 				case 2:
 					if (fast) {
-						Reflect.set(loadValue(at + 8), roName(at + 16), loadValue(at + 32));
+						Reflect.set(loadValue(at + 8), roName(dv.getUint32(at + 16, true), dv.getUint32(at + 24, true)),
+							loadValue(at + 32));
 					} else {
-						glue["syscall/js.valueSet"](at);
+						glueValueSet(at);
 					}
 					break;
 				case 3:
-					glue["syscall/js.valueSet"](at);
+					glueValueSet(at);
 					break;
 				case 4:
 					if (fast) {
-						Reflect.deleteProperty(loadValue(at + 8), roName(at + 16));
+						Reflect.deleteProperty(loadValue(at + 8), roName(dv.getUint32(at + 16, true), dv.getUint32(at + 24, true)));
 					} else {
-						glue["syscall/js.valueDelete"](at);
+						glueValueDelete(at);
 					}
 					break;
 				case 5:
-					glue["syscall/js.valueDelete"](at);
+					glueValueDelete(at);
 					break;
 				case 6:
-					glue["syscall/js.valueSetIndex"](at);
+					if (fast) {
+						Reflect.set(loadValue(at + 8), dv.getUint32(at + 16, true) + dv.getInt32(at + 20, true) * 4294967296,
+							loadValue(at + 24));
+					} else {
+						glueValueSetIndex(at);
+					}
 					break;
 				default:
 					throw new Error("gowasm: unknown batch record kind " + kind + " at " + at +

@@ -31,7 +31,7 @@ else
 fi
 
 echo "== sanitizer build (clang, ASan+UBSan, libFuzzer)"
-if CC=clang configure build-san --buildtype=debugoptimized -Dwerror=true -Db_sanitize=address,undefined \
+if CC=clang CXX=clang++ configure build-san --buildtype=debugoptimized -Dwerror=true -Db_sanitize=address,undefined \
 	-Db_lundef=false -Dc_args=-fno-sanitize-recover=all -Dfuzzing=true; then
 	meson test -C build-san --suite unit --suite robust --suite fuzz --print-errorlogs --num-processes 2 \
 		| grep -E '^ *[0-9]+/[0-9]+ |^(Ok|Fail|Skipped|Timeout):' || true
