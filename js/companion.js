@@ -67,6 +67,12 @@ function enableBatching(go) {
 			const b = go._inst.exports.mem.buffer;
 			dv = new DataView(b);
 			u8 = new Uint8Array(b);
+			/* The glue's own view too: a flush runs just before the
+			 * runtime.resetMemoryDataView call that would renew it after
+			 * Go grew its memory, and the replay uses the glue's functions. */
+			if (go.mem instanceof DataView && go.mem.buffer !== b) {
+				go.mem = new DataView(b);
+			}
 		}
 	};
 
