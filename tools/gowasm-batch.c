@@ -2,6 +2,7 @@
  * only read their arguments cross into JS in batches. */
 #define _XOPEN_SOURCE 700
 #include <getopt.h>
+#include <stdarg.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -201,6 +202,22 @@ static void report_json(gw_buf *b, const report *r)
 	gw_buf_putc(b, '\n');
 }
 
+/* "gowasm-batch: FILE: message", the file name escaped like every other
+ * diagnostic of the tools. */
+static void fail(const char *file, const char *fmt, ...) GW_PRINTF(2, 3);
+static void fail(const char *file, const char *fmt, ...)
+{
+	gw_error err;
+	gw_error_clear(&err);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err.msg, sizeof err.msg, fmt, ap);
+	va_end(ap);
+	err.status = GW_ERR_FORMAT;
+	err.offset = GW_NO_OFFSET;
+	gw_cli_error(prog, file, &err);
+}
+
 /* The same file under another name would be replaced in place. */
 static bool same_file(const char *a, const char *b)
 {
@@ -222,13 +239,12 @@ static int accept_bytes(const uint8_t *data, size_t size, const char *what, cons
 		if (strcmp(what, "input") == 0)
 			gw_cli_error(prog, file, &err);
 		else
-			fprintf(stderr, "%s: %s: the rewritten module does not read back: %s (a bug; nothing written)\n",
-			        prog, file, err.msg);
+			fail(file, "the rewritten module does not read back: %s (a bug; nothing written)", err.msg);
 		return -1;
 	}
 	char msg[256];
 	if (gw_wabt_validate(data, size, msg, sizeof msg) != 0) {
-		fprintf(stderr, "%s: %s: %s rejected by wabt's validator: %s\n", prog, file, what, msg);
+		fail(file, "%s rejected by wabt's validator: %s", what, msg);
 		return -1;
 	}
 	return 0;
@@ -319,7 +335,7 @@ int main(int argc, char **argv)
 
 	if (gw_batch_plan_make(&l, defer, &plan, &err)) {
 		if (err.status == GW_ERR_UNSUPPORTED)
-			fprintf(stderr, "%s: %s: cannot batch: %s\n", prog, file, err.msg);
+			fail(file, "cannot batch: %s", err.msg);
 		else
 			gw_cli_error(prog, file, &err);
 		goto done;
@@ -347,8 +363,7 @@ int main(int argc, char **argv)
 		if (cleanup)
 			gw_pass_cleanup(mod);
 		if (!BinaryenModuleValidate(mod)) {
-			fprintf(stderr, "%s: %s: Binaryen rejects the rewritten module (a bug; nothing written)\n", prog,
-			        file);
+			fail(file, "Binaryen rejects the rewritten module (a bug; nothing written)");
 			goto done;
 		}
 		written = BinaryenModuleAllocateAndWrite(mod, NULL);

@@ -35,11 +35,10 @@ const char *gw_defer_import_name(unsigned bit);
  * "all" or "none". Returns false with *bad pointing at the unknown word. */
 bool gw_defer_parse(const char *list, unsigned *set, const char **bad, size_t *bad_len);
 
-/* The glue protocol: import module and field of the flush call, and the
- * record kinds the companion replays (js/companion.js must agree). */
-#define GW_BATCH_IMPORT_MODULE "gowasm"
+/* The glue protocol: the flush call's field (its module and the section
+ * marking a batched module are in go/goinfo.h), the exports of the
+ * read-only range; js/companion.js must agree. */
 #define GW_BATCH_FLUSH_FIELD "flush"
-#define GW_BATCH_SECTION "gowasm.batch"
 #define GW_BATCH_PROTOCOL 1
 #define GW_BATCH_EXPORT_RO_START "gowasm.ro_start"
 #define GW_BATCH_EXPORT_RO_END "gowasm.ro_end"

@@ -44,6 +44,7 @@ const char *gw_import_role_name(gw_import_role r)
 	case GW_ROLE_BRIDGE: return "bridge";
 	case GW_ROLE_WASI: return "wasi";
 	case GW_ROLE_USER: return "user";
+	case GW_ROLE_BATCH: return "batch";
 	case GW_ROLE_UNKNOWN: break;
 	}
 	return "unknown";

@@ -13,7 +13,8 @@ typedef enum gw_import_role {
 	GW_ROLE_RUNTIME,    /* runtime.* */
 	GW_ROLE_BRIDGE,     /* syscall/js.*: a js.Value operation */
 	GW_ROLE_WASI,       /* wasi_snapshot_preview1.* */
-	GW_ROLE_USER        /* go:wasmimport or another host module */
+	GW_ROLE_USER,       /* go:wasmimport or another host module */
+	GW_ROLE_BATCH       /* gowasm.flush, added by gowasm-batch */
 } gw_import_role;
 
 const char *gw_import_role_name(gw_import_role r);

@@ -62,6 +62,7 @@ typedef struct count_ctx {
 	gw_go_info *info;
 	uint32_t cap, refs_cap;
 	bool oom;
+	bool batched;
 } count_ctx;
 
 static int record_ref(void *ctx, uint32_t func_index, size_t offset, uint64_t value)
@@ -112,6 +113,9 @@ static int count_call(void *ctx, const gw_call *call)
 	uint32_t d = call->caller - c->m->num_func_imports;
 	if (info->import_of_wrapper[d] == imp)
 		return 0;
+	/* Nor is gowasm-batch's flush call, which no Go code makes. */
+	if (c->batched && gw_str_eq(gw_module_func_import(c->m, imp)->module, GW_BATCH_IMPORT_MODULE))
+		return 0;
 	info->call_sites[imp]++;
 	info->total_call_sites++;
 	return 0;
@@ -127,11 +131,16 @@ gw_status gw_go_count_call_sites(const gw_module *m, gw_go_info *info, gw_error 
 	free(info->func_refs);
 	info->func_refs = NULL;
 	info->num_func_refs = 0;
-	count_ctx c = { m, info, 0, 0, false };
+	count_ctx c = { m, info, 0, 0, false, gw_module_batched(m) };
 	gw_status s = gw_module_walk(m, count_call, record_ref, &c, err);
 	if (!s && c.oom)
 		s = gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory recording call sites");
 	if (!s)
 		info->calls_counted = true;
 	return s;
+}
+
+bool gw_module_batched(const gw_module *m)
+{
+	return gw_module_custom_section(m, GW_BATCH_SECTION) != NULL;
 }

@@ -92,6 +92,13 @@ typedef struct gw_go_info {
 	uint32_t num_func_refs;
 } gw_go_info;
 
+/* A module rewritten by gowasm-batch: it carries this custom section and
+ * imports its flush call from this module. Its extra functions come after
+ * Go's, outside Go's symbol table. */
+#define GW_BATCH_SECTION "gowasm.batch"
+#define GW_BATCH_IMPORT_MODULE "gowasm"
+bool gw_module_batched(const gw_module *m);
+
 /* Recognises the producer, version, build id and build info, and finds
  * the import wrappers. Fails only on allocation failure or malformed code
  * in a wrapper candidate; "not Go" is a result, not an error. */

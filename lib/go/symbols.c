@@ -85,8 +85,9 @@ gw_status gw_go_symbols_read(const gw_module *m, const gw_go_info *go, gw_go_sym
 	}
 	const gw_pclntab *t = go->pcln;
 	/* The pclntab names defined function i when it has one entry per
-	 * defined function at the expected PC; otherwise it is not trusted. */
-	bool use_pcln = t && t->nfunc == m->num_funcs;
+	 * defined function at the expected PC; otherwise it is not trusted
+	 * (except for the functions gowasm-batch appends after Go's). */
+	bool use_pcln = t && (t->nfunc == m->num_funcs || (gw_module_batched(m) && t->nfunc < m->num_funcs));
 	s->source = use_pcln ? GW_NAMES_PCLNTAB : m->has_names && !m->names_malformed ? GW_NAMES_NAME_SECTION
 	                                                                              : GW_NAMES_NONE;
 	for (uint32_t i = 0; i < m->num_funcs; i++) {

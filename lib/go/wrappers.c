@@ -27,6 +27,46 @@ static int scan_call(void *ctx, const gw_call *call)
 	return w->calls > 1;
 }
 
+typedef struct import_scan {
+	const gw_module *m;
+	gw_str abi;
+	uint32_t target; /* the one import of the ABI module called, or UINT32_MAX */
+	bool mixed;      /* more than one import, or an indirect call */
+} import_scan;
+
+static int scan_imports(void *ctx, const gw_call *call)
+{
+	import_scan *w = ctx;
+	if (call->indirect) {
+		w->mixed = true;
+		return 1;
+	}
+	if (call->callee >= w->m->num_func_imports)
+		return 0;
+	const gw_import *im = gw_module_func_import(w->m, call->callee);
+	if (!im || !gw_str_same(im->module, w->abi) || (w->target != UINT32_MAX && w->target != call->callee)) {
+		w->mixed = true;
+		return 1;
+	}
+	w->target = call->callee;
+	return 0;
+}
+
+/* In a batched module: the import that defined function `f` stands in
+ * for, or UINT32_MAX in *target. */
+static gw_status through_batch(const gw_module *m, const gw_go_info *info, uint32_t f, uint32_t *target,
+                               gw_error *err)
+{
+	import_scan w = { m, info->abi_module, UINT32_MAX, false };
+	*target = UINT32_MAX;
+	if (f - m->num_func_imports >= m->num_funcs || m->funcs[f - m->num_func_imports].body_size > 4 * 1024)
+		return GW_OK;
+	gw_status s = gw_func_calls(m, f, scan_imports, &w, err);
+	if (!s && !w.mixed)
+		*target = w.target;
+	return s;
+}
+
 gw_status gw_go_find_wrappers(const gw_module *m, gw_go_info *info, gw_error *err)
 {
 	uint32_t ni = m->num_func_imports, nf = m->num_funcs;
@@ -39,6 +79,7 @@ gw_status gw_go_find_wrappers(const gw_module *m, gw_go_info *info, gw_error *er
 	memset(info->import_of_wrapper, 0xff, (nf ? nf : 1) * sizeof *info->import_of_wrapper);
 	if (info->producer != GW_PRODUCER_GC_JS)
 		return GW_OK;
+	bool batched = gw_module_batched(m);
 	for (uint32_t i = 0; i < nf; i++) {
 		if (m->funcs[i].body_size > WRAPPER_MAX_BODY)
 			continue;
@@ -46,7 +87,20 @@ gw_status gw_go_find_wrappers(const gw_module *m, gw_go_info *info, gw_error *er
 		gw_status s = gw_func_calls(m, ni + i, scan_call, &w, err);
 		if (s)
 			return s;
-		if (w.calls != 1 || w.target >= ni)
+		if (w.calls != 1)
+			continue;
+		if (w.target >= ni && batched) {
+			/* gowasm-batch put a function in the import's place: it calls
+			 * the import (one, perhaps at several places) and its flush.
+			 * Its own calls of the import are not call sites either. */
+			uint32_t standin = w.target;
+			s = through_batch(m, info, standin, &w.target, err);
+			if (s)
+				return s;
+			if (w.target < ni)
+				info->import_of_wrapper[standin - ni] = w.target;
+		}
+		if (w.target >= ni)
 			continue;
 		const gw_import *im = gw_module_func_import(m, w.target);
 		if (!im || !gw_str_same(im->module, info->abi_module))

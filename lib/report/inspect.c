@@ -26,7 +26,8 @@ static void type_sig(gw_buf *b, const gw_functype *t)
 	gw_buf_putc(b, ')');
 }
 
-static gw_import_role import_role(const gw_go_info *go, const gw_import *im, const gw_abi_import **abi)
+static gw_import_role import_role(const gw_module *m, const gw_go_info *go, const gw_import *im,
+                                  const gw_abi_import **abi)
 {
 	*abi = NULL;
 	if (gw_str_eq(im->module, "wasi_snapshot_preview1") || gw_str_eq(im->module, "wasi_unstable"))
@@ -35,6 +36,8 @@ static gw_import_role import_role(const gw_go_info *go, const gw_import *im, con
 		*abi = gw_abi_lookup(im->field);
 		return *abi ? (*abi)->role : GW_ROLE_UNKNOWN;
 	}
+	if (go->producer == GW_PRODUCER_GC_JS && gw_str_eq(im->module, GW_BATCH_IMPORT_MODULE) && gw_module_batched(m))
+		return GW_ROLE_BATCH;
 	return go->producer == GW_PRODUCER_NOT_GO ? GW_ROLE_UNKNOWN : GW_ROLE_USER;
 }
 
@@ -44,7 +47,7 @@ static uint64_t bridge_total(const gw_module *m, const gw_go_info *go)
 	for (uint32_t i = 0; go->calls_counted && i < m->num_func_imports; i++) {
 		const gw_import *im = gw_module_func_import(m, i);
 		const gw_abi_import *abi;
-		if (im && import_role(go, im, &abi) == GW_ROLE_BRIDGE)
+		if (im && import_role(m, go, im, &abi) == GW_ROLE_BRIDGE)
 			n += go->call_sites[i];
 	}
 	return n;
@@ -466,7 +469,7 @@ gw_status gw_inspect_text(gw_buf *b, const gw_inspect_input *in, gw_error *err)
 	for (uint32_t i = 0; i < m->num_imports; i++) {
 		const gw_import *im = &m->imports[i];
 		const gw_abi_import *abi;
-		gw_import_role role = import_role(go, im, &abi);
+		gw_import_role role = import_role(m, go, im, &abi);
 		gw_buf_printf(b, "  %s[%u] ", gw_extern_kind_name(im->kind), im->index);
 		put_str(b, im->module);
 		gw_buf_putc(b, '.');
@@ -503,7 +506,7 @@ gw_status gw_inspect_text(gw_buf *b, const gw_inspect_input *in, gw_error *err)
 			if (!im || !go->call_sites[i])
 				continue;
 			const gw_abi_import *abi;
-			if (import_role(go, im, &abi) != GW_ROLE_BRIDGE)
+			if (import_role(m, go, im, &abi) != GW_ROLE_BRIDGE)
 				continue;
 			gw_buf_printf(b, "  %8" PRIu64 "  ", go->call_sites[i]);
 			put_str(b, im->field);
@@ -665,7 +668,7 @@ gw_status gw_inspect_json(gw_buf *b, const gw_inspect_input *in, gw_error *err)
 	for (uint32_t i = 0; i < m->num_imports; i++) {
 		const gw_import *im = &m->imports[i];
 		const gw_abi_import *abi;
-		gw_import_role role = import_role(go, im, &abi);
+		gw_import_role role = import_role(m, go, im, &abi);
 		gw_json_object_begin(&j, NULL);
 		json_str(&j, "module", im->module);
 		json_str(&j, "name", im->field);
