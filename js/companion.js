@@ -217,6 +217,31 @@ function enableBatching(go) {
 		}
 	};
 
+	/* The batch buffer sits above 12288, where the glue of Go 1.18 and
+	 * later stops writing argv and environment (it throws past it); older
+	 * glues do not check, so the same limit is enforced here. */
+	const run = go.run;
+	go.run = function (instance) {
+		if (!(instance.exports["gowasm.ro_start"] instanceof WebAssembly.Global)) {
+			return run.call(this, instance); /* not batched: nothing to protect */
+		}
+		const enc = new TextEncoder();
+		let offset = 4096;
+		const strings = [...go.argv, ...Object.keys(go.env).map((k) => k + "=" + go.env[k])];
+		for (const str of strings) {
+			offset += enc.encode(str + "\0").length;
+			if (offset % 8 !== 0) {
+				offset += 8 - (offset % 8);
+			}
+		}
+		offset += (strings.length + 2) * 8;
+		if (offset >= 12288) {
+			throw new Error("gowasm: total length of command line and environment variables exceeds limit " +
+				"(8 KiB, as in wasm_exec.js of Go 1.18 and later; the batch buffer lies above it)");
+		}
+		return run.call(this, instance);
+	};
+
 	io.gowasm = {
 		flush(start, end) {
 			start >>>= 0;

@@ -65,36 +65,17 @@ static void usage(void)
 	       prog, prog, prog, prog, prog);
 }
 
-/* The companion next to the executable (build tree: build/js; installed:
- * PREFIX/share/gowasm), else the configured data folder. */
 static int companion_path(const char *fmt)
 {
-	char exe[PATH_MAX], cand[PATH_MAX + 64];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	struct stat st;
-	if (n > 0) {
-		exe[n] = 0;
-		char *slash = strrchr(exe, '/');
-		if (slash)
-			*slash = 0;
-		const char *rel[] = {"../js", "../share/gowasm"};
-		for (size_t i = 0; i < 2; i++) {
-			snprintf(cand, sizeof cand, "%s/%s/gowasm-batch.%s", exe, rel[i], fmt);
-			if (stat(cand, &st) == 0 && S_ISREG(st.st_mode)) {
-				char real[PATH_MAX];
-				printf("%s\n", realpath(cand, real) ? real : cand);
-				return GW_EXIT_OK;
-			}
-		}
+	char name[64], path[4096];
+	snprintf(name, sizeof name, "gowasm-batch.%s", fmt);
+	if (gw_cli_data_file(name, path, sizeof path) != 0) {
+		fprintf(stderr, "%s: the JS companion (%s) is not installed next to this program nor in %s\n", prog,
+		        name, GW_DATADIR);
+		return GW_EXIT_ERROR;
 	}
-	snprintf(cand, sizeof cand, "%s/gowasm-batch.%s", GW_DATADIR, fmt);
-	if (stat(cand, &st) == 0 && S_ISREG(st.st_mode)) {
-		printf("%s\n", cand);
-		return GW_EXIT_OK;
-	}
-	fprintf(stderr, "%s: the JS companion (gowasm-batch.%s) is not installed next to this program nor in %s\n",
-	        prog, fmt, GW_DATADIR);
-	return GW_EXIT_ERROR;
+	printf("%s\n", path);
+	return GW_EXIT_OK;
 }
 
 static double now(void)

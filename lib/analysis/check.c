@@ -661,6 +661,14 @@ static gw_status check_glue(checker *c)
 
 /* ---- host capabilities and the browser file system ---- */
 
+/* Appends one capability to the list and to the message. */
+static size_t cap(checker *c, char *caps, size_t size, size_t used, const char *name)
+{
+	if (c->out->num_capabilities < GW_MAX_CAPABILITIES)
+		c->out->capabilities[c->out->num_capabilities++] = name;
+	return (size_t)snprintf(caps + used, size - used, "%s%s", used ? ", " : "", name);
+}
+
 static gw_status check_capabilities(checker *c)
 {
 	const gw_module *m = c->m;
@@ -679,7 +687,7 @@ static gw_status check_capabilities(checker *c)
 			have = abi && strcmp(abi->capability, order[o]) == 0 && go->call_sites[i];
 		}
 		if (have)
-			used += (size_t)snprintf(caps + used, sizeof caps - used, "%s%s", used ? ", " : "", order[o]);
+			used += cap(c, caps, sizeof caps, used, order[o]);
 	}
 	/* The file system: everything that reaches syscall.fsCall. */
 	gw_str fscall = { (const uint8_t *)"syscall.fsCall", 14 };
@@ -743,7 +751,7 @@ static gw_status check_capabilities(checker *c)
 	free(to_fs);
 	TRY(s);
 	if (user_fs)
-		used += (size_t)snprintf(caps + used, sizeof caps - used, "%sfile system", used ? ", " : "");
+		used += cap(c, caps, sizeof caps, used, "file system");
 	/* The process object (syscall/js's jsProcess): pid, uid, cwd, umask. */
 	static const char *const process_calls[] = {
 		"syscall.Getpid", "syscall.Getppid", "syscall.Getuid", "syscall.Getgid", "syscall.Geteuid",
@@ -756,11 +764,11 @@ static gw_status check_capabilities(checker *c)
 		process = f != UINT32_MAX && c->reachable[f];
 	}
 	if (process)
-		used += (size_t)snprintf(caps + used, sizeof caps - used, "%sprocess", used ? ", " : "");
+		used += cap(c, caps, sizeof caps, used, "process");
 	gw_str roundtrip = { (const uint8_t *)"net/http.(*Transport).RoundTrip", 31 };
 	uint32_t rt = gw_go_symbols_lookup(c->syms, roundtrip, 0);
 	if (rt != UINT32_MAX && c->reachable[rt])
-		used += (size_t)snprintf(caps + used, sizeof caps - used, "%sfetch (net/http)", used ? ", " : "");
+		used += cap(c, caps, sizeof caps, used, "fetch (net/http)");
 	if (!used)
 		return GW_OK;
 	return add(c, "host-capabilities", none, -1, none, 0, "the module uses these host facilities: %s", caps);

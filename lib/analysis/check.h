@@ -58,9 +58,15 @@ typedef struct gw_finding {
 	gw_str callee;           /* the function called, where it matters */
 } gw_finding;
 
+#define GW_MAX_CAPABILITIES 12
+
 typedef struct gw_findings {
 	gw_finding *v;
 	uint32_t n, cap;
+	/* The host facilities the module reaches ("time", "file system"...),
+	 * as the host-capabilities finding lists them; static strings. */
+	const char *capabilities[GW_MAX_CAPABILITIES];
+	uint32_t num_capabilities;
 } gw_findings;
 
 typedef enum gw_target { GW_TARGET_ANY = 0, GW_TARGET_BROWSER, GW_TARGET_NODE } gw_target;

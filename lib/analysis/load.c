@@ -2,6 +2,18 @@
 
 #include <string.h>
 
+static gw_status analyse(gw_loaded *out, gw_error *err)
+{
+	gw_status s = gw_go_info_read(out->m, &out->go, err);
+	if (!s)
+		s = gw_go_count_call_sites(out->m, out->go, err);
+	if (!s)
+		s = gw_go_symbols_read(out->m, out->go, &out->syms, err);
+	if (!s)
+		s = gw_integrity_check(out->m, out->go, out->syms, &out->integrity, err);
+	return s;
+}
+
 gw_status gw_load(const char *path, gw_loaded *out, gw_error *err)
 {
 	memset(out, 0, sizeof *out);
@@ -9,13 +21,18 @@ gw_status gw_load(const char *path, gw_loaded *out, gw_error *err)
 	if (!s)
 		s = gw_module_parse(out->file.data, out->file.size, &out->m, err);
 	if (!s)
-		s = gw_go_info_read(out->m, &out->go, err);
+		s = analyse(out, err);
+	if (s)
+		gw_unload(out);
+	return s;
+}
+
+gw_status gw_load_bytes(const uint8_t *data, size_t size, gw_loaded *out, gw_error *err)
+{
+	memset(out, 0, sizeof *out);
+	gw_status s = gw_module_parse(data, size, &out->m, err);
 	if (!s)
-		s = gw_go_count_call_sites(out->m, out->go, err);
-	if (!s)
-		s = gw_go_symbols_read(out->m, out->go, &out->syms, err);
-	if (!s)
-		s = gw_integrity_check(out->m, out->go, out->syms, &out->integrity, err);
+		s = analyse(out, err);
 	if (s)
 		gw_unload(out);
 	return s;

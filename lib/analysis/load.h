@@ -21,6 +21,9 @@ typedef struct gw_loaded {
 /* On failure everything is released and *err says why (its offset points
  * into the file for malformed input). */
 gw_status gw_load(const char *path, gw_loaded *out, gw_error *err);
+/* The same over bytes in memory (which must outlive the result); `file`
+ * stays empty. */
+gw_status gw_load_bytes(const uint8_t *data, size_t size, gw_loaded *out, gw_error *err);
 void gw_unload(gw_loaded *l);
 
 #endif

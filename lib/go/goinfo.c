@@ -113,8 +113,10 @@ static int count_call(void *ctx, const gw_call *call)
 	uint32_t d = call->caller - c->m->num_func_imports;
 	if (info->import_of_wrapper[d] == imp)
 		return 0;
-	/* Nor is gowasm-batch's flush call, which no Go code makes. */
-	if (c->batched && gw_str_eq(gw_module_func_import(c->m, imp)->module, GW_BATCH_IMPORT_MODULE))
+	/* Nor are the calls of the functions gowasm-batch appended after Go's
+	 * (its stand-ins for imports no wrapper calls, its flush). */
+	if (c->batched && ((info->pcln && d >= info->pcln->nfunc) ||
+	                   gw_str_eq(gw_module_func_import(c->m, imp)->module, GW_BATCH_IMPORT_MODULE)))
 		return 0;
 	info->call_sites[imp]++;
 	info->total_call_sites++;

@@ -64,3 +64,53 @@ for line in run([CHECK, "--list-rules"]).stdout.decode().splitlines():
 r = run([CHECK, "--format", "json", "--target", "browser", go_fixture("leak")])
 for k in sorted(set(keys(json.loads(r.stdout)))):
     ok(re.search(rf"\b{re.escape(k)}\b", ctext), f"gowasm-check.1: JSON key {k!r} is documented")
+
+# gowasm-batch(1)
+import tempfile  # noqa: E402
+
+BATCH = os.environ.get("GOWASM_BATCH", "")
+if not BATCH:
+    bail("GOWASM_BATCH is not set (run through meson test or tests/run.sh)")
+bpage = os.path.join(SOURCE_ROOT, "man", "gowasm-batch.1")
+r = run([mandoc, "-T", "lint", "-W", "warning", bpage])
+ok(r.returncode == 0 and not r.stdout.strip(), "gowasm-batch.1: mandoc -T lint is clean", r.stdout + r.stderr)
+btext = re.sub(r".\x08", "", run([mandoc, "-T", "utf8", bpage]).stdout.decode())
+for sec in ("NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "SEMANTICS", "REFUSALS", "VALIDATION", "JSON OUTPUT",
+            "EXIT STATUS", "FILES", "EXAMPLES", "SEE ALSO"):
+    ok(re.search(rf"^{sec}$", btext, re.M), f"gowasm-batch.1: section {sec}")
+bhelp = run([BATCH, "--help"]).stdout.decode()
+bopts = sorted(set(re.findall(r"(--[a-z][a-z-]+)", bhelp)))
+ok(len(bopts) >= 9, "gowasm-batch --help lists options", bopts)
+for o in bopts:
+    ok(o in btext, f"gowasm-batch.1: option {o} is documented")
+# The short options and the --defer and --companion-path values too.
+for o in sorted(set(re.findall(r"^\s+(-[a-zA-Z]),", bhelp, re.M))):
+    ok(re.search(rf"(^|\s){re.escape(o)},", btext, re.M), f"gowasm-batch.1: option {o} is documented")
+for v in ("finalizeRef", "valueSet", "valueSetIndex", "valueDelete", "all", "none", "cjs", "mjs"):
+    ok(re.search(rf"\b{v}\b", btext), f"gowasm-batch.1: value {v} is documented")
+# Every key of a full report (a real write, so that the keys only written
+# then are there too) and of a dry run.
+with tempfile.TemporaryDirectory(prefix="gowasm-man-") as tmp:
+    r = run([BATCH, "--json", go_fixture("bridge"), "-o", os.path.join(tmp, "b.wasm")])
+    eq(r.returncode, 0, "gowasm-batch --json on bridge.wasm exits 0", r.stderr)
+    full = json.loads(r.stdout)
+    r = run([BATCH, "--json", "--dry-run", go_fixture("hello")])
+    dry = json.loads(r.stdout)
+bkeys = sorted(set(keys(full)) | set(keys(dry)))
+ok(len(bkeys) >= 20, "gowasm-batch --json writes its keys", bkeys)
+for k in bkeys:
+    ok(re.search(rf"\b{re.escape(k)}\b", btext), f"gowasm-batch.1: JSON key {k!r} is documented")
+ok(full.get("schema") in btext, "gowasm-batch.1: schema version is documented", full.get("schema"))
+# What the page promises about the companion and the refusals, in the
+# tool's own words.
+for phrase in ("enableBatching(go)", "wasm_exec.js", "12288", "finalizeRef", "--defer=finalizeRef", "cannot batch:",
+               "already batched", "nothing to batch", "older than Go 1.14", "TinyGo", "wasip1",
+               "no room for the batch buffer", "no readable Go symbol table", "stack pointer", "gowasm.flush",
+               "gowasm.batch", "gowasm.ro_start", "gowasm.ro_end", "Proxy"):
+    ok(phrase in btext.replace("\u2010", "-"), f"gowasm-batch.1: mentions {phrase!r}")
+for see in ("gowasm-inspect(1)", "gowasm-check(1)"):
+    ok(see in btext.split("SEE ALSO")[-1], f"gowasm-batch.1: SEE ALSO {see}")
+# Installed like the others.
+mb = open(os.path.join(SOURCE_ROOT, "man", "meson.build")).read()
+for name in ("gowasm-inspect.1", "gowasm-check.1", "gowasm-baseline.5", "gowasm-batch.1"):
+    ok(f"install_man('{name}')" in mb, f"man/meson.build installs {name}")

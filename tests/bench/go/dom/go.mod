@@ -1,0 +1,3 @@
+module example.com/bench/dom
+
+go 1.19

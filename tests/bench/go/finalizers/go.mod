@@ -1,0 +1,3 @@
+module example.com/bench/finalizers
+
+go 1.19

@@ -1,0 +1,3 @@
+module example.com/bench/set
+
+go 1.19

@@ -1,0 +1,3 @@
+module example.com/bench/setindex
+
+go 1.19

@@ -1,0 +1,3 @@
+module example.com/browser/batch
+
+go 1.19

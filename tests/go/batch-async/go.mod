@@ -1,0 +1,3 @@
+module example.com/batch-async
+
+go 1.19

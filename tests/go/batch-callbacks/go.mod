@@ -1,0 +1,3 @@
+module example.com/batch-callbacks
+
+go 1.19

@@ -1,0 +1,3 @@
+module example.com/batch-exit
+
+go 1.19

@@ -1,0 +1,3 @@
+module example.com/batch-gc
+
+go 1.19

@@ -1,0 +1,3 @@
+module example.com/batch-values
+
+go 1.19

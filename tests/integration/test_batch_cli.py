@@ -1,0 +1,747 @@
+"""gowasm-batch as a Makefile sees it: options and usage errors, what a
+rewritten module imports, exports and carries (wabt's wasm-objdump and
+wasm-validate are the oracle), the --json report against the module,
+refusals with their reasons (on synthetic modules from pclnsynth.py and a
+non-Go module from wat2wasm), truncated inputs, atomic output, inputs
+never modified, and the JS companion (--companion-path, node)."""
+import json
+import os
+import re
+import shutil
+import stat
+import struct
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(__file__))
+from tap import ok, eq, go_fixture, run, sha256, env_path, bail, INSPECT, CHECK  # noqa: E402
+import pclnsynth  # noqa: E402
+
+BATCH = env_path("GOWASM_BATCH")
+COMPANION_DIR = env_path("GOWASM_COMPANION_DIR")
+GO_GLUE = os.environ.get("GOWASM_GO_GLUE", "/usr/lib/go-1.19/misc/wasm/wasm_exec.js")
+DEFERRABLE = ["syscall/js.finalizeRef", "syscall/js.valueSet", "syscall/js.valueSetIndex", "syscall/js.valueDelete"]
+RO_EXPORTS = {"gowasm.ro_start", "gowasm.ro_end"}
+
+for tool in ("wasm-objdump", "wasm-validate", "wat2wasm"):
+    if not shutil.which(tool):
+        bail(f"{tool} (Debian package wabt) is not installed")
+
+tmp = tempfile.mkdtemp(prefix="gowasm-batch-cli-")
+BRIDGE = go_fixture("bridge")
+HELLO = go_fixture("hello")
+STRIPPED = go_fixture("callbacks-stripped")
+bridge_sha = sha256(BRIDGE)
+stripped_sha = sha256(STRIPPED)
+
+
+def batch(args, **kw):
+    return run([BATCH] + args, timeout=300, **kw)
+
+
+def listing(d):
+    """Names and contents of a folder, to see that nothing was created or changed."""
+    return {n: (sha256(os.path.join(d, n)) if os.path.isfile(os.path.join(d, n)) else "dir") for n in os.listdir(d)}
+
+
+def err_lines(r):
+    return r.stderr.decode(errors="replace").splitlines()
+
+
+# --- objdump, the oracle
+
+def empty_dump():
+    return {"imports": [], "exports": {}, "export_index": {}, "customs": [], "data": [], "functions": 0, "memory": None,
+            "globals": {}}
+
+
+def objdump(path):
+    """Imports (module, field), exports {name: kind}, custom section names,
+    data segments [(init, size)], number of defined functions, memory line
+    and the i32 globals (by index: (mutable, init)), from wasm-objdump -x."""
+    r = run(["wasm-objdump", "-x", path])
+    if r.returncode != 0:
+        return None
+    d = empty_dump()
+    section = None
+    for line in r.stdout.decode(errors="replace").splitlines():
+        m = re.match(r"^(\w+)\[(\d+)\]:$", line)
+        if m:
+            section = m.group(1)
+            if section == "Function":
+                d["functions"] = int(m.group(2))
+            continue
+        if line == "Custom:":
+            section = "Custom"
+            continue
+        if section == "Import":
+            m = re.match(r"^ - \w+\[\d+\] .*<- ([^.]+)\.(.+)$", line)
+            if m:
+                d["imports"].append((m.group(1), m.group(2)))
+        elif section == "Export":
+            m = re.match(r'^ - (\w+)\[(\d+)\] .*-> "(.*)"$', line)
+            if m:
+                d["exports"][m.group(3)] = m.group(1)
+                d["export_index"][m.group(3)] = int(m.group(2))
+        elif section == "Custom":
+            m = re.match(r'^ - name: "(.*)"$', line)
+            if m:
+                d["customs"].append(m.group(1))
+        elif section == "Data":
+            m = re.match(r"^ - segment\[\d+\] memory=0 size=(\d+) - init i32=(\d+)$", line)
+            if m:
+                d["data"].append((int(m.group(2)), int(m.group(1))))
+        elif section == "Memory":
+            if line.startswith(" - memory[0]"):
+                d["memory"] = line
+        elif section == "Global":
+            m = re.match(r"^ - global\[(\d+)\] i32 mutable=(\d)( <[^>]*>)? - init i32=(-?\d+)$", line)
+            if m:
+                d["globals"][int(m.group(1))] = (int(m.group(2)), int(m.group(4)))
+    return d
+
+
+def custom_section(path, name):
+    """The payload of a custom section, by walking the module's sections."""
+    data = open(path, "rb").read()
+    pos = 8
+
+    def uleb(p):
+        n = shift = 0
+        while True:
+            b = data[p]
+            p += 1
+            n |= (b & 0x7F) << shift
+            shift += 7
+            if not b & 0x80:
+                return n, p
+
+    while pos < len(data):
+        sid = data[pos]
+        size, p = uleb(pos + 1)
+        end = p + size
+        if sid == 0:
+            nlen, q = uleb(p)
+            if data[q:q + nlen] == name.encode():
+                return data[q + nlen:end]
+        pos = end
+    return None
+
+
+# --- help, version, usage errors
+
+r = batch(["--help"])
+eq(r.returncode, 0, "--help exits 0")
+out = r.stdout.decode()
+ok(out.startswith("Usage: gowasm-batch [OPTIONS] IN.wasm -o OUT.wasm") and "--companion-path" in out
+   and "Exit status" in out and "Examples:" in out, "--help shows the usage, options, exit status, examples", out[:300])
+eq(r.stderr, b"", "--help: nothing on stderr")
+r = batch(["--version"])
+eq(r.returncode, 0, "--version exits 0")
+version_line = r.stdout.decode().strip()
+ok(re.fullmatch(r"gowasm-batch \(gowasm\) \d+\.\d+\.\d+\S*", version_line), "--version banner", version_line)
+tool_version = version_line.split()[-1]
+
+work = os.path.join(tmp, "usage")
+os.mkdir(work)
+shutil.copyfile(BRIDGE, os.path.join(work, "in.wasm"))
+os.symlink("in.wasm", os.path.join(work, "sym.wasm"))
+os.link(os.path.join(work, "in.wasm"), os.path.join(work, "hard.wasm"))
+before = listing(work)
+for args, what, name in (
+        (["--bogus", "in.wasm", "-o", "out.wasm"], "unknown option '--bogus'", "unknown option"),
+        (["in.wasm"], "no output file", "missing -o"),
+        ([], "no input file", "no input"),
+        (["in.wasm", "hard.wasm", "-o", "out.wasm"], "only one input file is accepted", "two inputs"),
+        (["in.wasm", "-o"], "option '-o' needs an argument", "-o without its argument"),
+        (["--defer=bogus", "in.wasm", "-o", "out.wasm"], "--defer: unknown import 'bogus'", "bad --defer value"),
+        (["--defer", "finalizeRef,valueSett", "in.wasm", "-o", "out.wasm"], "--defer: unknown import 'valueSett'",
+         "bad --defer list item"),
+        (["--defer=", "in.wasm", "-o", "out.wasm"], "--defer: unknown import ''", "empty --defer"),
+        (["in.wasm", "-o", "-"], "-o -: a module is binary", "-o -"),
+        (["in.wasm", "-o", "in.wasm"], "in.wasm: the output would replace the input", "output is the input"),
+        (["in.wasm", "-o", "./in.wasm"], "./in.wasm: the output would replace the input",
+         "output is the input by another path"),
+        (["in.wasm", "-o", "sym.wasm"], "sym.wasm: the output would replace the input", "output is a symlink to the input"),
+        (["sym.wasm", "-o", "in.wasm"], "in.wasm: the output would replace the input", "input is a symlink to the output"),
+        (["in.wasm", "-o", "hard.wasm"], "hard.wasm: the output would replace the input", "output is a hard link to the input"),
+        (["-n", "in.wasm", "-o", "hard.wasm"], "hard.wasm: the output would replace the input",
+         "dry run: output is a hard link to the input"),
+        (["--companion-path=xyz"], "--companion-path: unknown format 'xyz'", "--companion-path=xyz")):
+    r = batch(args, cwd=work)
+    eq(r.returncode, 2, f"usage error exits 2: {name}")
+    lines = err_lines(r)
+    ok(len(lines) == 2 and lines[0].startswith(f"gowasm-batch: {what}")
+       and lines[1] == "Try 'gowasm-batch --help' for more information.",
+       f"usage error: {name}: one line saying {what!r}, then the --help hint", r.stderr)
+    eq(r.stdout, b"", f"usage error: {name}: nothing on stdout")
+    eq(listing(work), before, f"usage error: {name}: no file created or changed")
+eq(os.stat(os.path.join(work, "in.wasm")).st_nlink, 2, "the hard-linked input keeps its two links")
+
+# --- batching bridge.wasm
+
+out_dir = os.path.join(tmp, "out")
+os.mkdir(out_dir)
+bridge_out = os.path.join(out_dir, "bridge.batched.wasm")
+r = batch(["--json", BRIDGE, "-o", bridge_out])
+eq(r.returncode, 0, "bridge.wasm: batched, exit 0", r.stderr)
+eq(r.stderr, b"", "bridge.wasm: nothing on stderr")
+try:
+    rep = json.loads(r.stdout)
+except ValueError:
+    rep = {}
+ok(isinstance(rep, dict) and rep.get("schema") == "gowasm-batch/1", "--json report parses, schema gowasm-batch/1",
+   r.stdout[:300])
+ok(os.path.isfile(bridge_out), "the output is written")
+eq(sorted(os.listdir(out_dir)), ["bridge.batched.wasm"], "no temporary file left behind")
+v = run(["wasm-validate", bridge_out])
+ok(v.returncode == 0, "wasm-validate accepts the output", v.stderr)
+
+orig = objdump(BRIDGE)
+new = objdump(bridge_out)
+ok(orig is not None and new is not None, "wasm-objdump -x reads both modules")
+orig = orig or empty_dump()
+new = new or empty_dump()
+ok(("gowasm", "flush") in new["imports"], "the output imports gowasm.flush", new["imports"][-3:])
+ok(("gowasm", "flush") not in orig["imports"], "the input does not import gowasm.flush")
+eq(sorted(new["imports"]), sorted(orig["imports"] + [("gowasm", "flush")]),
+   "the output imports exactly what the input imports, plus gowasm.flush")
+eq(len(orig["imports"]), 25, "bridge.wasm imports 25 functions (the oracle sees them all)")
+eq({k: v for k, v in new["exports"].items() if k not in RO_EXPORTS}, orig["exports"],
+   "the original exports are all exported under the same names and kinds")
+eq(set(new["exports"]) - set(orig["exports"]), RO_EXPORTS, "the only exports added are gowasm.ro_start and gowasm.ro_end")
+ok("gowasm.batch" in new["customs"], "wasm-objdump shows the custom section gowasm.batch", new["customs"])
+ok("gowasm.batch" not in orig["customs"], "the input has no gowasm.batch section")
+eq(new["data"], orig["data"], "data segments unchanged (same addresses and sizes)")
+eq(new["memory"], orig["memory"], "memory limits unchanged (memory never grown)")
+ok(orig["memory"] is not None, "objdump shows the memory", orig["memory"])
+section = custom_section(bridge_out, "gowasm.batch")
+try:
+    meta = json.loads(section)
+except (TypeError, ValueError):
+    meta = {}
+ok(isinstance(meta, dict) and meta, "the gowasm.batch section holds a JSON object", section)
+eq(meta.get("deferred"), DEFERRABLE, "gowasm.batch names the four deferred imports")
+eq(meta.get("protocol"), 1, "gowasm.batch: protocol 1")
+eq(meta.get("tool"), f"gowasm-batch {tool_version}", "gowasm.batch: tool and version")
+
+# The report against the module.
+orig_fields = {f for mod, f in orig["imports"] if mod == "go"}
+deferred = [d.get("import") for d in rep.get("deferred", [])]
+eq(deferred, DEFERRABLE, "report: the four imports are deferred")
+ok(deferred and all(d in orig_fields for d in deferred), "report: every deferred import is imported by the input")
+eq(rep.get("not_imported"), [], "report: nothing asked for is missing")
+eq(rep.get("import_module"), "go", "report: import module go")
+eq(rep.get("go_version"), "go1.19.8", "report: go1.19.8")
+eq(rep.get("protocol"), meta.get("protocol"), "report and section agree on the protocol")
+eq(rep.get("input"), BRIDGE, "report: input as given")
+eq(rep.get("output"), bridge_out, "report: output as given")
+eq(rep.get("dry_run"), False, "report: not a dry run")
+eq(rep.get("flushing_imports"), len(orig["imports"]) - 4, "report: every other import flushes")
+wrapped = [n for n, k in orig["exports"].items() if k == "func" and n != "getsp"]
+eq(rep.get("exports_wrapped"), len(wrapped), "report: every function export but getsp flushes on return", wrapped)
+buf = rep.get("buffer", {})
+first_data = min(a for a, _ in orig["data"]) if orig["data"] else None
+eq(buf.get("start"), 12288, "report: buffer starts at 12288")
+ok(first_data is not None and isinstance(buf.get("end"), int) and buf["end"] <= first_data,
+   "report: buffer ends at or before the first data segment (objdump)", (buf, first_data))
+eq(buf.get("first_data"), first_data, "report: first_data is the lowest data segment address (objdump)")
+insp_orig = json.loads(run([INSPECT, "--json", BRIDGE]).stdout)
+etext = insp_orig["symbols"]["pclntab"]["etext"]
+eq(buf.get("etext"), etext, "report: etext as gowasm-inspect reads it")
+eq(buf.get("end"), min(etext, first_data or 0) & ~7, "report: buffer end is min(etext, first data) rounded down to 8")
+eq(buf.get("size"), (buf.get("end") or 0) - (buf.get("start") or 0), "report: buffer size is end - start")
+ok((buf.get("size") or 0) >= 1024, "report: buffer of at least 1024 bytes", buf)
+ok(all(a >= buf.get("end", 1 << 40) or a + n <= buf.get("start", 0) for a, n in orig["data"]),
+   "no data segment overlaps the buffer")
+ro = rep.get("readonly", {})
+ok(isinstance(ro.get("start"), int) and isinstance(ro.get("end"), int) and ro["start"] < ro["end"],
+   "report: read-only range non-empty", ro)
+eq(ro.get("start"), etext, "report: read-only range starts at the end of text")
+eq(meta.get("buffer"), [buf.get("start"), buf.get("end")], "gowasm.batch and report agree on the buffer")
+eq(meta.get("readonly"), [ro.get("start"), ro.get("end")], "gowasm.batch and report agree on the read-only range")
+for gname, key in (("gowasm.ro_start", "start"), ("gowasm.ro_end", "end")):
+    eq(new["globals"].get(new["export_index"].get(gname)), (0, ro.get(key)),
+       f"exported global {gname}: immutable, = readonly.{key}")
+sites = {i["name"]: i.get("call_sites") for i in insp_orig["imports"] if i["module"] == "go"}
+eq({d.get("import"): d.get("call_sites") for d in rep.get("deferred", [])}, {n: sites.get(n) for n in DEFERRABLE},
+   "report: call sites of each deferred import as gowasm-inspect counts them")
+eq(rep.get("input_size"), os.path.getsize(BRIDGE), "report: input_size is the input's size")
+eq(rep.get("output_size"), os.path.getsize(bridge_out), "report: output_size is the written file's size")
+eq(rep.get("functions_added"), new["functions"] - orig["functions"], "report: functions_added as objdump counts them")
+eq(rep.get("cleanup"), True, "report: cleanup on")
+eq(rep.get("features"), [], "report: bridge.wasm uses no post-MVP feature")
+
+# Text report of the same run.
+r = batch([BRIDGE, "-o", os.path.join(out_dir, "text.wasm")])
+eq(r.returncode, 0, "text report: exit 0")
+t = r.stdout.decode()
+ok(t.startswith(f"gowasm-batch: {BRIDGE} (go1.19.8, module \"go\")\n") and
+   all(re.search(rf"^  {re.escape(n)} +deferred, \d+ call sites?$", t, re.M) for n in DEFERRABLE) and
+   f"wrote {os.path.join(out_dir, 'text.wasm')}: " in t, "text report: input, the deferred imports, what was written", t)
+eq(sha256(os.path.join(out_dir, "text.wasm")), sha256(bridge_out), "same input and options give the same bytes")
+r = batch(["-q", BRIDGE, "-o", os.path.join(out_dir, "quiet.wasm")])
+ok(r.returncode == 0 and r.stdout == b"" and r.stderr == b"", "-q: exit 0 and nothing printed", r.stdout + r.stderr)
+ok(os.path.isfile(os.path.join(out_dir, "quiet.wasm")), "-q: the output is written")
+
+# --dry-run writes nothing.
+dry = os.path.join(tmp, "dry")
+os.mkdir(dry)
+r = batch(["--dry-run", "--json", BRIDGE], cwd=dry)
+eq(r.returncode, 0, "--dry-run: exit 0", r.stderr)
+try:
+    drep = json.loads(r.stdout)
+except ValueError:
+    drep = {}
+eq(drep.get("dry_run"), True, "--dry-run: report says dry_run")
+eq(drep.get("output"), None, "--dry-run: output is null")
+ok("output_size" not in drep and "functions_added" not in drep, "--dry-run: no sizes of a written module", drep.keys())
+eq({k: drep.get(k) for k in ("deferred", "buffer", "readonly", "flushing_imports", "exports_wrapped")},
+   {k: rep.get(k) for k in ("deferred", "buffer", "readonly", "flushing_imports", "exports_wrapped")},
+   "--dry-run reports the same plan as the real run")
+r = batch(["-n", BRIDGE, "-o", "would.wasm"], cwd=dry)
+eq(r.returncode, 0, "-n with -o: exit 0")
+ok("dry run, nothing written" in r.stdout.decode(), "-n: the text report says nothing is written", r.stdout[:200])
+eq(os.listdir(dry), [], "--dry-run: no file created, even with -o")
+
+# --defer
+fin_out = os.path.join(out_dir, "bridge.fin.wasm")
+r = batch(["--json", "--defer=finalizeRef", BRIDGE, "-o", fin_out])
+eq(r.returncode, 0, "--defer=finalizeRef: exit 0", r.stderr)
+frep = json.loads(r.stdout) if r.returncode == 0 else {}
+eq([d.get("import") for d in frep.get("deferred", [])], ["syscall/js.finalizeRef"], "--defer=finalizeRef: report defers only it")
+eq(frep.get("flushing_imports"), len(orig["imports"]) - 1, "--defer=finalizeRef: all other imports flush")
+fmeta = json.loads(custom_section(fin_out, "gowasm.batch") or b"{}")
+eq(fmeta.get("deferred"), ["syscall/js.finalizeRef"], "--defer=finalizeRef: gowasm.batch names only finalizeRef")
+ok(run(["wasm-validate", fin_out]).returncode == 0, "--defer=finalizeRef: output validates")
+r = batch(["-n", "--json", "--defer", "valueDelete,syscall/js.valueSet", BRIDGE])
+eq([d["import"] for d in json.loads(r.stdout)["deferred"]] if r.returncode == 0 else None,
+   ["syscall/js.valueSet", "syscall/js.valueDelete"],
+   "--defer valueDelete,syscall/js.valueSet: short and full names, those two only")
+r = batch(["-n", "--json", "--defer=all", HELLO])
+hrep = json.loads(r.stdout) if r.returncode == 0 else {}
+hello_fields = {f for mod, f in (objdump(HELLO) or {"imports": []})["imports"] if mod == "go"}
+eq(hrep.get("not_imported"), [n for n in DEFERRABLE if n not in hello_fields],
+   "hello.wasm: not_imported lists the deferrable imports it does not import (objdump)")
+eq([d["import"] for d in hrep.get("deferred", [])], [n for n in DEFERRABLE if n in hello_fields],
+   "hello.wasm: deferred lists those it imports")
+
+
+def refused(args, path, reason, name, out=None):
+    """Exit 2, one line "gowasm-batch: PATH: cannot batch: ..." with the
+    reason, nothing on stdout, and no output created."""
+    out = out or os.path.join(tmp, "refused-out.wasm")
+    r = batch(args + [path, "-o", out])
+    eq(r.returncode, 2, f"{name}: exit 2")
+    lines = err_lines(r)
+    ok(len(lines) == 1 and lines[0].startswith(f"gowasm-batch: {path}: cannot batch: ") and reason in lines[0],
+       f"{name}: one line, cannot batch: {reason!r}", r.stderr)
+    eq(r.stdout, b"", f"{name}: nothing on stdout")
+    ok(not os.path.exists(out), f"{name}: no output file created")
+    ok(not [n for n in os.listdir(os.path.dirname(out)) if ".tmp." in n], f"{name}: no temporary file left")
+
+
+refused(["--defer=none"], BRIDGE, "nothing to batch", "--defer=none")
+refused(["--defer=valueDelete"], HELLO, "nothing to batch", "--defer=valueDelete on a module without valueDelete")
+
+# A stripped module.
+s_out = os.path.join(out_dir, "callbacks-stripped.batched.wasm")
+r = batch(["--json", STRIPPED, "-o", s_out])
+eq(r.returncode, 0, "callbacks-stripped.wasm: batched, exit 0", r.stderr)
+ok(run(["wasm-validate", s_out]).returncode == 0, "callbacks-stripped: output validates")
+s_new = objdump(s_out) or {"imports": [], "customs": []}
+ok(("gowasm", "flush") in s_new["imports"] and "gowasm.batch" in s_new["customs"],
+   "callbacks-stripped: output imports gowasm.flush and has gowasm.batch")
+ok("name" not in s_new["customs"], "callbacks-stripped: output stays without a name section", s_new["customs"])
+
+# The input is never modified.
+eq(sha256(BRIDGE), bridge_sha, "bridge.wasm unchanged (sha256)")
+eq(sha256(STRIPPED), stripped_sha, "callbacks-stripped.wasm unchanged (sha256)")
+
+# gowasm-inspect still understands the batched modules: the Go functions
+# keep the names, files and lines the symbol table gives them.
+def go_functions(j):
+    """(name, file, line) of every defined function, and how many of them
+    the symbol table placed (those with a file)."""
+    fs = [(f.get("name"), f.get("file"), f.get("line")) for f in j.get("functions", [])]
+    return fs, sum(1 for f in fs if f[1])
+
+
+for label, src, dst in (("bridge", BRIDGE, bridge_out), ("callbacks-stripped", STRIPPED, s_out)):
+    a = json.loads(run([INSPECT, "--json", "--functions", src]).stdout)
+    r = run([INSPECT, "--json", "--functions", dst])
+    eq(r.returncode, 0, f"{label}: gowasm-inspect reads the batched module", r.stderr)
+    b = json.loads(r.stdout) if r.returncode == 0 else {"symbols": {}}
+    eq(b.get("go_version"), "go1.19.8", f"{label}: batched module still reports go1.19.8")
+    eq(b.get("target"), "js/wasm", f"{label}: batched module still js/wasm")
+    eq(a["symbols"]["source"], "pclntab", f"{label}: the original is named from the symbol table")
+    eq(b.get("symbols", {}).get("source"), "pclntab", f"{label}: the batched module is named from the symbol table too")
+    fa, na = go_functions(a)
+    fb, nb = go_functions(b)
+    ok(na > 1000, f"{label}: the symbol table places the original's functions", na)
+    eq(nb, na, f"{label}: functions named from the symbol table: as many as in the original")
+    eq(fb[:len(fa)], fa, f"{label}: every Go function keeps its name, file and line")
+    calls_a = {(i["module"], i["name"]): (i.get("role"), i.get("call_sites")) for i in a.get("imports", [])}
+    calls_b = {(i["module"], i["name"]): (i.get("role"), i.get("call_sites")) for i in b.get("imports", [])}
+    eq({k: v for k, v in calls_b.items() if k != ("gowasm", "flush")}, calls_a,
+       f"{label}: every original import keeps its role and call sites (counted through the stand-ins)")
+    eq((calls_b.get(("gowasm", "flush")) or (None,))[0], "batch", f"{label}: gowasm.flush has the role batch")
+
+
+def check_errors(path):
+    r = run([CHECK, "--format", "json", "--fail-on", "none", path])
+    if r.returncode != 0:
+        return [r.stderr.decode(errors="replace")]
+    return [f"{f.get('rule')}: {f.get('message')}" for f in json.loads(r.stdout).get("findings", [])
+            if f.get("severity") == "error"]
+
+
+eq(check_errors(BRIDGE), [], "gowasm-check finds no error in bridge.wasm")
+errs = check_errors(bridge_out)
+ok(not errs, "gowasm-check finds no error in the batched bridge.wasm either", "\n".join(errs))
+
+
+def check_findings(path):
+    r = run([CHECK, "--format", "json", "--fail-on", "none", path])
+    j = json.loads(r.stdout) if r.returncode == 0 else {"findings": [r.stderr.decode(errors="replace")]}
+    return sorted((f.get("rule"), f.get("file"), f.get("line"), f.get("function")) if isinstance(f, dict) else (f,)
+                  for f in j.get("findings", []))
+
+
+eq(check_findings(bridge_out), check_findings(BRIDGE), "gowasm-check: the same findings on the batched bridge.wasm")
+
+# --- refusals
+
+refused([], bridge_out, "already batched", "an already batched module")
+refused(["-n"], s_out, "already batched", "an already batched stripped module, dry run")
+
+wat = os.path.join(tmp, "nongo.wat")
+with open(wat, "w") as f:
+    f.write('(module (import "env" "f" (func $f (param i32))) (memory (export "memory") 1)\n'
+            '  (func (export "main") (call $f (i32.const 0))))\n')
+nongo = os.path.join(tmp, "nongo.wasm")
+w = run(["wat2wasm", wat, "-o", nongo])
+ok(w.returncode == 0, "wat2wasm builds a non-Go module", w.stderr)
+refused([], nongo, "not a Go js/wasm module", "a non-Go module")
+empty_mod = os.path.join(tmp, "empty-module.wasm")
+with open(empty_mod, "wb") as f:
+    f.write(b"\0asm\x01\0\0\0")
+refused([], empty_mod, "not a Go js/wasm module", "an empty module (header only)")
+
+IMPS = ("runtime.wasmExit", "runtime.wasmWrite", "syscall/js.valueGet", "syscall/js.valueSet", "syscall/js.finalizeRef")
+
+
+def md_set(m, data, word, value):
+    """A copy of synthetic module bytes with runtime.firstmoduledata word
+    `word` set (23: etext, 24: noptrdata)."""
+    b = bytearray(data)
+    struct.pack_into("<Q", b, m.at["moduledata"] + 8 * word, value)
+    return bytes(b)
+
+
+def synth(name, fmt="1.20", etext=0x8000, noptrdata=0x10000, **kw):
+    m = pclnsynth.build(fmt, **{"imports": IMPS, **kw})
+    data = md_set(m, md_set(m, m.data, 23, etext), 24, noptrdata)
+    p = os.path.join(tmp, name + ".wasm")
+    with open(p, "wb") as f:
+        f.write(data)
+    return p, m
+
+
+SYN_BASE = pclnsynth.BASE  # the synthetic modules' one data segment
+
+good, _ = synth("synth-good")
+r = batch(["-n", "--json", good])
+eq(r.returncode, 0, "synthetic go1.20 module with room: batchable (dry run)", r.stderr)
+g = json.loads(r.stdout) if r.returncode == 0 else {}
+eq(g.get("buffer", {}).get("end"), 0x8000, "synthetic: buffer ends at its etext")
+eq([d["import"] for d in g.get("deferred", [])], ["syscall/js.finalizeRef", "syscall/js.valueSet"],
+   "synthetic: defers the two deferrable imports it has")
+eq(g.get("not_imported"), ["syscall/js.valueSetIndex", "syscall/js.valueDelete"], "synthetic: lists the other two")
+
+p, _ = synth("synth-go113", fmt="1.16", version="go1.13.15")
+refused([], p, "go1.13.15 is older than Go 1.14", "a module claiming go1.13")
+p, _ = synth("synth-go114", fmt="1.16", version="go1.14")
+r = batch(["-n", p])
+eq(r.returncode, 0, "a module claiming go1.14 is accepted (dry run)", r.stderr)
+p, _ = synth("synth-devel", version="devel go1.22-abcdef")
+refused([], p, "unknown Go version", "a module with an unknown Go version")
+p, _ = synth("synth-wasip1", module="wasi_snapshot_preview1", imports=("fd_write", "proc_exit"))
+refused([], p, "GOOS=wasip1", "a wasip1 module")
+p, _ = synth("synth-tinygo", imports=IMPS + ("runtime.ticks",))
+refused([], p, "TinyGo", "a TinyGo-looking module")
+p, _ = synth("synth-gojs", module="gojs")
+refused([], p, 'should import from "go", not "gojs"', "a go1.20 module importing from gojs")
+p, _ = synth("synth-nothing", imports=("runtime.wasmExit", "runtime.wasmWrite", "syscall/js.valueGet"))
+refused([], p, "nothing to batch", "a module without deferrable imports")
+gsec = b"\x06\x06\x01\x7f\x01\x41\x00\x0b"  # one global: mutable i32 = 0
+gdata = open(good, "rb").read()
+eq(gdata.count(gsec), 1, "synthetic: the global section is where expected")
+for label, repl in (("immutable", b"\x06\x06\x01\x7f\x00\x41\x00\x0b"), ("i64", b"\x06\x06\x01\x7e\x01\x42\x00\x0b")):
+    p = os.path.join(tmp, f"synth-sp-{label}.wasm")
+    with open(p, "wb") as f:
+        f.write(gdata.replace(gsec, repl))
+    refused([], p, "global 0 is not Go's stack pointer", f"stack pointer global {label}")
+m = pclnsynth.build("1.20", imports=IMPS)
+p = os.path.join(tmp, "synth-nopcln.wasm")
+with open(p, "wb") as f:
+    f.write(pclnsynth.patch(m, "magic", "I", 0))
+refused([], p, "no readable Go symbol table", "a module without a readable symbol table")
+p, _ = synth("synth-bounds", etext=0x8000, noptrdata=0x100)
+refused([], p, "bounds are inconsistent", "a symbol table whose noptrdata is below etext")
+
+# The gap: 1024 bytes at least, the end rounded down to 8.
+p, _ = synth("synth-gap-1000", etext=12288 + 1000)
+refused([], p, "no room for the batch buffer: 1000 bytes free", "a gap of 1000 bytes")
+p, _ = synth("synth-gap-1031", etext=12288 + 1031)
+r = batch(["-n", "--json", p])
+eq(json.loads(r.stdout).get("buffer", {}).get("end") if r.returncode == 0 else r.stderr, 12288 + 1024,
+   "a gap of 1031 bytes: accepted, its end rounded down to 8")
+p, _ = synth("synth-gap-1023", etext=12288 + 1023)
+refused([], p, "no room for the batch buffer: 1016 bytes free", "a gap of 1023 bytes (1016 once aligned)")
+p, _ = synth("synth-gap-1024", etext=12288 + 1024)
+gap_out = os.path.join(out_dir, "synth-gap-1024.batched.wasm")
+r = batch(["--json", p, "-o", gap_out])
+eq(r.returncode, 0, "a gap of exactly 1024 bytes is accepted and written", r.stderr)
+gr = json.loads(r.stdout) if r.returncode == 0 else {}
+eq(gr.get("buffer"), {"start": 12288, "end": 12288 + 1024, "size": 1024, "etext": 12288 + 1024, "first_data": SYN_BASE},
+   "gap of 1024: the buffer is [12288, 13312)")
+ok(run(["wasm-validate", gap_out]).returncode == 0, "gap of 1024: output validates")
+# Data below 12288 leaves no gap at all.
+saved_base = pclnsynth.BASE
+try:
+    pclnsynth.BASE = 0x2000
+    p, _ = synth("synth-data-low", etext=0x10000, noptrdata=0x10000)
+finally:
+    pclnsynth.BASE = saved_base
+refused([], p, "no room for the batch buffer", "a data segment below 12288")
+# Data below the end of text bounds the buffer instead.
+p, _ = synth("synth-data-first", etext=SYN_BASE + 0x8000, noptrdata=SYN_BASE + 0x8000)
+r = batch(["-n", "--json", p])
+dr = json.loads(r.stdout) if r.returncode == 0 else {}
+eq((dr.get("buffer", {}).get("end"), dr.get("buffer", {}).get("first_data")), (SYN_BASE, SYN_BASE),
+   "first data below the end of text: the buffer ends at the first data segment")
+
+# Truncated inputs: a clean one-line error, never a crash.
+bridge_bytes = open(BRIDGE, "rb").read()
+for n, label in ((0, "empty"), (4, "4 bytes"), (1000, "first 1000 bytes"), (len(bridge_bytes) // 2, "cut in the middle"),
+                 (len(bridge_bytes) - 1, "last byte cut")):
+    p = os.path.join(tmp, f"trunc-{n}.wasm")
+    with open(p, "wb") as f:
+        f.write(bridge_bytes[:n])
+    outp = os.path.join(tmp, "trunc-out.wasm")
+    r = batch([p, "-o", outp])
+    eq(r.returncode, 2, f"truncated bridge.wasm ({label}): exit 2")
+    lines = err_lines(r)
+    ok(len(lines) == 1 and lines[0].startswith(f"gowasm-batch: {p}: ") and "cannot batch" not in lines[0],
+       f"truncated bridge.wasm ({label}): one line naming the file", r.stderr)
+    ok(not os.path.exists(outp), f"truncated bridge.wasm ({label}): no output")
+for p, what, label in ((os.path.join(tmp, "missing.wasm"), "cannot open", "missing input"),
+                       (tmp, "is a directory", "a directory as input")):
+    r = batch([p, "-o", os.path.join(tmp, "x.wasm")])
+    lines = err_lines(r)
+    ok(r.returncode == 2 and len(lines) == 1 and lines[0].startswith(f"gowasm-batch: {p}: ") and what in lines[0],
+       f"{label}: exit 2, one line saying {what!r}", r.stderr)
+
+# A file name with a newline or an escape does not break the one-line
+# message (as gowasm-inspect's messages escape it).
+for raw, label in (("new\nline.wasm", "a newline"), ("esc\x1b[31m.wasm", "an escape sequence")):
+    p = os.path.join(tmp, raw)
+    shutil.copyfile(nongo, p)
+    r = batch(["-n", p])
+    ok(r.returncode == 2 and len(err_lines(r)) == 1 and b"\x1b" not in r.stderr,
+       f"refusal of a file whose name has {label}: still one line, control bytes escaped", r.stderr)
+
+# --- atomic output
+
+prev = os.path.join(tmp, "atomic")
+os.mkdir(prev)
+target = os.path.join(prev, "app.wasm")
+for args, src, label in (([], nongo, "a refused module"), ([], os.path.join(tmp, "trunc-1000.wasm"), "a truncated module"),
+                         (["--defer=none"], BRIDGE, "--defer=none"), (["-n"], good, "a dry run")):
+    with open(target, "wb") as f:
+        f.write(b"previous")
+    r = batch(args + [src, "-o", target])
+    eq(open(target, "rb").read(), b"previous", f"existing output untouched after {label} (exit {r.returncode})")
+    eq(os.listdir(prev), ["app.wasm"], f"no temporary file after {label}")
+old_umask = os.umask(0o022)
+try:
+    r = batch(["-q", good, "-o", target])
+finally:
+    os.umask(old_umask)
+eq(r.returncode, 0, "success over an existing output: exit 0", r.stderr)
+data = open(target, "rb").read()
+ok(data.startswith(b"\0asm") and run(["wasm-validate", target]).returncode == 0,
+   "success: the existing output is replaced by a valid module")
+eq(stat.S_IMODE(os.stat(target).st_mode), 0o644, "success: output mode 0666 less the umask (022)")
+eq(os.listdir(prev), ["app.wasm"], "success: no temporary file left")
+os.mkdir(os.path.join(prev, "adir"))
+r = batch(["-q", good, "-o", os.path.join(prev, "adir")])
+lines = err_lines(r)
+ok(r.returncode == 2 and len(lines) == 1 and "cannot write" in lines[0], "-o naming a folder: exit 2, cannot write", r.stderr)
+eq((sorted(os.listdir(prev)), os.listdir(os.path.join(prev, "adir"))), (["adir", "app.wasm"], []),
+   "-o naming a folder: the folder stays empty and no temporary file is left")
+r = batch([good, "-o", os.path.join(tmp, "no", "such", "dir", "x.wasm")])
+lines = err_lines(r)
+ok(r.returncode == 2 and len(lines) == 1 and "cannot create" in lines[0], "-o into a missing folder: exit 2, cannot create",
+   r.stderr)
+eq(r.stdout, b"", "-o into a missing folder: no report printed")
+
+# --- the companion
+
+r = batch(["--companion-path"])
+cjs = r.stdout.decode().strip()
+ok(r.returncode == 0 and r.stdout.decode().count("\n") == 1, "--companion-path: exit 0, one line", r.stdout + r.stderr)
+ok(os.path.isabs(cjs) and cjs.endswith("/gowasm-batch.cjs") and os.path.isfile(cjs),
+   "--companion-path: an existing absolute path ending in gowasm-batch.cjs", cjs)
+eq(os.path.dirname(cjs), os.path.realpath(COMPANION_DIR), "--companion-path: the build tree's companion")
+r = batch(["--companion-path=mjs"])
+mjs = r.stdout.decode().strip()
+ok(r.returncode == 0 and os.path.isabs(mjs) and mjs.endswith("/gowasm-batch.mjs") and os.path.isfile(mjs),
+   "--companion-path=mjs: an existing absolute path ending in gowasm-batch.mjs", r.stdout + r.stderr)
+r = batch(["--companion-path=cjs"])
+eq(r.stdout.decode().strip(), cjs, "--companion-path=cjs is the default")
+
+# The search order: PROGRAM_DIR/../js, PROGRAM_DIR/../share/gowasm, then
+# the configured data folder (copies of the program, with or without
+# companions next to them).
+for layout, present, want in (("share", ["share/gowasm"], "share/gowasm"), ("both", ["share/gowasm", "js"], "js"),
+                              ("none", [], None)):
+    root = os.path.join(tmp, "layout-" + layout)
+    os.makedirs(os.path.join(root, "bin"))
+    prog = os.path.join(root, "bin", "gowasm-batch")
+    shutil.copy2(BATCH, prog)
+    for d in present:
+        os.makedirs(os.path.join(root, d))
+        for ext in ("cjs", "mjs"):
+            with open(os.path.join(root, d, "gowasm-batch." + ext), "w") as f:
+                f.write("// " + d + "\n")
+    for ext in ("cjs", "mjs"):
+        r = run([prog, "--companion-path=" + ext])
+        got = r.stdout.decode().strip()
+        if want:
+            eq((r.returncode, got), (0, os.path.join(os.path.realpath(root), want, "gowasm-batch." + ext)),
+               f"--companion-path={ext} with the companion in {' and '.join(present)}: finds {want} first", r.stderr)
+        else:
+            lines = err_lines(r)
+            ok((r.returncode == 2 and r.stdout == b"" and len(lines) == 1 and "is not installed" in lines[0]) or
+               (r.returncode == 0 and got.endswith("/gowasm/gowasm-batch." + ext) and os.path.isfile(got)
+                and not got.startswith(os.path.realpath(root))),
+               f"--companion-path={ext} with no companion next to the program: the data folder's, or exit 2 "
+               "with one line", r.stdout + r.stderr)
+
+# The node tests below use the build tree's companion even if the program
+# could not find it.
+if not (os.path.isabs(cjs) and os.path.isfile(cjs)):
+    cjs = os.path.join(COMPANION_DIR, "gowasm-batch.cjs")
+if not (os.path.isabs(mjs) and os.path.isfile(mjs)):
+    mjs = os.path.join(COMPANION_DIR, "gowasm-batch.mjs")
+
+node = shutil.which("node") or shutil.which("nodejs")
+ok(node, "node is installed")
+if node:
+    def node_eval(code, *args, module=False):
+        cmd = [node] + (["--input-type=module"] if module else []) + ["-e", code, "--"] + list(args)
+        return run(cmd, timeout=120)
+
+    r = node_eval("const c = require(process.argv[1]);"
+                  "console.log(JSON.stringify([typeof c.enableBatching, typeof c.batchingStats, c.version, c.protocol]))",
+                  cjs)
+    eq(r.stdout.decode().strip(), json.dumps(["function", "function", tool_version, 1], separators=(",", ":")),
+       "require(cjs) exports enableBatching, batchingStats, the version and protocol 1", r.stderr)
+    r = node_eval("const c = await import(process.argv[1]);"
+                  "console.log(JSON.stringify([typeof c.enableBatching, typeof c.batchingStats, c.version, c.protocol]))",
+                  mjs, module=True)
+    eq(r.stdout.decode().strip(), json.dumps(["function", "function", tool_version, 1], separators=(",", ":")),
+       "import(mjs) exports the same", r.stderr)
+
+    r = node_eval("""
+const { enableBatching } = require(process.argv[1]);
+const out = [];
+for (const bad of [{}, null, undefined, 42, "go", { importObject: null }, { importObject: 7 }]) {
+  try { enableBatching(bad); out.push("no throw"); } catch (e) { out.push(e instanceof TypeError ? "TypeError" : String(e)); }
+}
+try { enableBatching({ importObject: {} }); out.push("no throw"); } catch (e) { out.push(e.constructor.name); }
+console.log(JSON.stringify(out));
+""", cjs)
+    eq(r.stdout.decode().strip(), json.dumps(["TypeError"] * 7 + ["Error"], separators=(",", ":")),
+       "enableBatching on non-Go objects throws TypeError (Error for an import object without go)", r.stderr)
+
+    if not os.path.isfile(GO_GLUE):
+        ok(False, f"Go 1.19's wasm_exec.js is at {GO_GLUE}")
+    else:
+        r = node_eval("""
+globalThis.fs = require("fs");
+require(process.argv[2]);
+const { enableBatching, batchingStats } = require(process.argv[1]);
+const go = new Go();
+const keys = Object.keys(go.importObject.go).sort().join();
+const statsBefore = batchingStats(go);
+const r1 = enableBatching(go);
+const flush = go.importObject.gowasm && go.importObject.gowasm.flush;
+const get = go.importObject.go["syscall/js.valueGet"];
+const r2 = enableBatching(go);
+console.log(JSON.stringify({
+  returns: r1 === go && r2 === go,
+  flush: typeof flush,
+  same: go.importObject.gowasm.flush === flush && go.importObject.go["syscall/js.valueGet"] === get,
+  keys: Object.keys(go.importObject.go).sort().join() === keys,
+  before: statsBefore === undefined,
+  stats: batchingStats(go),
+}));
+""", cjs, GO_GLUE)
+        try:
+            st = json.loads(r.stdout)
+        except ValueError:
+            st = {}
+        eq(st.get("flush"), "function", "enableBatching adds importObject.gowasm.flush", r.stderr)
+        ok(st.get("returns"), "enableBatching returns the Go instance, both times")
+        ok(st.get("same"), "enableBatching twice is harmless: the same flush and valueGet stay")
+        ok(st.get("keys"), "enableBatching keeps the glue's import names")
+        ok(st.get("before"), "batchingStats is undefined before enableBatching")
+        eq(st.get("stats"), {"flushes": 0, "records": 0, "namesDecoded": 0, "namesReused": 0},
+           "batchingStats after enableBatching: all zero")
+
+        # The modules run: unbatched with and without the companion, batched with it.
+        runner = os.path.join(tmp, "run.cjs")
+        with open(runner, "w") as f:
+            f.write("""
+"use strict";
+const [glue, companion, wasm, mode] = process.argv.slice(2);
+globalThis.fs = require("fs");
+require(glue);
+const { enableBatching, batchingStats } = require(companion);
+const go = new Go();
+go.exit = (code) => { process.exitCode = code; };
+if (mode === "batch") enableBatching(go);
+WebAssembly.instantiate(fs.readFileSync(wasm), go.importObject).then(async (r) => {
+  await go.run(r.instance);
+  console.log("STATS " + JSON.stringify(batchingStats(go) === undefined ? null : batchingStats(go)));
+}).catch((e) => { console.log("ERROR " + e); process.exitCode = 3; });
+""")
+
+        def node_run(wasm, mode):
+            r = run([node, runner, GO_GLUE, cjs, wasm, mode], timeout=120)
+            lines = r.stdout.decode(errors="replace").splitlines()
+            stats = None
+            if lines and lines[-1].startswith("STATS "):
+                stats = json.loads(lines[-1][6:])
+                lines = lines[:-1]
+            return r.returncode, lines, stats, r
+
+        rc0, plain, _, r = node_run(BRIDGE, "plain")
+        ok(rc0 == 0 and len(plain) == 3, "bridge.wasm runs under node with Go's glue", r.stdout + r.stderr)
+        rc1, lines, st1, r = node_run(BRIDGE, "batch")
+        ok(rc1 == 0 and lines == plain, "enableBatching on the unbatched bridge.wasm changes nothing", r.stdout + r.stderr)
+        eq((st1 or {}).get("flushes"), 0, "unbatched module: no flush")
+        rc2, lines, st2, r = node_run(bridge_out, "batch")
+        ok(rc2 == 0 and lines == plain, "batched bridge.wasm with the companion prints the same", r.stdout + r.stderr)
+        ok((st2 or {}).get("flushes", 0) > 0 and (st2 or {}).get("records", 0) >= 5,
+           "batched bridge.wasm: records were flushed (Set, Delete, 3 SetIndex at least)", st2)
+        rc3, lines, _, r = node_run(fin_out, "batch")
+        ok(rc3 == 0 and lines == plain, "bridge.wasm batched with --defer=finalizeRef prints the same", r.stdout + r.stderr)
+        rc4, lines, _, r = node_run(bridge_out, "plain")
+        ok(rc4 != 0 and any("gowasm" in ln for ln in lines), "batched bridge.wasm without the companion fails to link",
+           r.stdout + r.stderr)
+
+shutil.rmtree(tmp, ignore_errors=True)
