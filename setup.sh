@@ -14,12 +14,14 @@ cd "$(dirname "$0")"
 #   build: meson ninja-build gcc pkg-config
 #   fuzzing and the sanitizer build: clang libclang-rt-14-dev
 #   gowasm-batch: binaryen (C API), wabt (its validator is linked: g++)
-#   later tools: libzip-dev
+#   gowasm-pack and gowasm-verify: libzip-dev zlib1g-dev libdeflate-dev libbrotli-dev (the
+#   bundle and its precompressed copies), libjansson-dev (reading manifests)
 #   fixtures: golang-1.19-go (Go 1.19.8); wabt's wasm-objdump is the test oracle
 #   tests: python3 (also meson's), mandoc (man page lint), zip, chromium
 #   (batched modules are also run in a headless browser)
 PACKAGES=(meson ninja-build gcc g++ pkg-config clang libclang-rt-14-dev binaryen wabt
-          libzip-dev golang-1.19-go python3 mandoc zip ca-certificates chromium)
+          libzip-dev zlib1g-dev libdeflate-dev libbrotli-dev libjansson-dev golang-1.19-go python3 mandoc zip
+          ca-certificates chromium)
 
 install_deps() {
 	local missing=()

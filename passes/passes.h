@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "analysis/batchplan.h"
+#include "wabt.h"
 
 typedef struct gw_batch_stats {
 	uint32_t deferred_imports;   /* imports turned into recorders */
@@ -33,8 +34,5 @@ void gw_pass_cleanup(BinaryenModuleRef mod);
 /* The Binaryen feature set for the GW_FEAT_* bits a module uses. */
 BinaryenFeatures gw_binaryen_features(unsigned gw_features);
 
-/* passes/wabt_validate.cc: wabt's reader and validator over a binary.
- * Returns 0 when valid; otherwise -1 with the first error in msg. */
-int gw_wabt_validate(const uint8_t *data, size_t size, char *msg, size_t msglen);
 
 #endif

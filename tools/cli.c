@@ -1,7 +1,9 @@
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700
 #include "cli.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,4 +127,79 @@ int gw_cli_write_output(const char *prog, const char *path, const char *data, si
 	}
 	free(tmp);
 	return rc;
+}
+
+#ifndef GW_DATADIR
+#define GW_DATADIR "/usr/local/share/gowasm"
+#endif
+
+static int regular(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int gw_cli_data_file(const char *name, char *out, size_t size)
+{
+	char exe[PATH_MAX], cand[PATH_MAX + 300];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = 0;
+		char *slash = strrchr(exe, '/');
+		if (slash)
+			*slash = 0;
+		static const char *const rel[] = {"../js", "../packager", "../share/gowasm"};
+		for (size_t i = 0; i < sizeof rel / sizeof *rel; i++) {
+			snprintf(cand, sizeof cand, "%s/%s/%s", exe, rel[i], name);
+			if (regular(cand)) {
+				char real[PATH_MAX];
+				snprintf(out, size, "%s", realpath(cand, real) ? real : cand);
+				return 0;
+			}
+		}
+	}
+	snprintf(cand, sizeof cand, "%s/%s", GW_DATADIR, name);
+	if (regular(cand)) {
+		snprintf(out, size, "%s", cand);
+		return 0;
+	}
+	return -1;
+}
+
+int gw_cli_read_file(const char *prog, const char *path, size_t max, unsigned char **data, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	gw_error err;
+	gw_error_clear(&err);
+	if (!f) {
+		gw_fail(&err, GW_ERR_IO, GW_NO_OFFSET, "cannot open: %s", strerror(errno));
+		gw_cli_error(prog, path, &err);
+		return -1;
+	}
+	struct stat st;
+	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+		fclose(f);
+		gw_fail(&err, GW_ERR_IO, GW_NO_OFFSET, "not a regular file");
+		gw_cli_error(prog, path, &err);
+		return -1;
+	}
+	if ((uint64_t)st.st_size > max) {
+		fclose(f);
+		gw_fail(&err, GW_ERR_LIMIT, GW_NO_OFFSET, "%lld bytes, over the limit of %zu", (long long)st.st_size, max);
+		gw_cli_error(prog, path, &err);
+		return -1;
+	}
+	size_t n = (size_t)st.st_size;
+	unsigned char *buf = malloc(n ? n : 1);
+	if (!buf || fread(buf, 1, n, f) != n) {
+		free(buf);
+		fclose(f);
+		gw_fail(&err, GW_ERR_IO, GW_NO_OFFSET, "cannot read: %s", strerror(errno));
+		gw_cli_error(prog, path, &err);
+		return -1;
+	}
+	fclose(f);
+	*data = buf;
+	*len = n;
+	return 0;
 }

@@ -28,4 +28,14 @@ const char *gw_cli_one_input(const char *prog, int argc, char **argv, int next);
  * half-written file. Returns 0 or prints an error and returns -1. */
 int gw_cli_write_output(const char *prog, const char *path, const char *data, size_t len);
 
+/* The installed data file `name` (the JS companion, the manifest schema):
+ * next to the program (build tree: ../js, installed: ../share/gowasm),
+ * else in the configured data folder. Returns 0 with its path in out, or
+ * -1 when it is nowhere. */
+int gw_cli_data_file(const char *name, char *out, size_t size);
+
+/* Reads a whole file into a malloc'd buffer (limit: max bytes). Returns 0,
+ * or -1 after printing "PROG: PATH: reason". */
+int gw_cli_read_file(const char *prog, const char *path, size_t max, unsigned char **data, size_t *len);
+
 #endif

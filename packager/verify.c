@@ -1,0 +1,765 @@
+#define _GNU_SOURCE /* memmem */
+#include "verify.h"
+
+#include <brotli/decode.h>
+#include <jansson.h>
+#include <regex.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <zip.h>
+#include <zlib.h>
+
+#include "analysis/check.h"
+#include "analysis/load.h"
+#include "bundle.h"
+#include "digest.h"
+#include "embedded.h"
+#include "manifest.h"
+#include "wasm/code.h"
+#include "../passes/wabt.h"
+
+static void problem(gw_verify_report *r, const char *what, const char *fmt, ...) GW_PRINTF(3, 4);
+static void problem(gw_verify_report *r, const char *what, const char *fmt, ...)
+{
+	if (r->n == r->cap) {
+		uint32_t nc = r->cap ? r->cap * 2 : 16;
+		gw_verify_problem *p = realloc(r->v, nc * sizeof *p);
+		if (!p)
+			return; /* the count below still says invalid */
+		r->v = p;
+		r->cap = nc;
+	}
+	gw_verify_problem *p = &r->v[r->n++];
+	snprintf(p->what, sizeof p->what, "%s", what);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(p->msg, sizeof p->msg, fmt, ap);
+	va_end(ap);
+}
+
+void gw_verify_report_free(gw_verify_report *r)
+{
+	free(r->v);
+	memset(r, 0, sizeof *r);
+}
+
+/* ---- a JSON Schema subset over jansson ---- */
+
+typedef struct schema_ctx {
+	json_t *root;
+	gw_verify_report *r;
+	bool unsupported;
+	int depth;
+} schema_ctx;
+
+static const char *json_type_name(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: return "object";
+	case JSON_ARRAY: return "array";
+	case JSON_STRING: return "string";
+	case JSON_INTEGER: return "integer";
+	case JSON_REAL: return "number";
+	case JSON_TRUE: case JSON_FALSE: return "boolean";
+	default: return "null";
+	}
+}
+
+static bool type_is(const json_t *v, const char *t)
+{
+	if (!strcmp(t, "number"))
+		return json_is_number(v);
+	return !strcmp(json_type_name(v), t);
+}
+
+static size_t utf8_len(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+static bool validate(schema_ctx *c, json_t *schema, json_t *v, const char *path, bool report);
+
+static bool validate_quiet(schema_ctx *c, json_t *schema, json_t *v, const char *path)
+{
+	return validate(c, schema, v, path, false);
+}
+
+#define FAIL(...)                                      \
+	do {                                               \
+		if (report)                                    \
+			problem(c->r, "manifest.json", __VA_ARGS__); \
+		good = false;                                  \
+	} while (0)
+
+static bool validate(schema_ctx *c, json_t *schema, json_t *v, const char *path, bool report)
+{
+	if (json_is_true(schema))
+		return true;
+	if (!json_is_object(schema) || ++c->depth > 64) {
+		c->unsupported = true;
+		c->depth--;
+		return false;
+	}
+	bool good = true;
+	const char *key;
+	json_t *kw;
+	json_object_foreach(schema, key, kw) {
+		if (!strcmp(key, "$schema") || !strcmp(key, "$id") || !strcmp(key, "title") ||
+		    !strcmp(key, "description") || !strcmp(key, "$defs") || !strcmp(key, "format"))
+			continue; /* annotations (format is one in 2020-12 by default) */
+		if (!strcmp(key, "$ref")) {
+			const char *ref = json_string_value(kw);
+			json_t *target = NULL;
+			if (ref && !strncmp(ref, "#/$defs/", 8))
+				target = json_object_get(json_object_get(c->root, "$defs"), ref + 8);
+			if (!target) {
+				c->unsupported = true;
+				good = false;
+				continue;
+			}
+			if (!validate(c, target, v, path, report))
+				good = false;
+		} else if (!strcmp(key, "type")) {
+			bool any = false;
+			if (json_is_string(kw)) {
+				any = type_is(v, json_string_value(kw));
+			} else {
+				size_t i;
+				json_t *t;
+				json_array_foreach(kw, i, t) any = any || (json_is_string(t) && type_is(v, json_string_value(t)));
+			}
+			if (!any)
+				FAIL("%s: a %s where the schema wants %s", path, json_type_name(v),
+				     json_is_string(kw) ? json_string_value(kw) : "another type");
+		} else if (!strcmp(key, "const")) {
+			if (!json_equal(kw, v))
+				FAIL("%s: not the value the schema requires", path);
+		} else if (!strcmp(key, "enum")) {
+			bool any = false;
+			size_t i;
+			json_t *e;
+			json_array_foreach(kw, i, e) any = any || json_equal(e, v);
+			if (!any)
+				FAIL("%s: %s%s%s is not one of the allowed values", path, json_is_string(v) ? "\"" : "",
+				     json_is_string(v) ? json_string_value(v) : json_type_name(v), json_is_string(v) ? "\"" : "");
+		} else if (!strcmp(key, "required")) {
+			size_t i;
+			json_t *k;
+			json_array_foreach(kw, i, k) {
+				if (json_is_object(v) && json_is_string(k) && !json_object_get(v, json_string_value(k)))
+					FAIL("%s: the required property \"%s\" is missing", path, json_string_value(k));
+			}
+		} else if (!strcmp(key, "properties")) {
+			const char *pk;
+			json_t *ps;
+			json_object_foreach(kw, pk, ps) {
+				json_t *pv = json_is_object(v) ? json_object_get(v, pk) : NULL;
+				if (!pv)
+					continue;
+				char sub[512];
+				snprintf(sub, sizeof sub, "%s/%s", path, pk);
+				if (!validate(c, ps, pv, sub, report))
+					good = false;
+			}
+		} else if (!strcmp(key, "additionalProperties")) {
+			if (!json_is_object(v))
+				continue;
+			json_t *props = json_object_get(schema, "properties");
+			const char *vk;
+			json_t *vv;
+			json_object_foreach(v, vk, vv) {
+				if (json_object_get(props, vk))
+					continue;
+				char sub[512];
+				snprintf(sub, sizeof sub, "%s/%s", path, vk);
+				if (json_is_false(kw))
+					FAIL("%s: a property the schema does not allow", sub);
+				else if (!validate(c, kw, vv, sub, report))
+					good = false;
+			}
+		} else if (!strcmp(key, "items")) {
+			size_t i;
+			json_t *e;
+			if (!json_is_array(v))
+				continue;
+			json_array_foreach(v, i, e) {
+				char sub[512];
+				snprintf(sub, sizeof sub, "%s/%zu", path, i);
+				if (!validate(c, kw, e, sub, report))
+					good = false;
+			}
+		} else if (!strcmp(key, "minItems") || !strcmp(key, "maxItems")) {
+			if (json_is_array(v)) {
+				json_int_t lim = json_integer_value(kw), n = (json_int_t)json_array_size(v);
+				if (key[1] == 'i' ? n < lim : n > lim)
+					FAIL("%s: %lld items, the schema wants %s %lld", path, (long long)n,
+					     key[1] == 'i' ? "at least" : "at most", (long long)lim);
+			}
+		} else if (!strcmp(key, "minLength") || !strcmp(key, "maxLength")) {
+			if (json_is_string(v)) {
+				json_int_t lim = json_integer_value(kw), n = (json_int_t)utf8_len(json_string_value(v));
+				if (key[1] == 'i' ? n < lim : n > lim)
+					FAIL("%s: a string of %lld characters, the schema wants %s %lld", path, (long long)n,
+					     key[1] == 'i' ? "at least" : "at most", (long long)lim);
+			}
+		} else if (!strcmp(key, "minimum") || !strcmp(key, "maximum")) {
+			if (json_is_number(v)) {
+				double lim = json_number_value(kw), n = json_number_value(v);
+				if (key[1] == 'i' ? n < lim : n > lim)
+					FAIL("%s: %g is %s the schema's %s %g", path, n, key[1] == 'i' ? "below" : "above",
+					     key, lim);
+			}
+		} else if (!strcmp(key, "pattern")) {
+			if (!json_is_string(v))
+				continue;
+			regex_t re;
+			if (regcomp(&re, json_string_value(kw), REG_EXTENDED | REG_NOSUB) != 0) {
+				c->unsupported = true;
+				good = false;
+				continue;
+			}
+			if (regexec(&re, json_string_value(v), 0, NULL, 0) != 0)
+				FAIL("%s: \"%.80s\" does not match the pattern %s", path, json_string_value(v),
+				     json_string_value(kw));
+			regfree(&re);
+		} else if (!strcmp(key, "oneOf")) {
+			size_t i, matches = 0;
+			json_t *alt;
+			json_array_foreach(kw, i, alt) matches += validate_quiet(c, alt, v, path);
+			if (matches != 1)
+				FAIL("%s: matches %zu of the schema's alternatives, not exactly one", path, matches);
+		} else {
+			c->unsupported = true; /* a keyword this validator does not know */
+			good = false;
+		}
+	}
+	c->depth--;
+	return good;
+}
+
+bool gw_schema_validate(const char *schema, size_t schema_len, const char *doc, size_t doc_len,
+                        gw_verify_report *r)
+{
+	json_error_t je;
+	json_t *s = json_loadb(schema, schema_len, JSON_REJECT_DUPLICATES, &je);
+	json_t *d = json_loadb(doc, doc_len, JSON_REJECT_DUPLICATES, &je);
+	bool ok = s && d;
+	if (ok) {
+		schema_ctx c = {s, r, false, 0};
+		validate(&c, s, d, "", true);
+		ok = !c.unsupported;
+	}
+	json_decref(s);
+	json_decref(d);
+	return ok;
+}
+
+/* ---- the zip ---- */
+
+typedef struct entry {
+	char name[256];
+	uint8_t *data;
+	size_t size;
+	bool read;
+	const char *role;    /* from the manifest */
+} entry;
+
+static bool safe_name(gw_verify_report *r, const char *raw, size_t n)
+{
+	char shown[80];
+	snprintf(shown, sizeof shown, "%.*s", (int)(n < 60 ? n : 60), raw);
+	for (size_t i = 0; i < strlen(shown); i++)
+		if ((unsigned char)shown[i] < 0x20 || shown[i] == 0x7f)
+			shown[i] = '?';
+	if (n == 0) {
+		problem(r, "zip", "an entry has an empty name");
+		return false;
+	}
+	if (n >= 256) {
+		problem(r, "zip", "an entry name of %zu bytes (at most 255)", n);
+		return false;
+	}
+	if (memchr(raw, '\\', n)) {
+		problem(r, shown, "unsafe entry name: a backslash");
+		return false;
+	}
+	if (raw[0] == '/' || (n >= 2 && raw[1] == ':')) {
+		problem(r, shown, "unsafe entry name: an absolute path");
+		return false;
+	}
+	if (memmem(raw, n, "..", 2) && (n == 2 || !memcmp(raw, "../", 3) || memmem(raw, n, "/../", 4) ||
+	                                (n >= 3 && !memcmp(raw + n - 3, "/..", 3)))) {
+		problem(r, shown, "unsafe entry name: a parent folder (..)");
+		return false;
+	}
+	if (memchr(raw, '/', n)) {
+		problem(r, shown, "unexpected entry: bundles are flat, with no folders");
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if ((unsigned char)raw[i] < 0x20 || raw[i] == 0x7f) {
+			problem(r, shown, "unsafe entry name: a control character");
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Reads one entry, never more than it declares nor than the limits. */
+static bool read_entry(gw_verify_report *r, zip_t *za, zip_uint64_t i, entry *e, uint64_t declared,
+                       uint64_t *total)
+{
+	if (declared > GW_VERIFY_MAX_ENTRY) {
+		problem(r, e->name, "declares %llu bytes uncompressed, over the limit of %llu (a zip bomb?)",
+		        (unsigned long long)declared, (unsigned long long)GW_VERIFY_MAX_ENTRY);
+		return false;
+	}
+	if (*total + declared > GW_VERIFY_MAX_TOTAL) {
+		problem(r, e->name, "the bundle declares more than %llu bytes uncompressed in all (a zip bomb?)",
+		        (unsigned long long)GW_VERIFY_MAX_TOTAL);
+		return false;
+	}
+	zip_file_t *zf = zip_fopen_index(za, i, 0);
+	if (!zf) {
+		problem(r, e->name, "cannot be read: %s", zip_strerror(za));
+		return false;
+	}
+	uint8_t *buf = malloc(declared + 1);
+	if (!buf) {
+		zip_fclose(zf);
+		problem(r, e->name, "out of memory for %llu bytes", (unsigned long long)declared);
+		return false;
+	}
+	uint64_t got = 0;
+	bool good = true;
+	for (;;) {
+		zip_int64_t k = zip_fread(zf, buf + got, declared + 1 - got);
+		if (k < 0) {
+			zip_error_t *ze = zip_file_get_error(zf);
+			problem(r, e->name, "cannot be decompressed: %s", zip_error_strerror(ze));
+			good = false;
+			break;
+		}
+		if (k == 0)
+			break;
+		got += (uint64_t)k;
+		if (got > declared) {
+			problem(r, e->name, "inflates beyond its declared size of %llu bytes (a zip bomb?)",
+			        (unsigned long long)declared);
+			good = false;
+			break;
+		}
+	}
+	zip_fclose(zf);
+	if (good && got != declared) {
+		problem(r, e->name, "holds %llu bytes, not the %llu it declares", (unsigned long long)got,
+		        (unsigned long long)declared);
+		good = false;
+	}
+	if (!good) {
+		free(buf);
+		return false;
+	}
+	*total += got;
+	r->bytes_read += got;
+	e->data = buf;
+	e->size = (size_t)got;
+	e->read = true;
+	return true;
+}
+
+static entry *find(entry *es, uint32_t n, const char *name)
+{
+	for (uint32_t i = 0; name && i < n; i++)
+		if (es[i].read && !strcmp(es[i].name, name))
+			return &es[i];
+	return NULL;
+}
+
+/* Bounded decompression of a .gz or .br copy; compared with the module. */
+static void check_copy(gw_verify_report *r, const entry *copy, const entry *mod, bool brotli)
+{
+	size_t cap = mod->size + 1, out_len = 0;
+	uint8_t *out = malloc(cap);
+	if (!out) {
+		problem(r, copy->name, "out of memory");
+		return;
+	}
+	bool good;
+	if (brotli) {
+		size_t avail_in = copy->size, avail_out = cap;
+		const uint8_t *next_in = copy->data;
+		uint8_t *next_out = out;
+		BrotliDecoderState *st = BrotliDecoderCreateInstance(NULL, NULL, NULL);
+		BrotliDecoderResult res = st ? BrotliDecoderDecompressStream(st, &avail_in, &next_in, &avail_out,
+		                                                              &next_out, NULL)
+		                             : BROTLI_DECODER_RESULT_ERROR;
+		BrotliDecoderDestroyInstance(st);
+		out_len = cap - avail_out;
+		good = res == BROTLI_DECODER_RESULT_SUCCESS;
+	} else {
+		z_stream z;
+		memset(&z, 0, sizeof z);
+		good = inflateInit2(&z, 15 + 16) == Z_OK;
+		if (good) {
+			z.next_in = (Bytef *)copy->data;
+			z.avail_in = (uInt)copy->size;
+			z.next_out = out;
+			z.avail_out = (uInt)cap;
+			int rc = inflate(&z, Z_FINISH);
+			out_len = z.total_out;
+			good = rc == Z_STREAM_END && z.avail_in == 0;
+			inflateEnd(&z);
+		}
+	}
+	if (!good || out_len != mod->size || memcmp(out, mod->data, mod->size) != 0)
+		problem(r, copy->name, "is not a %s copy of %s", brotli ? "brotli" : "gzip", mod->name);
+	free(out);
+}
+
+/* The JSON object on loader.mjs's `export const bundle = {...};` line. */
+static json_t *loader_bundle(const entry *loader)
+{
+	static const char marker[] = "export const bundle = ";
+	const char *p = memmem(loader->data, loader->size, marker, sizeof marker - 1);
+	if (!p)
+		return NULL;
+	p += sizeof marker - 1;
+	const char *end = memchr(p, '\n', loader->size - (size_t)(p - (const char *)loader->data));
+	if (!end || end == p || end[-1] != ';')
+		return NULL;
+	json_error_t je;
+	return json_loadb(p, (size_t)(end - 1 - p), JSON_REJECT_DUPLICATES, &je);
+}
+
+static int cmp_files(const void *a, const void *b)
+{
+	return strcmp(((const gw_manifest_file *)a)->path, ((const gw_manifest_file *)b)->path);
+}
+
+static const char *js_string(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+/* Re-derives the manifest from the bundle's own files and compares it
+ * key by key with the one in the bundle. */
+static void check_facts(gw_verify_report *r, json_t *man, entry *es, uint32_t ne, const gw_loaded *l,
+                        const entry *glue, const entry *companion, gw_findings *findings)
+{
+	gw_manifest_file files[GW_VERIFY_MAX_ENTRIES];
+	uint32_t nf = 0;
+	for (uint32_t i = 0; i < ne; i++) {
+		if (!es[i].read || !strcmp(es[i].name, "manifest.json") || !es[i].role)
+			continue;
+		gw_manifest_file_hash(&files[nf++], es[i].name, es[i].role, es[i].data, es[i].size);
+	}
+	qsort(files, nf, sizeof *files, cmp_files);
+	char companion_version[64] = "";
+	if (companion) {
+		static const char marker[] = "gowasm-batch companion ";
+		const char *p = memmem(companion->data, companion->size, marker, sizeof marker - 1);
+		if (p) {
+			p += sizeof marker - 1;
+			size_t k = 0;
+			while (k < sizeof companion_version - 1 && p + k < (const char *)companion->data + companion->size &&
+			       p[k] != ' ' && p[k] != '\n')
+				k++;
+			memcpy(companion_version, p, k);
+			companion_version[k] = 0;
+		}
+	}
+	json_t *check = json_object_get(man, "check");
+	json_t *src_epoch = json_object_get(man, "source_date_epoch");
+	struct tm tm;
+	memset(&tm, 0, sizeof tm);
+	const char *ts = js_string(man, "timestamp");
+	time_t when = 0;
+	if (ts && strptime(ts, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		when = timegm(&tm);
+	gw_manifest_input in = {
+		.name = js_string(man, "name") ? js_string(man, "name") : "",
+		.version = js_string(man, "version") ? js_string(man, "version") : "",
+		.module_path = js_string(man, "module") ? js_string(man, "module") : "",
+		.l = l,
+		.findings = findings,
+		.check_target = js_string(check, "target") ? js_string(check, "target") : "browser",
+		.files = files,
+		.num_files = nf,
+		.companion_path = companion ? companion->name : NULL,
+		.companion_version = companion_version,
+		.tool_version = js_string(json_object_get(man, "tool"), "version") ? js_string(json_object_get(man, "tool"), "version") : "",
+		.timestamp = when,
+		.has_source_date_epoch = json_is_integer(src_epoch),
+	};
+	(void)glue;
+	gw_buf b;
+	gw_buf_init(&b);
+	gw_error err;
+	gw_error_clear(&err);
+	if (gw_manifest_write(&b, &in, &err) != GW_OK) {
+		problem(r, "manifest.json", "cannot re-derive the manifest: %s", err.msg);
+		gw_buf_free(&b);
+		return;
+	}
+	json_error_t je;
+	json_t *want = json_loadb(b.data, b.len, 0, &je);
+	gw_buf_free(&b);
+	if (!want) {
+		problem(r, "manifest.json", "cannot re-derive the manifest");
+		return;
+	}
+	const char *key;
+	json_t *wv;
+	json_object_foreach(want, key, wv) {
+		json_t *got = json_object_get(man, key);
+		if (!got || !json_equal(got, wv)) {
+			char *text = json_dumps(wv, JSON_COMPACT);
+			problem(r, "manifest.json", "\"%s\" does not match the bundle: derived from its files it is %.200s%s",
+			        key, text ? text : "?", text && strlen(text) > 200 ? "..." : "");
+			free(text);
+		}
+	}
+	json_decref(want);
+}
+
+gw_status gw_verify_bundle(const uint8_t *zbytes, size_t len, gw_verify_report *r, gw_error *err)
+{
+	memset(r, 0, sizeof *r);
+	zip_error_t ze;
+	zip_error_init(&ze);
+	zip_source_t *src = zip_source_buffer_create(zbytes, len, 0, &ze);
+	if (!src)
+		return gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
+	zip_t *za = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze);
+	if (!za) {
+		gw_status s = gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET, "not a readable zip: %s", zip_error_strerror(&ze));
+		zip_source_free(src);
+		zip_error_fini(&ze);
+		return s;
+	}
+	zip_int64_t n = zip_get_num_entries(za, 0);
+	r->entries = n < 0 ? 0 : (uint32_t)(n > UINT32_MAX ? UINT32_MAX : n);
+	if (n > GW_VERIFY_MAX_ENTRIES) {
+		problem(r, "zip", "%lld entries, more than a bundle has (at most %d)", (long long)n, GW_VERIFY_MAX_ENTRIES);
+		n = GW_VERIFY_MAX_ENTRIES;
+	}
+	entry *es = calloc(n > 0 ? (size_t)n : 1, sizeof *es);
+	if (!es) {
+		zip_close(za);
+		return gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
+	}
+	uint32_t ne = (uint32_t)(n > 0 ? n : 0);
+	uint64_t total = 0;
+	for (uint32_t i = 0; i < ne; i++) {
+		const char *raw = zip_get_name(za, i, ZIP_FL_ENC_RAW);
+		zip_stat_t st;
+		if (!raw || zip_stat_index(za, i, ZIP_FL_ENC_RAW, &st) < 0) {
+			problem(r, "zip", "entry %u cannot be read: %s", i, zip_strerror(za));
+			continue;
+		}
+		size_t rn = strlen(raw);
+		if (!safe_name(r, raw, rn))
+			continue;
+		snprintf(es[i].name, sizeof es[i].name, "%s", raw);
+		bool dup = false;
+		for (uint32_t k = 0; k < i && !dup; k++)
+			dup = !strcmp(es[k].name, es[i].name);
+		if (dup) {
+			problem(r, es[i].name, "the bundle holds two entries of this name");
+			es[i].name[0] = 0;
+			continue;
+		}
+		zip_uint8_t opsys;
+		zip_uint32_t attr;
+		if (zip_file_get_external_attributes(za, i, 0, &opsys, &attr) == 0 && opsys == ZIP_OPSYS_UNIX) {
+			mode_t mode = (mode_t)(attr >> 16);
+			if (S_ISLNK(mode)) {
+				problem(r, es[i].name, "a symbolic link: bundles hold plain files only");
+				continue;
+			}
+			if (mode && !S_ISREG(mode)) {
+				problem(r, es[i].name, "not a plain file");
+				continue;
+			}
+		}
+		if ((st.valid & ZIP_STAT_SIZE) == 0 || (st.valid & ZIP_STAT_COMP_SIZE) == 0) {
+			problem(r, es[i].name, "no declared size");
+			continue;
+		}
+		if (st.size > ((uint64_t)1 << 20) && st.comp_size && st.size / st.comp_size > GW_VERIFY_MAX_RATIO) {
+			problem(r, es[i].name, "compressed %llu:1, far beyond what a bundle file compresses (a zip bomb?)",
+			        (unsigned long long)(st.size / st.comp_size));
+			continue;
+		}
+		read_entry(r, za, i, &es[i], st.size, &total);
+	}
+	zip_close(za);
+
+	/* The manifest: JSON, then the schema. */
+	json_t *man = NULL;
+	entry *me = find(es, ne, "manifest.json");
+	if (!me) {
+		problem(r, "manifest.json", "missing: the bundle has no manifest");
+	} else if (me->size > GW_VERIFY_MAX_MANIFEST) {
+		problem(r, "manifest.json", "%zu bytes, over the limit of %u", me->size, GW_VERIFY_MAX_MANIFEST);
+	} else {
+		json_error_t je;
+		man = json_loadb((const char *)me->data, me->size, JSON_REJECT_DUPLICATES, &je);
+		if (!man)
+			problem(r, "manifest.json", "not JSON: line %d: %s", je.line, je.text);
+		else if (!gw_schema_validate(gw_manifest_schema, gw_manifest_schema_len, (const char *)me->data, me->size, r))
+			problem(r, "manifest.json", "cannot be checked against the schema");
+	}
+	if (man && json_is_object(man)) {
+		snprintf(r->name, sizeof r->name, "%s", js_string(man, "name") ? js_string(man, "name") : "");
+		snprintf(r->version, sizeof r->version, "%s", js_string(man, "version") ? js_string(man, "version") : "");
+		snprintf(r->module, sizeof r->module, "%s", js_string(man, "module") ? js_string(man, "module") : "");
+	}
+
+	/* Every file listed, with its size and hashes; nothing unlisted. */
+	json_t *files = man ? json_object_get(man, "files") : NULL;
+	size_t fi;
+	json_t *f;
+	json_array_foreach(files, fi, f) {
+		const char *path = js_string(f, "path");
+		if (!path)
+			continue;
+		entry *e = find(es, ne, path);
+		if (!e) {
+			problem(r, path, "listed in the manifest but not in the bundle");
+			continue;
+		}
+		if (e->role) {
+			problem(r, path, "listed twice in the manifest");
+			continue;
+		}
+		e->role = js_string(f, "role") ? js_string(f, "role") : "";
+		gw_manifest_file h;
+		gw_manifest_file_hash(&h, e->name, e->role, e->data, e->size);
+		json_t *size = json_object_get(f, "size");
+		if (!json_is_integer(size) || (uint64_t)json_integer_value(size) != e->size)
+			problem(r, path, "is %zu bytes, the manifest says %lld", e->size,
+			        json_is_integer(size) ? (long long)json_integer_value(size) : -1LL);
+		if (!js_string(f, "sha256") || strcmp(js_string(f, "sha256"), h.sha256))
+			problem(r, path, "sha256 %s differs from the manifest's %s", h.sha256,
+			        js_string(f, "sha256") ? js_string(f, "sha256") : "(none)");
+		if (!js_string(f, "integrity") || strcmp(js_string(f, "integrity"), h.integrity))
+			problem(r, path, "integrity %s differs from the manifest's %s", h.integrity,
+			        js_string(f, "integrity") ? js_string(f, "integrity") : "(none)");
+	}
+	for (uint32_t i = 0; i < ne; i++)
+		if (es[i].read && !es[i].role && strcmp(es[i].name, "manifest.json"))
+			problem(r, es[i].name, "a file the manifest does not list");
+
+	/* The module, and every fact re-derived from it. */
+	entry *mod = man ? find(es, ne, js_string(man, "module")) : NULL;
+	entry *glue = NULL, *companion = NULL, *loader = NULL;
+	for (uint32_t i = 0; i < ne; i++) {
+		if (!es[i].read || !es[i].role)
+			continue;
+		if (!strcmp(es[i].role, "glue"))
+			glue = &es[i];
+		else if (!strcmp(es[i].role, "companion"))
+			companion = &es[i];
+		else if (!strcmp(es[i].role, "loader"))
+			loader = &es[i];
+	}
+	if (man && !mod)
+		problem(r, "module", "the module the manifest names is not in the bundle");
+	gw_loaded l;
+	bool loaded = false;
+	if (mod) {
+		gw_error e;
+		gw_error_clear(&e);
+		gw_module *m = NULL;
+		gw_status s = gw_module_parse(mod->data, mod->size, &m, &e);
+		if (!s)
+			s = gw_module_check_code(m, &e);
+		gw_module_free(m);
+		char msg[256];
+		if (s) {
+			problem(r, mod->name, "not a valid module: %s", e.msg);
+		} else if (gw_wabt_validate(mod->data, mod->size, msg, sizeof msg) != 0) {
+			problem(r, mod->name, "not a valid module (wabt's validator): %s", msg);
+		} else if (gw_load_bytes(mod->data, mod->size, &l, &e) != GW_OK) {
+			problem(r, mod->name, "cannot be read: %s", e.msg);
+		} else {
+			loaded = true;
+			r->batched = gw_module_batched(l.m);
+		}
+	}
+	gw_findings findings;
+	memset(&findings, 0, sizeof findings);
+	bool checked = false;
+	if (loaded) {
+		gw_check_options opt;
+		memset(&opt, 0, sizeof opt);
+		const char *target = js_string(json_object_get(man, "check"), "target");
+		opt.target = target && !strcmp(target, "node") ? GW_TARGET_NODE : GW_TARGET_BROWSER;
+		if (glue) {
+			opt.glue = glue->data;
+			opt.glue_len = glue->size;
+		}
+		gw_error e;
+		gw_error_clear(&e);
+		if (gw_check_run(l.m, l.go, l.syms, &l.integrity, &opt, &findings, &e) != GW_OK) {
+			problem(r, mod->name, "cannot be checked: %s", e.msg);
+		} else {
+			checked = true;
+			for (uint32_t i = 0; i < findings.n; i++)
+				if (!strcmp(findings.v[i].rule->id, "glue-mismatch"))
+					problem(r, glue ? glue->name : "glue", "does not match the module: %s", findings.v[i].message);
+		}
+		if (!glue)
+			problem(r, "glue", "the bundle has no wasm_exec.js (role glue)");
+		if (r->batched && !companion)
+			problem(r, "companion", "the module is batched but the bundle has no companion");
+		if (!r->batched && companion)
+			problem(r, companion->name, "a companion in a bundle whose module is not batched");
+		const char *status = js_string(json_object_get(man, "check"), "status");
+		bool absent = status && !strcmp(status, "absent");
+		check_facts(r, man, es, ne, &l, glue, companion, checked && !absent ? &findings : NULL);
+	}
+	/* Copies and the loader's own idea of the module. */
+	for (uint32_t i = 0; mod && i < ne; i++) {
+		if (!es[i].read || !es[i].role)
+			continue;
+		if (!strcmp(es[i].role, "module-gzip"))
+			check_copy(r, &es[i], mod, false);
+		else if (!strcmp(es[i].role, "module-brotli"))
+			check_copy(r, &es[i], mod, true);
+	}
+	if (man && !loader) {
+		problem(r, "loader", "the bundle has no loader (role loader)");
+	} else if (loader && mod) {
+		json_t *b = loader_bundle(loader);
+		gw_manifest_file h;
+		gw_manifest_file_hash(&h, mod->name, "module", mod->data, mod->size);
+		if (!b)
+			problem(r, loader->name, "has no `export const bundle = {...};` line");
+		else if (!js_string(b, "integrity") || strcmp(js_string(b, "integrity"), h.integrity) ||
+		         !js_string(b, "module") || strcmp(js_string(b, "module"), mod->name))
+			problem(r, loader->name, "loads %s with integrity %s, not %s %s",
+			        js_string(b, "module") ? js_string(b, "module") : "?",
+			        js_string(b, "integrity") ? js_string(b, "integrity") : "?", mod->name, h.integrity);
+		else if (companion ? !js_string(b, "companion") || strcmp(js_string(b, "companion"), companion->name)
+		                   : !json_is_null(json_object_get(b, "companion")))
+			problem(r, loader->name, "does not load the bundle's companion as it should");
+		json_decref(b);
+	}
+	if (loaded)
+		gw_unload(&l);
+	gw_findings_free(&findings);
+	json_decref(man);
+	for (uint32_t i = 0; i < ne; i++)
+		free(es[i].data);
+	free(es);
+	return GW_OK;
+}

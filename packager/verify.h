@@ -1,0 +1,49 @@
+/* gowasm-verify's checks of a bundle, from its bytes: the zip itself
+ * (entry names, sizes, bounded decompression), the manifest against its
+ * schema, every file against its hashes, and every fact of the manifest
+ * re-derived from the module, the glue and the companion. */
+#ifndef GW_PACKAGER_VERIFY_H
+#define GW_PACKAGER_VERIFY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+/* Bounds: a bundle that needs more is invalid, never a cause to use
+ * more memory or time. */
+#define GW_VERIFY_MAX_ENTRIES 64
+#define GW_VERIFY_MAX_ENTRY (512ull << 20)    /* uncompressed bytes per entry */
+#define GW_VERIFY_MAX_TOTAL (1024ull << 20)   /* uncompressed bytes in all */
+#define GW_VERIFY_MAX_RATIO 200               /* uncompressed / compressed, past 1 MiB */
+#define GW_VERIFY_MAX_MANIFEST (4u << 20)
+
+typedef struct gw_verify_problem {
+	char what[64];     /* the entry or manifest field concerned */
+	char msg[400];
+} gw_verify_problem;
+
+typedef struct gw_verify_report {
+	gw_verify_problem *v;
+	uint32_t n, cap;
+	uint32_t entries;          /* in the zip */
+	uint64_t bytes_read;       /* uncompressed, in all */
+	char name[128], version[64], module[256];
+	bool batched;
+} gw_verify_report;
+
+/* GW_OK with the problems listed in *out (none: the bundle is valid);
+ * an error status when the bytes are not a readable zip at all, or on
+ * allocation failure. */
+gw_status gw_verify_bundle(const uint8_t *zip, size_t len, gw_verify_report *out, gw_error *err);
+void gw_verify_report_free(gw_verify_report *r);
+
+/* Validates a JSON text against a JSON Schema text (the subset of draft
+ * 2020-12 the manifest schema uses), adding problems to r. Returns
+ * false when either text is not JSON or the schema uses a keyword this
+ * validator does not implement. Exposed for tests. */
+bool gw_schema_validate(const char *schema, size_t schema_len, const char *doc, size_t doc_len,
+                        gw_verify_report *r);
+
+#endif

@@ -1,0 +1,12 @@
+/* passes/wabt_validate.cc: wabt's binary reader and validator, as a
+ * second opinion on a module. */
+#ifndef GW_PASSES_WABT_H
+#define GW_PASSES_WABT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Returns 0 when valid; otherwise -1 with the first error in msg. */
+int gw_wabt_validate(const uint8_t *data, size_t size, char *msg, size_t msglen);
+
+#endif

@@ -1,0 +1,619 @@
+/* gowasm-pack: a reproducible bundle of a Go js/wasm module, its glue, its
+ * loader and a typed manifest. */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <regex.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../lib/gowasm.h"
+#include "../packager/bundle.h"
+#include "../packager/digest.h"
+#include "../packager/manifest.h"
+#include "cli.h"
+#include "embedded.h"
+
+static const char *const prog = "gowasm-pack";
+
+static void usage(void)
+{
+	printf("Usage: %s [OPTIONS] APP.wasm -o APP-VERSION.zip\n"
+	       "       %s [OPTIONS] APP.wasm --npm DIR\n"
+	       "\n"
+	       "Bundle a Go js/wasm module for publishing: the module, its wasm_exec.js glue\n"
+	       "(refused when its ABI does not match the module), the JS companion when the\n"
+	       "module was batched by gowasm-batch, an ES-module loader that checks the\n"
+	       "module's integrity (SHA-384) before instantiating it, TypeScript declarations,\n"
+	       "and manifest.json (see gowasm-manifest(5)) with every file's size, SHA-256 and\n"
+	       "SRI string, the Go version, ABI, exports, memory, features, host capabilities,\n"
+	       "build info and the gowasm-check summary. The same inputs and SOURCE_DATE_EPOCH\n"
+	       "give a byte-identical zip. Outputs are written atomically.\n"
+	       "\n"
+	       "Options:\n"
+	       "  -o, --output FILE     write the zip bundle to FILE\n"
+	       "  --npm DIR             write an npm package folder to DIR (new or empty)\n"
+	       "  --glue FILE           the wasm_exec.js to ship (default: from $(go env GOROOT),\n"
+	       "                        lib/wasm/ or misc/wasm/)\n"
+	       "  --name NAME           package name (default: the module's file name)\n"
+	       "  --version VERSION     package version (default: 0.0.0)\n"
+	       "  --gzip                add NAME.wasm.gz, a gzip copy for static hosting\n"
+	       "  --brotli              add NAME.wasm.br, a brotli copy\n"
+	       "  --brotli-quality Q    brotli quality, 0-11 (default: 11)\n"
+	       "  --target TARGET       browser (default) or node: the check summary's target\n"
+	       "  --no-check            do not run gowasm-check; the manifest says \"absent\"\n"
+	       "  --json                report what was written as JSON on stdout\n"
+	       "  -q, --quiet           no report on success\n"
+	       "  -h, --help            show this help and exit\n"
+	       "  -V, --version-info    show the version and exit\n"
+	       "\n"
+	       "Environment: SOURCE_DATE_EPOCH, the time recorded in the manifest and the zip\n"
+	       "(default: now); GOROOT, where to look for the glue before asking go env.\n"
+	       "\n"
+	       "Exit status: 0 written; 2 usage error, an unreadable or malformed module, not\n"
+	       "a Go js/wasm module, a glue that does not match it, or an output that could\n"
+	       "not be written.\n"
+	       "\n"
+	       "Examples:\n"
+	       "  %s app.wasm --glue wasm_exec.js --version 1.2.0 -o app-1.2.0.zip\n"
+	       "  SOURCE_DATE_EPOCH=$(git log -1 --format=%%ct) %s app.wasm --gzip -o app.zip\n"
+	       "  %s app.wasm --name @me/app --version 1.2.0 --npm dist/npm\n",
+	       prog, prog, prog, prog, prog);
+}
+
+static void fail(const char *file, const char *fmt, ...) GW_PRINTF(2, 3);
+static void fail(const char *file, const char *fmt, ...)
+{
+	gw_error err;
+	gw_error_clear(&err);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err.msg, sizeof err.msg, fmt, ap);
+	va_end(ap);
+	err.status = GW_ERR_FORMAT;
+	err.offset = GW_NO_OFFSET;
+	gw_cli_error(prog, file, &err);
+}
+
+static bool matches(const char *pattern, const char *s)
+{
+	regex_t re;
+	if (regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB) != 0)
+		return false;
+	bool m = regexec(&re, s, 0, NULL, 0) == 0;
+	regfree(&re);
+	return m;
+}
+
+#define NAME_PATTERN "^(@[a-z0-9~-][a-z0-9._~-]*/)?[a-z0-9~-][a-z0-9._~-]*$"
+#define VERSION_PATTERN "^[0-9A-Za-z][0-9A-Za-z.+_-]*$"
+
+/* The default name: the module's file name, lowercased, other characters
+ * as '-'. */
+static void default_name(const char *path, char *out, size_t size)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	size_t n = strlen(base);
+	if (n > 5 && !strcmp(base + n - 5, ".wasm"))
+		n -= 5;
+	size_t o = 0;
+	for (size_t i = 0; i < n && o + 1 < size && o < 200; i++) {
+		unsigned char ch = (unsigned char)tolower((unsigned char)base[i]);
+		out[o++] = (isalnum(ch) || ch == '-' || ch == '.' || ch == '_' || ch == '~') ? (char)ch : '-';
+	}
+	out[o] = 0;
+	if (!o || out[0] == '.' || out[0] == '_')
+		snprintf(out, size, "app");
+}
+
+/* $GOROOT, else `go env GOROOT`; then lib/wasm or misc/wasm. */
+static int find_glue(char *out, size_t size)
+{
+	char root[4096] = "";
+	const char *env = getenv("GOROOT");
+	if (env && *env) {
+		snprintf(root, sizeof root, "%s", env);
+	} else {
+		FILE *p = popen("go env GOROOT 2>/dev/null", "r");
+		if (p) {
+			if (fgets(root, sizeof root, p))
+				root[strcspn(root, "\n")] = 0;
+			pclose(p);
+		}
+	}
+	if (!*root)
+		return -1;
+	static const char *const rel[] = {"lib/wasm/wasm_exec.js", "misc/wasm/wasm_exec.js"};
+	for (size_t i = 0; i < 2; i++) {
+		struct stat st;
+		snprintf(out, size, "%s/%s", root, rel[i]);
+		if (stat(out, &st) == 0 && S_ISREG(st.st_mode))
+			return 0;
+	}
+	return -1;
+}
+
+typedef struct packed {
+	gw_bundle_file files[16];
+	gw_manifest_file hashes[16];
+	uint32_t n;
+} packed;
+
+static void add(packed *p, const char *path, const char *role, const uint8_t *data, size_t size)
+{
+	gw_bundle_file *f = &p->files[p->n++];
+	memset(f, 0, sizeof *f);
+	f->path = path;
+	f->role = role;
+	f->data = data;
+	f->size = size;
+}
+
+static int cmp_bundle(const void *a, const void *b)
+{
+	return strcmp(((const gw_bundle_file *)a)->path, ((const gw_bundle_file *)b)->path);
+}
+
+/* Writes the files into a new folder beside DIR, then renames it into
+ * place; DIR may exist only as an empty folder. */
+static int write_npm(const char *dir, const packed *p, const char *manifest, size_t manifest_len,
+                     const char *pkg, size_t pkg_len)
+{
+	struct stat st;
+	if (stat(dir, &st) == 0) {
+		DIR *d = S_ISDIR(st.st_mode) ? opendir(dir) : NULL;
+		bool empty = d != NULL;
+		struct dirent *e;
+		while (d && (e = readdir(d)))
+			if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+				empty = false;
+		if (d)
+			closedir(d);
+		if (!empty) {
+			fail(dir, "exists and is not an empty folder; nothing written");
+			return -1;
+		}
+	}
+	char tmp[4096];
+	snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", dir);
+	if (!mkdtemp(tmp)) {
+		fail(dir, "cannot create a folder beside it: %s", strerror(errno));
+		return -1;
+	}
+	chmod(tmp, 0755);
+	int rc = 0;
+	for (uint32_t i = 0; i <= p->n + 1 && !rc; i++) {
+		const char *name;
+		const void *data;
+		size_t len;
+		if (i < p->n) {
+			name = p->files[i].path;
+			data = p->files[i].data;
+			len = p->files[i].size;
+		} else if (i == p->n) {
+			name = "manifest.json";
+			data = manifest;
+			len = manifest_len;
+		} else {
+			name = "package.json";
+			data = pkg;
+			len = pkg_len;
+		}
+		char path[4400];
+		snprintf(path, sizeof path, "%s/%s", tmp, name);
+		FILE *f = fopen(path, "wb");
+		if (!f || fwrite(data, 1, len, f) != len || fclose(f) != 0) {
+			fail(path, "cannot write: %s", strerror(errno));
+			rc = -1;
+		}
+	}
+	if (!rc) {
+		rmdir(dir); /* an empty folder, checked above */
+		if (rename(tmp, dir) != 0) {
+			fail(dir, "cannot rename the new folder into place: %s", strerror(errno));
+			rc = -1;
+		}
+	}
+	if (rc) {
+		for (uint32_t i = 0; i <= p->n + 1; i++) {
+			char path[4400];
+			snprintf(path, sizeof path, "%s/%s", tmp,
+			         i < p->n ? p->files[i].path : i == p->n ? "manifest.json" : "package.json");
+			unlink(path);
+		}
+		rmdir(tmp);
+	}
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "npm", required_argument, NULL, 'N' },
+		{ "glue", required_argument, NULL, 'g' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "version", required_argument, NULL, 'v' },
+		{ "gzip", no_argument, NULL, 'z' },
+		{ "brotli", no_argument, NULL, 'b' },
+		{ "brotli-quality", required_argument, NULL, 'B' },
+		{ "target", required_argument, NULL, 't' },
+		{ "no-check", no_argument, NULL, 'C' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version-info", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *output = NULL, *npm = NULL, *glue_path = NULL, *name = NULL, *version = "0.0.0";
+	const char *target = "browser";
+	bool gzip = false, brotli = false, check = true, json = false, quiet = false;
+	int quality = 11;
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:qhV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': output = optarg; break;
+		case 'N': npm = optarg; break;
+		case 'g': glue_path = optarg; break;
+		case 'n': name = optarg; break;
+		case 'v': version = optarg; break;
+		case 'z': gzip = true; break;
+		case 'b': brotli = true; break;
+		case 'B': {
+			char *end;
+			long q = strtol(optarg, &end, 10);
+			if (*end || end == optarg || q < 0 || q > 11) {
+				gw_cli_usage_error(prog, "--brotli-quality: expected 0 to 11, not '%s'", optarg);
+				return GW_EXIT_ERROR;
+			}
+			quality = (int)q;
+			brotli = true;
+			break;
+		}
+		case 't':
+			if (strcmp(optarg, "browser") && strcmp(optarg, "node")) {
+				gw_cli_usage_error(prog, "--target: expected browser or node, not '%s'", optarg);
+				return GW_EXIT_ERROR;
+			}
+			target = optarg;
+			break;
+		case 'C': check = false; break;
+		case 'j': json = true; break;
+		case 'q': quiet = true; break;
+		case 'h': usage(); return GW_EXIT_OK;
+		case 'V': gw_cli_version(prog); return GW_EXIT_OK;
+		default:
+			gw_cli_option_error(prog, c, argv, optind);
+			return GW_EXIT_ERROR;
+		}
+	}
+	const char *file = gw_cli_one_input(prog, argc, argv, optind);
+	if (!file)
+		return GW_EXIT_ERROR;
+	if (!output && !npm) {
+		gw_cli_usage_error(prog, "no output: use -o APP.zip, --npm DIR, or both");
+		return GW_EXIT_ERROR;
+	}
+	char name_buf[256];
+	if (!name) {
+		default_name(file, name_buf, sizeof name_buf);
+		name = name_buf;
+	}
+	if (strlen(name) > 214 || !matches(NAME_PATTERN, name)) {
+		gw_cli_usage_error(prog, "--name: '%s' is not a valid package name (lowercase letters, digits, - . _ ~, "
+		                   "optionally @scope/)", name);
+		return GW_EXIT_ERROR;
+	}
+	if (strlen(version) > 128 || !matches(VERSION_PATTERN, version)) {
+		gw_cli_usage_error(prog, "--version: '%s' is not a valid version", version);
+		return GW_EXIT_ERROR;
+	}
+	time_t when = time(NULL);
+	bool sde = false;
+	const char *epoch = getenv("SOURCE_DATE_EPOCH");
+	if (epoch && *epoch) {
+		char *end;
+		errno = 0;
+		long long v = strtoll(epoch, &end, 10);
+		if (*end || errno || v < 0 || v > 253402300799LL) {
+			gw_cli_usage_error(prog, "SOURCE_DATE_EPOCH: '%s' is not a time in seconds since 1970", epoch);
+			return GW_EXIT_ERROR;
+		}
+		when = (time_t)v;
+		sde = true;
+	}
+	/* libzip writes DOS times in local time: make that UTC. */
+	setenv("TZ", "UTC0", 1);
+	tzset();
+
+	char glue_found[4096];
+	if (!glue_path) {
+		if (find_glue(glue_found, sizeof glue_found) != 0) {
+			gw_cli_usage_error(prog, "no --glue, and no wasm_exec.js under $(go env GOROOT) (lib/wasm or misc/wasm)");
+			return GW_EXIT_ERROR;
+		}
+		glue_path = glue_found;
+	}
+
+	gw_error err;
+	gw_error_clear(&err);
+	gw_loaded l;
+	if (gw_load(file, &l, &err)) {
+		gw_cli_error(prog, file, &err);
+		return GW_EXIT_ERROR;
+	}
+	int rc = GW_EXIT_ERROR;
+	unsigned char *glue = NULL, *companion = NULL;
+	size_t glue_len = 0, companion_len = 0;
+	uint8_t *deflated = NULL, *gz = NULL, *br = NULL, *zipped = NULL;
+	size_t deflated_len = 0, gz_len = 0, br_len = 0, zipped_len = 0;
+	gw_findings findings;
+	memset(&findings, 0, sizeof findings);
+	gw_buf loader, manifest, pkg, report;
+	gw_buf_init(&loader);
+	gw_buf_init(&manifest);
+	gw_buf_init(&pkg);
+	gw_buf_init(&report);
+	char module_path[300], gz_path[310], br_path[310];
+	char companion_version[64] = "";
+	double brotli_seconds = 0;
+
+	if (l.go->producer != GW_PRODUCER_GC_JS) {
+		fail(file, "not a Go js/wasm module (%s): the loader runs Go's js/wasm modules only",
+		     gw_producer_name(l.go->producer));
+		goto done;
+	}
+	if (gw_cli_read_file(prog, glue_path, 16u << 20, &glue, &glue_len))
+		goto done;
+	/* The glue must match the module; the check summary comes with it. */
+	gw_check_options opt = { glue, glue_len, strcmp(target, "node") ? GW_TARGET_BROWSER : GW_TARGET_NODE };
+	if (gw_check_run(l.m, l.go, l.syms, &l.integrity, &opt, &findings, &err)) {
+		gw_cli_error(prog, file, &err);
+		goto done;
+	}
+	for (uint32_t i = 0; i < findings.n; i++) {
+		if (!strcmp(findings.v[i].rule->id, "glue-mismatch")) {
+			fail(glue_path, "does not match %s: %s", file, findings.v[i].message);
+			goto done;
+		}
+	}
+
+	const char *base = strrchr(name, '/');
+	base = base ? base + 1 : name;
+	snprintf(module_path, sizeof module_path, "%s.wasm", base);
+	snprintf(gz_path, sizeof gz_path, "%s.gz", module_path);
+	snprintf(br_path, sizeof br_path, "%s.br", module_path);
+	gw_batch_info bi;
+	bool batched = gw_batch_info_read(l.m, &bi);
+	if (batched) {
+		char cpath[4096];
+		if (gw_cli_data_file("gowasm-batch.mjs", cpath, sizeof cpath) != 0) {
+			fail(file, "is batched, but the JS companion (gowasm-batch.mjs) is not installed");
+			goto done;
+		}
+		if (gw_cli_read_file(prog, cpath, 1u << 20, &companion, &companion_len))
+			goto done;
+		static const char marker[] = "gowasm-batch companion ";
+		const char *p = memmem(companion, companion_len, marker, sizeof marker - 1);
+		const char *proto = memmem(companion, companion_len, "(batch protocol ", 16);
+		if (!p || !proto || atoi(proto + 16) != bi.protocol) {
+			fail(cpath, "speaks another batch protocol than %s (protocol %d)", file, bi.protocol);
+			goto done;
+		}
+		p += sizeof marker - 1;
+		size_t k = 0;
+		while (k < sizeof companion_version - 1 && p[k] != ' ' && p[k] != '\n')
+			k++;
+		memcpy(companion_version, p, k);
+	}
+
+	/* The loader: its bundle line, then the template. */
+	char sri[72];
+	gw_sri_sha384(l.file.data, l.file.size, sri);
+	gw_buf_printf(&loader, "// Generated by gowasm-pack %s: loads %s %s.\nexport const bundle = {", GW_VERSION, name,
+	              version);
+	const char *keys[] = {"name", "version", "module", "integrity", "glue", "companion", "go", "abiModule"};
+	gw_str vals[] = {
+		{(const uint8_t *)name, (uint32_t)strlen(name)},
+		{(const uint8_t *)version, (uint32_t)strlen(version)},
+		{(const uint8_t *)module_path, (uint32_t)strlen(module_path)},
+		{(const uint8_t *)sri, (uint32_t)strlen(sri)},
+		{(const uint8_t *)"wasm_exec.js", 12},
+		{(const uint8_t *)"gowasm-batch.mjs", batched ? 16 : 0},
+		{(const uint8_t *)l.go->version.text, (uint32_t)strlen(l.go->version.text)},
+		l.go->abi_module,
+	};
+	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+		gw_buf_printf(&loader, "%s\"%s\": ", i ? ", " : "", keys[i]);
+		if (vals[i].len)
+			gw_json_quote(&loader, vals[i].p, vals[i].len);
+		else
+			gw_buf_puts(&loader, "null");
+	}
+	gw_buf_putc(&loader, '}');
+	gw_buf_puts(&loader, ";\n");
+	gw_buf_append(&loader, gw_loader_template, gw_loader_template_len);
+
+	packed p;
+	memset(&p, 0, sizeof p);
+	add(&p, module_path, "module", l.file.data, l.file.size);
+	if (gw_deflate_raw(l.file.data, l.file.size, GW_DEFLATE_LEVEL, &deflated, &deflated_len, &err)) {
+		gw_cli_error(prog, file, &err);
+		goto done;
+	}
+	p.files[0].deflated = deflated;
+	p.files[0].deflated_size = deflated_len;
+	if (gzip) {
+		if (gw_gzip_wrap(l.file.data, l.file.size, deflated, deflated_len, &gz, &gz_len, &err)) {
+			gw_cli_error(prog, file, &err);
+			goto done;
+		}
+		add(&p, gz_path, "module-gzip", gz, gz_len);
+		p.files[p.n - 1].store = true;
+	}
+	if (brotli) {
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		if (gw_brotli(l.file.data, l.file.size, quality, &br, &br_len, &err)) {
+			gw_cli_error(prog, file, &err);
+			goto done;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		brotli_seconds = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+		add(&p, br_path, "module-brotli", br, br_len);
+		p.files[p.n - 1].store = true;
+	}
+	add(&p, "wasm_exec.js", "glue", glue, glue_len);
+	if (batched)
+		add(&p, "gowasm-batch.mjs", "companion", companion, companion_len);
+	add(&p, "loader.mjs", "loader", (const uint8_t *)loader.data, loader.len);
+	add(&p, "index.d.ts", "types", (const uint8_t *)gw_types_template, gw_types_template_len);
+	qsort(p.files, p.n, sizeof *p.files, cmp_bundle);
+	for (uint32_t i = 0; i < p.n; i++)
+		gw_manifest_file_hash(&p.hashes[i], p.files[i].path, p.files[i].role, p.files[i].data, p.files[i].size);
+
+	gw_manifest_input in = {
+		.name = name, .version = version, .module_path = module_path, .l = &l,
+		.findings = check ? &findings : NULL, .check_target = target,
+		.files = p.hashes, .num_files = p.n,
+		.companion_path = batched ? "gowasm-batch.mjs" : NULL, .companion_version = companion_version,
+		.tool_version = GW_VERSION, .timestamp = when, .has_source_date_epoch = sde,
+	};
+	if (gw_manifest_write(&manifest, &in, &err)) {
+		gw_cli_error(prog, file, &err);
+		goto done;
+	}
+	if (output) {
+		gw_bundle_file all[17];
+		memcpy(all, p.files, p.n * sizeof *all);
+		memset(&all[p.n], 0, sizeof all[p.n]);
+		all[p.n].path = "manifest.json";
+		all[p.n].role = "manifest";
+		all[p.n].data = (const uint8_t *)manifest.data;
+		all[p.n].size = manifest.len;
+		qsort(all, p.n + 1, sizeof *all, cmp_bundle);
+		if (gw_zip_build(all, p.n + 1, when, &zipped, &zipped_len, &err)) {
+			gw_cli_error(prog, output, &err);
+			goto done;
+		}
+		if (gw_cli_write_output(prog, output, (const char *)zipped, zipped_len))
+			goto done;
+	}
+	if (npm) {
+		gw_json pj;
+		gw_json_init(&pj, &pkg);
+		gw_json_object_begin(&pj, NULL);
+		gw_json_string(&pj, "name", name);
+		gw_json_string(&pj, "version", version);
+		char desc[300];
+		snprintf(desc, sizeof desc, "Go WebAssembly module (%s), packed by gowasm-pack", l.go->version.text);
+		gw_json_string(&pj, "description", desc);
+		gw_json_string(&pj, "type", "module");
+		gw_json_string(&pj, "main", "./loader.mjs");
+		gw_json_string(&pj, "types", "./index.d.ts");
+		gw_json_object_begin(&pj, "exports");
+		gw_json_object_begin(&pj, ".");
+		gw_json_string(&pj, "types", "./index.d.ts");
+		gw_json_string(&pj, "default", "./loader.mjs");
+		gw_json_object_end(&pj);
+		gw_json_string(&pj, "./manifest.json", "./manifest.json");
+		char key[320], val[320];
+		snprintf(key, sizeof key, "./%s", module_path);
+		snprintf(val, sizeof val, "./%s", module_path);
+		gw_json_string(&pj, key, val);
+		gw_json_string(&pj, "./package.json", "./package.json");
+		gw_json_object_end(&pj);
+		gw_json_array_begin(&pj, "files");
+		for (uint32_t i = 0; i < p.n; i++)
+			gw_json_string(&pj, NULL, p.files[i].path);
+		gw_json_string(&pj, NULL, "manifest.json");
+		gw_json_array_end(&pj);
+		gw_json_array_begin(&pj, "keywords");
+		gw_json_string(&pj, NULL, "webassembly");
+		gw_json_string(&pj, NULL, "go");
+		gw_json_array_end(&pj);
+		gw_json_object_end(&pj);
+		gw_buf_putc(&pkg, '\n');
+		if (pkg.oom || write_npm(npm, &p, manifest.data, manifest.len, pkg.data, pkg.len))
+			goto done;
+	}
+	if (json) {
+		gw_json rj;
+		gw_json_init(&rj, &report);
+		gw_json_object_begin(&rj, NULL);
+		gw_json_string(&rj, "schema", "gowasm-pack/1");
+		gw_json_string(&rj, "input", file);
+		if (output)
+			gw_json_string(&rj, "output", output);
+		else
+			gw_json_null(&rj, "output");
+		if (npm)
+			gw_json_string(&rj, "npm", npm);
+		else
+			gw_json_null(&rj, "npm");
+		gw_json_string(&rj, "name", name);
+		gw_json_string(&rj, "version", version);
+		gw_json_bool(&rj, "batched", batched);
+		if (output) {
+			uint8_t d[32];
+			char hx[65];
+			gw_sha256(zipped, zipped_len, d);
+			gw_hex(d, 32, hx);
+			gw_json_uint(&rj, "size", zipped_len);
+			gw_json_string(&rj, "sha256", hx);
+		}
+		gw_json_array_begin(&rj, "files");
+		for (uint32_t i = 0; i < p.n; i++) {
+			gw_json_object_begin(&rj, NULL);
+			gw_json_string(&rj, "path", p.hashes[i].path);
+			gw_json_string(&rj, "role", p.hashes[i].role);
+			gw_json_uint(&rj, "size", p.hashes[i].size);
+			gw_json_object_end(&rj);
+		}
+		gw_json_array_end(&rj);
+		if (brotli)
+			gw_json_uint(&rj, "brotli_ms", (uint64_t)(brotli_seconds * 1000));
+		gw_json_object_end(&rj);
+		gw_buf_putc(&report, '\n');
+	} else if (!quiet) {
+		gw_buf_printf(&report, "%s: %s %s (%s, module \"%.*s\")%s\n", prog, name, version, l.go->version.text,
+		              (int)l.go->abi_module.len, (const char *)l.go->abi_module.p, batched ? ", batched" : "");
+		for (uint32_t i = 0; i < p.n; i++)
+			gw_buf_printf(&report, "  %-22s %-14s %10llu bytes\n", p.hashes[i].path, p.hashes[i].role,
+			              (unsigned long long)p.hashes[i].size);
+		gw_buf_printf(&report, "  %-22s %-14s %10zu bytes\n", "manifest.json", "", manifest.len);
+		if (output)
+			gw_buf_printf(&report, "  wrote %s: %zu bytes\n", output, zipped_len);
+		if (npm)
+			gw_buf_printf(&report, "  wrote %s/ (npm package)\n", npm);
+	}
+	if (report.oom) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		goto done;
+	}
+	fwrite(report.data, 1, report.len, stdout);
+	rc = GW_EXIT_OK;
+done:
+	free(glue);
+	free(companion);
+	free(deflated);
+	free(gz);
+	free(br);
+	free(zipped);
+	gw_buf_free(&loader);
+	gw_buf_free(&manifest);
+	gw_buf_free(&pkg);
+	gw_buf_free(&report);
+	gw_findings_free(&findings);
+	gw_unload(&l);
+	return rc;
+}
