@@ -684,10 +684,12 @@ gw_status gw_verify_bundle(const uint8_t *zbytes, size_t len, gw_verify_report *
 			s = gw_module_check_code(m, &e);
 		gw_module_free(m);
 		char msg[256];
+		if (!s && gw_wabt_validate(mod->data, mod->size, msg, sizeof msg) != 0)
+			problem(r, mod->name, "not a valid module (wabt's validator): %s", msg);
+		/* What gowasm's own reader accepts is read on, so every other
+		 * problem is listed too. */
 		if (s) {
 			problem(r, mod->name, "not a valid module: %s", e.msg);
-		} else if (gw_wabt_validate(mod->data, mod->size, msg, sizeof msg) != 0) {
-			problem(r, mod->name, "not a valid module (wabt's validator): %s", msg);
 		} else if (gw_load_bytes(mod->data, mod->size, &l, &e) != GW_OK) {
 			problem(r, mod->name, "cannot be read: %s", e.msg);
 		} else {

@@ -125,9 +125,44 @@ def pclntab_modules():
     return out
 
 
+def bundles(tmp):
+    """Small bundles written by gowasm-pack around the synthetic modules,
+    for the verify harness (GOWASM_FUZZ_SEEDS=bundles)."""
+    pack = os.environ.get("GOWASM_PACK")
+    cache = os.environ.get("GOWASM_NPM_CACHE") or os.path.join(os.path.expanduser("~"), ".cache", "gowasm", "npm")
+    glues = ["/usr/lib/go-1.19/misc/wasm/wasm_exec.js",
+             os.path.join(cache, "esbuild-wasm@0.28.2", "node_modules", "esbuild-wasm", "wasm_exec.js")]
+    out = []
+    for i, m in enumerate([go_js_module(), go_js_module("gojs", "go1.22.3")]):
+        glue = glues[i]
+        src = os.path.join(tmp, f"seed{i}.wasm")
+        with open(src, "wb") as f:
+            f.write(m)
+        for extra in ([], ["--gzip"], ["--no-check"], ["--brotli", "--brotli-quality", "1"], ["--target", "node"],
+                      ["--name", "@scope/seed", "--version", "1.2.3-rc.1"], ["--gzip", "--brotli-quality", "0"]):
+            dst = os.path.join(tmp, f"seed{i}.zip")
+            r = subprocess.run([pack, "-q", src, "--glue", glue, "-o", dst] + extra,
+                               capture_output=True, env=dict(os.environ, SOURCE_DATE_EPOCH="1700000000"))
+            if r.returncode == 0:
+                out.append(open(dst, "rb").read())
+            else:
+                print(r.stderr.decode(errors="replace"), file=sys.stderr)
+    return out
+
+
 def main():
     outdir = sys.argv[1]
     os.makedirs(outdir, exist_ok=True)
+    if os.environ.get("GOWASM_FUZZ_SEEDS") == "bundles":
+        seeds = bundles(outdir)
+        for name_ in os.listdir(outdir):
+            if name_.startswith("seed"):
+                os.unlink(os.path.join(outdir, name_))
+        for s in seeds:
+            with open(os.path.join(outdir, hashlib.sha1(s).hexdigest()), "wb") as f:
+                f.write(s)
+        print(f"{len(seeds)} seeds")
+        return
     seeds = [go_js_module(), go_js_module("gojs", "go1.22.3"), wasip1_module(), tinygo_module()]
     seeds += pclntab_modules()
     inspect = os.environ.get("GOWASM_INSPECT")

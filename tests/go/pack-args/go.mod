@@ -1,0 +1,3 @@
+module example.com/fixtures/pack-args
+
+go 1.19
