@@ -330,16 +330,30 @@ static bool read_entry(gw_verify_report *r, zip_t *za, zip_uint64_t i, entry *e,
 		problem(r, e->name, "cannot be read: %s", zip_strerror(za));
 		return false;
 	}
-	uint8_t *buf = malloc(declared + 1);
+	/* The buffer grows with what actually comes out, up to the declared
+	 * size and one byte more: a lying header costs nothing up front. */
+	uint64_t cap = declared + 1 < (1u << 20) ? declared + 1 : (1u << 20);
+	uint8_t *buf = malloc(cap);
 	if (!buf) {
 		zip_fclose(zf);
-		problem(r, e->name, "out of memory for %llu bytes", (unsigned long long)declared);
+		problem(r, e->name, "out of memory for %llu bytes", (unsigned long long)cap);
 		return false;
 	}
 	uint64_t got = 0;
 	bool good = true;
 	for (;;) {
-		zip_int64_t k = zip_fread(zf, buf + got, declared + 1 - got);
+		if (got == cap) {
+			uint64_t nc = cap * 2 < declared + 1 ? cap * 2 : declared + 1;
+			uint8_t *nb = nc > cap ? realloc(buf, nc) : NULL;
+			if (!nb) {
+				problem(r, e->name, "out of memory for %llu bytes", (unsigned long long)nc);
+				good = false;
+				break;
+			}
+			buf = nb;
+			cap = nc;
+		}
+		zip_int64_t k = zip_fread(zf, buf + got, cap - got);
 		if (k < 0) {
 			zip_error_t *ze = zip_file_get_error(zf);
 			problem(r, e->name, "cannot be decompressed: %s", zip_error_strerror(ze));
@@ -532,16 +546,33 @@ static void check_facts(gw_verify_report *r, json_t *man, entry *es, uint32_t ne
 gw_status gw_verify_bundle(const uint8_t *zbytes, size_t len, gw_verify_report *r, gw_error *err)
 {
 	memset(r, 0, sizeof *r);
+	if (len < 22) /* a zip ends with a 22-byte end of central directory record */
+		return gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET, "not a readable zip: %zu bytes, too short for one", len);
 	zip_error_t ze;
 	zip_error_init(&ze);
 	zip_source_t *src = zip_source_buffer_create(zbytes, len, 0, &ze);
 	if (!src)
 		return gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
+	/* Strict consistency checks first, as a problem; then a lenient open,
+	 * so that what is wrong (duplicate names...) is reported entry by
+	 * entry. Only what libzip cannot open at all is unreadable. */
+	zip_source_keep(src);
 	zip_t *za = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze);
+	if (za) {
+		zip_discard(za); /* drops the reference the archive took */
+	} else {
+		zip_source_free(src); /* a failed open takes none: drop the kept one */
+		if (zip_error_code_zip(&ze) != ZIP_ER_NOZIP)
+			problem(r, "zip", "inconsistent: %s", zip_error_strerror(&ze));
+	}
+	zip_error_fini(&ze);
+	zip_error_init(&ze);
+	za = zip_open_from_source(src, ZIP_RDONLY, &ze);
 	if (!za) {
 		gw_status s = gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET, "not a readable zip: %s", zip_error_strerror(&ze));
 		zip_source_free(src);
 		zip_error_fini(&ze);
+		gw_verify_report_free(r);
 		return s;
 	}
 	zip_int64_t n = zip_get_num_entries(za, 0);
@@ -744,6 +775,21 @@ gw_status gw_verify_bundle(const uint8_t *zbytes, size_t len, gw_verify_report *
 		json_t *b = loader_bundle(loader);
 		gw_manifest_file h;
 		gw_manifest_file_hash(&h, mod->name, "module", mod->data, mod->size);
+		const char *mname = man ? js_string(man, "name") : NULL, *mversion = man ? js_string(man, "version") : NULL;
+		if (b && mname && (!js_string(b, "name") || strcmp(js_string(b, "name"), mname)))
+			problem(r, "manifest.json", "name \"%s\" differs from the loader's \"%s\"", mname,
+			        js_string(b, "name") ? js_string(b, "name") : "?");
+		if (b && mversion && (!js_string(b, "version") || strcmp(js_string(b, "version"), mversion)))
+			problem(r, "manifest.json", "version \"%s\" differs from the loader's \"%s\"", mversion,
+			        js_string(b, "version") ? js_string(b, "version") : "?");
+		if (mname) {
+			const char *base = strrchr(mname, '/');
+			char want[300];
+			snprintf(want, sizeof want, "%s.wasm", base ? base + 1 : mname);
+			if (strcmp(want, mod->name))
+				problem(r, "manifest.json", "the module of package \"%s\" should be %s, not %s", mname, want,
+				        mod->name);
+		}
 		if (!b)
 			problem(r, loader->name, "has no `export const bundle = {...};` line");
 		else if (!js_string(b, "integrity") || strcmp(js_string(b, "integrity"), h.integrity) ||

@@ -203,3 +203,9 @@ int gw_cli_read_file(const char *prog, const char *path, size_t max, unsigned ch
 	*len = n;
 	return 0;
 }
+
+int gw_cli_same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}

@@ -34,6 +34,10 @@ int gw_cli_write_output(const char *prog, const char *path, const char *data, si
  * -1 when it is nowhere. */
 int gw_cli_data_file(const char *name, char *out, size_t size);
 
+/* True when both paths name the same existing file (an output that would
+ * replace an input). */
+int gw_cli_same_file(const char *a, const char *b);
+
 /* Reads a whole file into a malloc'd buffer (limit: max bytes). Returns 0,
  * or -1 after printing "PROG: PATH: reason". */
 int gw_cli_read_file(const char *prog, const char *path, size_t max, unsigned char **data, size_t *len);

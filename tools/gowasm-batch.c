@@ -199,13 +199,6 @@ static void fail(const char *file, const char *fmt, ...)
 	gw_cli_error(prog, file, &err);
 }
 
-/* The same file under another name would be replaced in place. */
-static bool same_file(const char *a, const char *b)
-{
-	struct stat sa, sb;
-	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-}
-
 /* Our own reader (structure and every body) and wabt's validator. */
 static int accept_bytes(const uint8_t *data, size_t size, const char *what, const char *file)
 {
@@ -291,7 +284,7 @@ int main(int argc, char **argv)
 		gw_cli_usage_error(prog, "-o -: a module is binary; name an output file");
 		return GW_EXIT_ERROR;
 	}
-	if (output && same_file(file, output)) {
+	if (output && gw_cli_same_file(file, output)) {
 		gw_cli_usage_error(prog, "%s: the output would replace the input; name another file", output);
 		return GW_EXIT_ERROR;
 	}

@@ -335,6 +335,10 @@ int main(int argc, char **argv)
 	setenv("TZ", "UTC0", 1);
 	tzset();
 
+	if (output && strcmp(output, "-") == 0) {
+		gw_cli_usage_error(prog, "-o -: a zip is binary; name an output file");
+		return GW_EXIT_ERROR;
+	}
 	char glue_found[4096];
 	if (!glue_path) {
 		if (find_glue(glue_found, sizeof glue_found) != 0) {
@@ -344,6 +348,11 @@ int main(int argc, char **argv)
 		glue_path = glue_found;
 	}
 
+	/* Inputs are never replaced. */
+	if (output && (gw_cli_same_file(output, file) || gw_cli_same_file(output, glue_path))) {
+		gw_cli_usage_error(prog, "%s: the output would replace an input; name another file", output);
+		return GW_EXIT_ERROR;
+	}
 	gw_error err;
 	gw_error_clear(&err);
 	gw_loaded l;
