@@ -381,6 +381,11 @@ int main(int argc, char **argv)
 		     gw_producer_name(l.go->producer));
 		goto done;
 	}
+	if (!l.go->version.known) {
+		fail(file, "its Go version cannot be found (no producers section, no go.version, no runtime.buildVersion): "
+		     "the manifest needs it");
+		goto done;
+	}
 	if (gw_cli_read_file(prog, glue_path, 16u << 20, &glue, &glue_len))
 		goto done;
 	/* The glue must match the module; the check summary comes with it. */

@@ -114,3 +114,164 @@ for see in ("gowasm-inspect(1)", "gowasm-check(1)"):
 mb = open(os.path.join(SOURCE_ROOT, "man", "meson.build")).read()
 for name in ("gowasm-inspect.1", "gowasm-check.1", "gowasm-baseline.5", "gowasm-batch.1"):
     ok(f"install_man('{name}')" in mb, f"man/meson.build installs {name}")
+
+# gowasm-pack(1), gowasm-verify(1) and gowasm-manifest(5)
+import zipfile  # noqa: E402
+
+PACK = os.environ.get("GOWASM_PACK", "")
+VERIFY = os.environ.get("GOWASM_VERIFY", "")
+if not PACK or not VERIFY:
+    bail("GOWASM_PACK or GOWASM_VERIFY is not set (run through meson test or tests/run.sh)")
+GO_GLUE = os.environ.get("GOWASM_GO_GLUE", "/usr/lib/go-1.19/misc/wasm/wasm_exec.js")
+if not os.path.exists(GO_GLUE):
+    bail(f"{GO_GLUE} is missing: Go 1.19's wasm_exec.js (Debian package golang-1.19-go)")
+
+
+def rendered(name):
+    pg = os.path.join(SOURCE_ROOT, "man", name)
+    r = run([mandoc, "-T", "lint", "-W", "warning", pg])
+    ok(r.returncode == 0 and not r.stdout.strip(), f"{name}: mandoc -T lint is clean", r.stdout + r.stderr)
+    t = re.sub(r".\x08", "", run([mandoc, "-T", "utf8", pg]).stdout.decode())
+    return t.replace("\u2010", "-")
+
+
+def sections(name, t, names):
+    for sec in names:
+        ok(re.search(rf"^{sec}$", t, re.M), f"{name}: section {sec}")
+
+
+def options(name, t, tool, at_least):
+    h = run([tool, "--help"]).stdout.decode()
+    longs = sorted(set(re.findall(r"(--[a-z][a-z-]+)", h)))
+    ok(len(longs) >= at_least, f"{os.path.basename(tool)} --help lists options", longs)
+    for o in longs:
+        ok(o in t, f"{name}: option {o} is documented")
+    for o in sorted(set(re.findall(r"^\s+(-[a-zA-Z]),", h, re.M))):
+        ok(re.search(rf"(^|\s){re.escape(o)},", t, re.M), f"{name}: option {o} is documented")
+
+
+def documented_keys(name, t, what, ks):
+    for k in ks:
+        ok(re.search(rf"(?<![\w-]){re.escape(k)}(?![\w-])", t), f"{name}: {what} {k!r} is documented")
+
+
+def see_also(name, t, refs):
+    for see in refs:
+        ok(see in t.split("SEE ALSO")[-1], f"{name}: SEE ALSO {see}")
+
+
+ptext = rendered("gowasm-pack.1")
+vtext = rendered("gowasm-verify.1")
+mtext = rendered("gowasm-manifest.5")
+sections("gowasm-pack.1", ptext, ("NAME", "SYNOPSIS", "DESCRIPTION", "REPRODUCIBILITY", "WRITING THE OUTPUTS",
+                                  "OPTIONS", "REPORT", "JSON OUTPUT", "ENVIRONMENT", "EXIT STATUS", "EXAMPLES",
+                                  "SEE ALSO"))
+sections("gowasm-verify.1", vtext, ("NAME", "SYNOPSIS", "DESCRIPTION", "CHECKS", "OPTIONS", "OUTPUT", "JSON OUTPUT",
+                                    "EXIT STATUS", "EXAMPLES", "SEE ALSO"))
+sections("gowasm-manifest.5", mtext, ("NAME", "SYNOPSIS", "DESCRIPTION", "FORMAT", "FIELDS", "FILE ROLES",
+                                      "SRI STRINGS", "THE SCHEMA", "VERSIONING", "EXAMPLES", "SEE ALSO"))
+options("gowasm-pack.1", ptext, PACK, 12)
+options("gowasm-verify.1", vtext, VERIFY, 4)
+
+with tempfile.TemporaryDirectory(prefix="gowasm-man-") as tmp:
+    # Every key gowasm-pack --json writes: with both outputs and both copies
+    # (size, sha256 and brotli_ms are only written then).
+    zpath, npm_dir = os.path.join(tmp, "hello.zip"), os.path.join(tmp, "npm")
+    r = run([PACK, "--json", go_fixture("hello"), "--glue", GO_GLUE, "--version", "1.0.0", "--gzip",
+             "--brotli-quality", "1", "-o", zpath, "--npm", npm_dir])
+    eq(r.returncode, 0, "gowasm-pack --json on hello.wasm exits 0", r.stderr)
+    packed = json.loads(r.stdout)
+    pkeys = sorted(set(keys(packed)))
+    ok({"size", "sha256", "brotli_ms", "npm", "files"} <= set(pkeys), "gowasm-pack --json writes all its keys", pkeys)
+    documented_keys("gowasm-pack.1", ptext, "JSON key", pkeys)
+    ok(packed.get("schema") in ptext, "gowasm-pack.1: schema version is documented", packed.get("schema"))
+    roles = sorted({f["role"] for f in packed["files"]} | {"companion"})
+    documented_keys("gowasm-pack.1", ptext, "role", roles)
+    documented_keys("gowasm-manifest.5", mtext, "role", roles)
+    with open(os.path.join(npm_dir, "package.json")) as f:
+        documented_keys("gowasm-pack.1", ptext, "package.json key", sorted(json.load(f)))
+    names = zipfile.ZipFile(zpath).namelist()
+    for n in names:
+        generic = re.sub(r"^hello\.wasm", "BASE.wasm", n)
+        ok(generic in ptext, f"gowasm-pack.1: bundle file {generic} is documented")
+    with zipfile.ZipFile(zpath) as z:
+        manifest = json.loads(z.read("manifest.json"))
+
+    # Every key gowasm-verify --json writes: on a valid bundle, and on one
+    # with a file the manifest does not list (for the problems' keys).
+    r = run([VERIFY, "--json", zpath])
+    eq(r.returncode, 0, "gowasm-verify --json on the bundle exits 0", r.stdout + r.stderr)
+    good = json.loads(r.stdout)
+    bad_zip = os.path.join(tmp, "bad.zip")
+    with zipfile.ZipFile(zpath) as zin, zipfile.ZipFile(bad_zip, "w", zipfile.ZIP_DEFLATED) as zout:
+        for i in zin.infolist():
+            zout.writestr(i, zin.read(i.filename))
+        extra = zipfile.ZipInfo("notes.txt", (2024, 1, 1, 0, 0, 0))
+        extra.create_system, extra.external_attr = 3, 0o100644 << 16
+        zout.writestr(extra, b"not listed\n")
+    r = run([VERIFY, "--json", bad_zip])
+    eq(r.returncode, 1, "gowasm-verify --json on a bundle with an unlisted file exits 1", r.stdout + r.stderr)
+    bad = json.loads(r.stdout)
+    ok(bad.get("problems"), "gowasm-verify --json lists the problem", bad)
+vkeys = sorted(set(keys(good)) | set(keys(bad)))
+ok({"where", "message", "bytes_read", "entries"} <= set(vkeys), "gowasm-verify --json writes all its keys", vkeys)
+documented_keys("gowasm-verify.1", vtext, "JSON key", vkeys)
+ok(good.get("schema") in vtext, "gowasm-verify.1: schema version is documented", good.get("schema"))
+
+# gowasm-verify's limits, by name and value (packager/verify.h).
+limits = re.findall(r"^#define (GW_VERIFY_MAX_\w+)\s+(.+?)\s*(?:/\*.*)?$",
+                    open(os.path.join(SOURCE_ROOT, "packager", "verify.h")).read(), re.M)
+ok(len(limits) >= 5, "packager/verify.h defines the limits", limits)
+for macro, expr in limits:
+    m = re.fullmatch(r"\(?(\d+)[a-z]*\s*<<\s*20\)?", expr)
+    value = f"{m.group(1)} MiB" if m else re.sub(r"[a-z]+$", "", expr.strip("()"))
+    ok(macro in vtext, f"gowasm-verify.1: {macro} is documented")
+    ok(re.search(rf"(?<![\d.]){re.escape(value)}(?![\d.])", vtext), f"gowasm-verify.1: {macro} is {value}")
+
+# gowasm-manifest(5): every property of the schema, every keyword it uses,
+# and every key of a real manifest.
+schema = json.load(open(os.path.join(SOURCE_ROOT, "packager", "manifest.schema.json")))
+props, keywords = set(), set()
+
+
+def walk(s):
+    if isinstance(s, dict):
+        for k, v in s.items():
+            keywords.add(k)
+            if k in ("properties", "$defs"):
+                props.update(v if k == "properties" else ())
+                for x in v.values():
+                    walk(x)
+            elif k not in ("const", "enum"):
+                walk(v)
+    elif isinstance(s, list):
+        for x in s:
+            walk(x)
+
+
+walk(schema)
+ok(len(props) >= 40, "the schema has its properties", sorted(props))
+documented_keys("gowasm-manifest.5", mtext, "schema property", sorted(props))
+documented_keys("gowasm-manifest.5", mtext, "schema keyword", sorted(keywords))
+documented_keys("gowasm-manifest.5", mtext, "manifest key", sorted(set(keys(manifest))))
+for v in (manifest["schema"], schema["$id"], "2020-12", "share/gowasm/manifest.schema.json", "sha384-"):
+    ok(v in mtext, f"gowasm-manifest.5: mentions {v!r}")
+for e in schema["properties"]["features"]["items"]["enum"] + schema["properties"]["capabilities"]["items"]["enum"]:
+    ok(e in mtext, f"gowasm-manifest.5: value {e!r} is documented")
+
+# What gowasm-pack(1) promises, in the tool's and the sources' words
+# (phrases may be broken across lines).
+flat = {n: " ".join(t.split()) for n, t in (("pack", ptext), ("verify", vtext))}
+for phrase in ("SOURCE_DATE_EPOCH", "GOROOT", "go env GOROOT", "lib/wasm/wasm_exec.js", "misc/wasm/wasm_exec.js",
+               "libdeflate", "level 10", "0644", "1980", "extra fields", "absent", "--version-info",
+               "export const bundle", "load(options)", "run(options)", "integrity check failed", "does not match",
+               "exists and is not an empty folder", "not a Go js/wasm module", "sha384-"):
+    ok(phrase in flat["pack"], f"gowasm-pack.1: mentions {phrase!r}")
+for phrase in ("valid:", "invalid:", "a file the manifest does not list", "listed in the manifest but not in the bundle",
+               "not a readable zip", "export const bundle", "cannot be checked against the schema"):
+    ok(phrase in flat["verify"], f"gowasm-verify.1: mentions {phrase!r}")
+see_also("gowasm-pack.1", ptext, ("gowasm-verify(1)", "gowasm-manifest(5)", "gowasm-batch(1)", "gowasm-check(1)"))
+see_also("gowasm-verify.1", vtext, ("gowasm-pack(1)", "gowasm-manifest(5)"))
+see_also("gowasm-manifest.5", mtext, ("gowasm-pack(1)", "gowasm-verify(1)"))
+for name in ("gowasm-pack.1", "gowasm-verify.1", "gowasm-manifest.5"):
+    ok(f"install_man('{name}')" in mb, f"man/meson.build installs {name}")
