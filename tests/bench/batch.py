@@ -32,13 +32,14 @@ lines that describe the work done (counts, checksums):
 
   esbuild     the published esbuild-wasm@0.28.2 module (Go 1.26.5) run as a CLI,
               `esbuild IN.js --minify --outfile=OUT.js`, on a 1-3 MB input made
-              by wrapping and concatenating the CommonJS files of the five pinned
-              esbuild-wasm packages in the npm cache and of Go's misc/ folder. Measured inside the runner: the time from
-              go.run() to the program's exit (Go runtime start-up, esbuild's
-              work and its file I/O; not Node start-up, compilation or
-              instantiation), minus the median of the same for `esbuild
-              --version`. Also shown: esbuild's own "Done in N ms" and the
-              whole-process wall time. Node runs with V8's defaults: code is
+              by wrapping and concatenating the CommonJS files of the five
+              pinned esbuild-wasm packages in the npm cache and of Go's misc/
+              folder. Measured inside the runner: the time from go.run() to
+              the program's exit (Go runtime start-up, esbuild's work and its
+              file I/O; not Node start-up, compilation or instantiation),
+              minus the median of the same for `esbuild --version`. Also
+              shown: esbuild's own "Done in N ms" and the whole-process wall
+              time. Node runs with V8's defaults: code is
               compiled lazily by the baseline compiler (Liftoff) and tiered up
               by the optimizing one in background threads, so this row also
               measures how soon that happens (on a loaded machine: late, and
