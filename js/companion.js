@@ -242,6 +242,31 @@ function enableBatching(go) {
 		return run.call(this, instance);
 	};
 
+	/* While a batch is replayed, JS it runs (a setter) may call back into
+	 * Go, whose garbage collector may then finalize a js.Value that a
+	 * later record of the outer batch still names: Go let go of it after
+	 * recording. Releases are therefore held until the outermost replay
+	 * is over, so no id is freed (and reused) under a pending record. */
+	let depth = 0;
+	const held = [];
+	const release = (id) => {
+		go._goRefCounts[id]--;
+		if (go._goRefCounts[id] === 0) { /* as the glue's finalizeRef */
+			const v = go._values[id];
+			go._values[id] = null;
+			go._ids.delete(v);
+			go._idPool.push(id);
+		}
+	};
+	glue["syscall/js.finalizeRef"] = (sp) => {
+		if (depth > 0 && tableOK()) {
+			view();
+			held.push(dv.getUint32((sp >>> 0) + 8, true));
+		} else {
+			glueFinalizeRef(sp);
+		}
+	};
+
 	io.gowasm = {
 		flush(start, end) {
 			start >>>= 0;
@@ -249,6 +274,23 @@ function enableBatching(go) {
 			if (!go._inst) {
 				return; /* the program has exited */
 			}
+			depth++;
+			try {
+				replay(start, end);
+			} finally {
+				depth--;
+			}
+			if (depth === 0 && held.length > 0 && go._inst) {
+				for (let i = 0; i < held.length; i++) {
+					release(held[i]);
+				}
+				held.length = 0;
+			}
+		},
+	};
+
+	/* Replays the records in [start, end), in order. */
+	const replay = (start, end) => {
 			stats.flushes++;
 			const fast = tableOK();
 			let at = start;
@@ -262,7 +304,11 @@ function enableBatching(go) {
 				stats.records++;
 				switch (kind) {
 				case 1:
-					glueFinalizeRef(at);
+					if (fast && depth > 1) {
+						held.push(dv.getUint32(at + 8, true));
+					} else {
+						glueFinalizeRef(at);
+					}
 					break;
 				case 2:
 					if (fast) {
@@ -287,8 +333,29 @@ function enableBatching(go) {
 					break;
 				case 6:
 					if (fast) {
-						Reflect.set(loadValue(at + 8), dv.getUint32(at + 16, true) + dv.getInt32(at + 20, true) * 4294967296,
-							loadValue(at + 24));
+						/* A run of SetIndex on one target: it is looked up once. */
+						const lo = dv.getUint32(at + 8, true);
+						const hi = dv.getUint32(at + 12, true);
+						const target = loadValue(at + 8);
+						/* On a typed array, [[Set]] of an index always succeeds
+						 * (out of range writes are dropped), so assignment is
+						 * Reflect.set exactly, and several times faster. */
+						const typed = ArrayBuffer.isView(target) && !(target instanceof DataView);
+						for (;;) {
+							const index = dv.getUint32(at + 16, true) + dv.getInt32(at + 20, true) * 4294967296;
+							if (typed) {
+								target[index] = loadValue(at + 24);
+							} else {
+								Reflect.set(target, index, loadValue(at + 24));
+							}
+							view(); /* the value's valueOf may have run Go */
+							if (at + 64 > end || dv.getUint32(at + 32, true) !== 6 || dv.getUint32(at + 36, true) !== 32 ||
+								dv.getUint32(at + 40, true) !== lo || dv.getUint32(at + 44, true) !== hi) {
+								break;
+							}
+							at += 32;
+							stats.records++;
+						}
 					} else {
 						glueValueSetIndex(at);
 					}
@@ -299,7 +366,6 @@ function enableBatching(go) {
 				}
 				at += size;
 			}
-		},
 	};
 	return go;
 }

@@ -220,14 +220,22 @@ def batch(a, module):
     return out
 
 
-def alternate(a, n, fn):
+def alternate(a, n, fn, floor=False):
     """Calls fn(variant) n times per variant, alternating (ABBA order)."""
-    variants = ["original"] if a.no_batch else ["original", "batched"]
+    variants = ["original"] if a.no_batch else ["original", "batched"] + (["floor"] if floor else [])
     res = {v: [] for v in variants}
     for i in range(n):
         for v in (variants if i % 2 == 0 else variants[::-1]):
             res[v].append(fn(v))
     return res
+
+
+def floor_companion(tmp):
+    path = os.path.join(tmp, "floor-companion.cjs")
+    with open(path, "w") as f:
+        f.write("// Drops every batch: measures the Go side of a batched module alone (not equal work).\n"
+                "exports.enableBatching = (go) => { go.importObject.gowasm = { flush() {} }; return go; };\n")
+    return path
 
 
 def bench_go(a, name, tmp):
@@ -237,10 +245,24 @@ def bench_go(a, name, tmp):
         mods["batched"] = batch(a, orig)
     args = [repr(a.scale)] if a.scale != 1.0 else []
     comp = {"original": None, "batched": a.companion}
+    if a.floor and "batched" in mods:
+        # The batched module with every batch dropped: what the Go side
+        # costs alone, so original/floor bounds what any replay could give.
+        mods["floor"] = mods["batched"]
+        comp["floor"] = floor_companion(tmp)
     ref = {}
     mismatch = []
 
     def one(v):
+        if v == "floor":
+            # Dropped writes may make a program that reads them back fail:
+            # then there is no floor to report for it.
+            try:
+                _, out, err, _ = run_node(a, mods[v], args, comp[v], a.glue)
+            except Failure:
+                return None, {}
+            nsop, info, work = parse_go_output(out)
+            return nsop, {}
         _, out, err, _ = run_node(a, mods[v], args, comp[v], a.glue)
         nsop, info, work = parse_go_output(out)
         if nsop is None:
@@ -251,11 +273,15 @@ def bench_go(a, name, tmp):
             mismatch.append(f"{v} run printed {work!r}, the first original run {ref['work']!r}")
         return nsop, info
 
-    alternate(a, 1, one)  # untimed pair: page cache, and the output check
-    res = alternate(a, a.runs, one)
+    alternate(a, 1, one, "floor" in mods)  # untimed pair: page cache, and the output check
+    res = alternate(a, a.runs, one, "floor" in mods)
     row = {"work": ref["work"], "mismatch": mismatch[0] if mismatch else None,
            "gowasm-batch": BATCH_REPORTS.get(mods.get("batched"))}
     for v, runs in res.items():
+        if v == "floor":
+            if all(r[0] is not None for r in runs):
+                row[v] = statistics.median(r[0] for r in runs)
+            continue
         row[v] = statistics.median(r[0] for r in runs)
         for k in runs[0][1]:
             row[f"{v} {k}"] = statistics.median(r[1][k] for r in runs)
@@ -417,6 +443,8 @@ def main():
     ap.add_argument("--glue", default=None, help="wasm_exec.js for the Go programs (default: the Go's misc/wasm)")
     ap.add_argument("--node", default=shutil.which("node") or "/usr/bin/node")
     ap.add_argument("--batch", default=os.environ.get("GOWASM_BATCH", os.path.join(root, "build", "tools", "gowasm-batch")))
+    ap.add_argument("--floor", action="store_true",
+                    help="also run each batched Go module with its batches dropped (the Go side alone)")
     ap.add_argument("--companion", default=None,
                     help="the CommonJS companion (default: gowasm-batch.cjs next to build/tools, in build/js)")
     ap.add_argument("--runner", default=None, help="another Node runner with the same command line, e.g. tests/js/run-go.cjs")
@@ -522,6 +550,13 @@ def report(a, rows):
             line += f"; ratio of minima {rmin:.3f}" if kind == "slowdown" else f"; ratio of minima {rmin:.2f}x"
         print(line)
         variants = ["original"] + ([] if a.no_batch else ["batched"])
+        if a.floor and "floor" not in row and "batched" in row:
+            print("            Go side alone: not measurable (the program reads back what the dropped batches wrote)")
+        if "floor" in row:
+            print(f"            Go side alone (batches dropped): {row['floor'] / div:.1f} {unit}; "
+                  f"original/floor {row['original'] / row['floor']:.2f}x is the most any replay could give; "
+                  f"replay costs {(row['batched'] - row['floor']) / div:.1f}, the original's JS side "
+                  f"{(row['original'] - row['floor']) / div:.1f} {unit}")
         if row.get("gowasm-batch"):
             print(f"            gowasm-batch: {row['gowasm-batch']}")
         if name.startswith("esbuild"):
