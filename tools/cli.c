@@ -31,6 +31,19 @@ void gw_cli_error(const char *prog, const char *file, const gw_error *err)
 	gw_buf_free(&b);
 }
 
+void gw_cli_fail(const char *prog, const char *file, const char *fmt, ...)
+{
+	gw_error err;
+	gw_error_clear(&err);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err.msg, sizeof err.msg, fmt, ap);
+	va_end(ap);
+	err.status = GW_ERR_FORMAT;
+	err.offset = GW_NO_OFFSET;
+	gw_cli_error(prog, file, &err);
+}
+
 void gw_cli_usage_error(const char *prog, const char *fmt, ...)
 {
 	va_list ap;

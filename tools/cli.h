@@ -12,6 +12,8 @@ enum { GW_EXIT_OK = 0, GW_EXIT_FINDINGS = 1, GW_EXIT_ERROR = 2 };
 
 /* "PROG: FILE: offset 0x..: message" on stderr (control bytes escaped). */
 void gw_cli_error(const char *prog, const char *file, const gw_error *err);
+/* "PROG: FILE: message" from a format, escaped like gw_cli_error. */
+void gw_cli_fail(const char *prog, const char *file, const char *fmt, ...) GW_PRINTF(3, 4);
 /* "PROG: message" on stderr. */
 void gw_cli_usage_error(const char *prog, const char *fmt, ...) GW_PRINTF(2, 3);
 void gw_cli_version(const char *prog);

@@ -183,22 +183,6 @@ static void report_json(gw_buf *b, const report *r)
 	gw_buf_putc(b, '\n');
 }
 
-/* "gowasm-batch: FILE: message", the file name escaped like every other
- * diagnostic of the tools. */
-static void fail(const char *file, const char *fmt, ...) GW_PRINTF(2, 3);
-static void fail(const char *file, const char *fmt, ...)
-{
-	gw_error err;
-	gw_error_clear(&err);
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err.msg, sizeof err.msg, fmt, ap);
-	va_end(ap);
-	err.status = GW_ERR_FORMAT;
-	err.offset = GW_NO_OFFSET;
-	gw_cli_error(prog, file, &err);
-}
-
 /* Our own reader (structure and every body) and wabt's validator. */
 static int accept_bytes(const uint8_t *data, size_t size, const char *what, const char *file)
 {
@@ -213,12 +197,12 @@ static int accept_bytes(const uint8_t *data, size_t size, const char *what, cons
 		if (strcmp(what, "input") == 0)
 			gw_cli_error(prog, file, &err);
 		else
-			fail(file, "the rewritten module does not read back: %s (a bug; nothing written)", err.msg);
+			gw_cli_fail(prog, file, "the rewritten module does not read back: %s (a bug; nothing written)", err.msg);
 		return -1;
 	}
 	char msg[256];
 	if (gw_wabt_validate(data, size, msg, sizeof msg) != 0) {
-		fail(file, "%s rejected by wabt's validator: %s", what, msg);
+		gw_cli_fail(prog, file, "%s rejected by wabt's validator: %s", what, msg);
 		return -1;
 	}
 	return 0;
@@ -309,7 +293,7 @@ int main(int argc, char **argv)
 
 	if (gw_batch_plan_make(&l, defer, &plan, &err)) {
 		if (err.status == GW_ERR_UNSUPPORTED)
-			fail(file, "cannot batch: %s", err.msg);
+			gw_cli_fail(prog, file, "cannot batch: %s", err.msg);
 		else
 			gw_cli_error(prog, file, &err);
 		goto done;
@@ -337,7 +321,7 @@ int main(int argc, char **argv)
 		if (cleanup)
 			gw_pass_cleanup(mod);
 		if (!BinaryenModuleValidate(mod)) {
-			fail(file, "Binaryen rejects the rewritten module (a bug; nothing written)");
+			gw_cli_fail(prog, file, "Binaryen rejects the rewritten module (a bug; nothing written)");
 			goto done;
 		}
 		written = BinaryenModuleAllocateAndWrite(mod, NULL);

@@ -68,19 +68,6 @@ static void usage(void)
 	       prog, prog, prog, prog, prog);
 }
 
-static void fail(const char *file, const char *fmt, ...) GW_PRINTF(2, 3);
-static void fail(const char *file, const char *fmt, ...)
-{
-	gw_error err;
-	gw_error_clear(&err);
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err.msg, sizeof err.msg, fmt, ap);
-	va_end(ap);
-	err.status = GW_ERR_FORMAT;
-	err.offset = GW_NO_OFFSET;
-	gw_cli_error(prog, file, &err);
-}
 
 static bool matches(const char *pattern, const char *s)
 {
@@ -178,14 +165,14 @@ static int write_npm(const char *dir, const packed *p, const char *manifest, siz
 		if (d)
 			closedir(d);
 		if (!empty) {
-			fail(dir, "exists and is not an empty folder; nothing written");
+			gw_cli_fail(prog, dir, "exists and is not an empty folder; nothing written");
 			return -1;
 		}
 	}
 	char tmp[4096];
 	snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", dir);
 	if (!mkdtemp(tmp)) {
-		fail(dir, "cannot create a folder beside it: %s", strerror(errno));
+		gw_cli_fail(prog, dir, "cannot create a folder beside it: %s", strerror(errno));
 		return -1;
 	}
 	chmod(tmp, 0755);
@@ -211,14 +198,14 @@ static int write_npm(const char *dir, const packed *p, const char *manifest, siz
 		snprintf(path, sizeof path, "%s/%s", tmp, name);
 		FILE *f = fopen(path, "wb");
 		if (!f || fwrite(data, 1, len, f) != len || fclose(f) != 0) {
-			fail(path, "cannot write: %s", strerror(errno));
+			gw_cli_fail(prog, path, "cannot write: %s", strerror(errno));
 			rc = -1;
 		}
 	}
 	if (!rc) {
 		rmdir(dir); /* an empty folder, checked above */
 		if (rename(tmp, dir) != 0) {
-			fail(dir, "cannot rename the new folder into place: %s", strerror(errno));
+			gw_cli_fail(prog, dir, "cannot rename the new folder into place: %s", strerror(errno));
 			rc = -1;
 		}
 	}
@@ -377,12 +364,12 @@ int main(int argc, char **argv)
 	double brotli_seconds = 0;
 
 	if (l.go->producer != GW_PRODUCER_GC_JS) {
-		fail(file, "not a Go js/wasm module (%s): the loader runs Go's js/wasm modules only",
+		gw_cli_fail(prog, file, "not a Go js/wasm module (%s): the loader runs Go's js/wasm modules only",
 		     gw_producer_name(l.go->producer));
 		goto done;
 	}
 	if (!l.go->version.known) {
-		fail(file, "its Go version cannot be found (no producers section, no go.version, no runtime.buildVersion): "
+		gw_cli_fail(prog, file, "its Go version cannot be found (no producers section, no go.version, no runtime.buildVersion): "
 		     "the manifest needs it");
 		goto done;
 	}
@@ -396,7 +383,7 @@ int main(int argc, char **argv)
 	}
 	for (uint32_t i = 0; i < findings.n; i++) {
 		if (!strcmp(findings.v[i].rule->id, "glue-mismatch")) {
-			fail(glue_path, "does not match %s: %s", file, findings.v[i].message);
+			gw_cli_fail(prog, glue_path, "does not match %s: %s", file, findings.v[i].message);
 			goto done;
 		}
 	}
@@ -411,7 +398,7 @@ int main(int argc, char **argv)
 	if (batched) {
 		char cpath[4096];
 		if (gw_cli_data_file("gowasm-batch.mjs", cpath, sizeof cpath) != 0) {
-			fail(file, "is batched, but the JS companion (gowasm-batch.mjs) is not installed");
+			gw_cli_fail(prog, file, "is batched, but the JS companion (gowasm-batch.mjs) is not installed");
 			goto done;
 		}
 		if (gw_cli_read_file(prog, cpath, 1u << 20, &companion, &companion_len))
@@ -420,7 +407,7 @@ int main(int argc, char **argv)
 		const char *p = memmem(companion, companion_len, marker, sizeof marker - 1);
 		const char *proto = memmem(companion, companion_len, "(batch protocol ", 16);
 		if (!p || !proto || atoi(proto + 16) != bi.protocol) {
-			fail(cpath, "speaks another batch protocol than %s (protocol %d)", file, bi.protocol);
+			gw_cli_fail(prog, cpath, "speaks another batch protocol than %s (protocol %d)", file, bi.protocol);
 			goto done;
 		}
 		p += sizeof marker - 1;

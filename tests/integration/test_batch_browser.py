@@ -10,19 +10,13 @@ The page (tests/browser/index.html, page.mjs) is served from a temporary
 folder by Python's http.server on 127.0.0.1; it POSTs its result to /result.
 Chromium (Debian package chromium, ./setup.sh installs it) is required: its
 absence is a failure, not a skip."""
-import functools
-import http.server
-import json
 import os
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
-import threading
-import time
 
 sys.path.insert(0, os.path.dirname(__file__))
+from browser import HEADLESS, Server, browse  # noqa: E402
 from tap import ok, eq, bail, env_path, go_fixture, run, SOURCE_ROOT  # noqa: E402
 
 PAGE_TIMEOUT = 60
@@ -49,142 +43,8 @@ EXPECTED = [
 EXPECTED_RESULT = "done 100"
 
 # A runner for Node when tests/js/run-go.cjs is not there (same command line).
-NODE_RUNNER = r"""'use strict';
-const fs = require('fs'), path = require('path'), os = require('os');
-let glue = null, companion = null;
-const argv = process.argv.slice(2);
-while (argv.length && argv[0].startsWith('--')) {
-  const opt = argv.shift();
-  if (opt === '--glue') glue = argv.shift();
-  else if (opt === '--companion') companion = argv.shift();
-  else { console.error('unknown option ' + opt); process.exit(2); }
-}
-const wasm = argv.shift();
-Object.assign(globalThis, { require, fs, path, TextEncoder: require('util').TextEncoder, TextDecoder: require('util').TextDecoder });
-globalThis.performance ??= require('perf_hooks').performance;
-globalThis.crypto ??= require('crypto');
-require(path.resolve(glue));
-const go = new Go();
-if (companion) require(path.resolve(companion)).enableBatching(go);
-go.argv = [path.basename(wasm), ...argv];
-go.env = { TMPDIR: os.tmpdir() };
-go.exit = process.exit;
-process.on('exit', (code) => { if (code === 0 && !go.exited) { go._pendingEvent = { id: 0 }; go._resume(); } });
-WebAssembly.instantiate(fs.readFileSync(wasm), go.importObject).then((r) => go.run(r.instance))
-  .catch((err) => { console.error(err); process.exit(1); });
-"""
-
-
-class Server:
-    """http.server on 127.0.0.1 (a free port) in a thread, serving `root`
-    with the right MIME types and taking POST /result."""
-
-    def __init__(self, root):
-        self.results = {}
-        self.cond = threading.Condition()
-        server = self
-
-        class Handler(http.server.SimpleHTTPRequestHandler):
-            extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
-                              ".wasm": "application/wasm", ".mjs": "text/javascript", ".js": "text/javascript",
-                              ".html": "text/html; charset=utf-8"}
-
-            def end_headers(self):
-                self.send_header("Cache-Control", "no-store")
-                super().end_headers()
-
-            def do_POST(self):
-                if self.path != "/result":
-                    self.send_error(404)
-                    return
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                try:
-                    data = json.loads(body)
-                except ValueError:
-                    data = {"ok": False, "error": "unparsable POST body", "raw": body[:500].decode("utf-8", "replace")}
-                with server.cond:
-                    server.results[data.get("case")] = data
-                    server.cond.notify_all()
-                self.send_response(204)
-                self.end_headers()
-
-            def log_message(self, fmt, *args):
-                server.log.append(fmt % args)
-
-        self.log = []
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=root))
-        self.port = self.httpd.server_address[1]
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def wait(self, case, timeout, alive):
-        end = time.monotonic() + timeout
-        with self.cond:
-            while case not in self.results:
-                left = end - time.monotonic()
-                if left <= 0 or not alive():
-                    return None
-                self.cond.wait(min(left, 0.25))
-            return self.results[case]
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
-def kill_group(p):
-    """Ends chromium and every process it started (its own process group)."""
-    for sig, wait in ((signal.SIGTERM, 5), (signal.SIGKILL, 5)):
-        try:
-            os.killpg(p.pid, sig)
-        except ProcessLookupError:
-            break
-        try:
-            p.wait(wait)
-            break
-        except subprocess.TimeoutExpired:
-            continue
-    try:  # stragglers of the group, once the leader is gone
-        os.killpg(p.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-
-
-HEADLESS = ["--headless=new"]
-
-
-def browse(chromium, server, tmp, case, query):
-    """Loads the page for one case in a fresh headless Chromium; returns
-    (the page's report or None, chromium's log)."""
-    url = f"http://127.0.0.1:{server.port}/index.html?case={case}&{query}"
-    for attempt in range(2):
-        profile = tempfile.mkdtemp(prefix="profile-", dir=tmp)
-        logpath = os.path.join(tmp, f"chromium-{case}-{attempt}.log")
-        with open(logpath, "wb") as log:
-            p = subprocess.Popen([chromium, *HEADLESS, "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                                  "--no-first-run", "--no-default-browser-check", "--disable-background-networking",
-                                  "--disable-extensions", "--mute-audio", f"--user-data-dir={profile}", url],
-                                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-            started = time.monotonic()
-            try:
-                res = server.wait(case, PAGE_TIMEOUT, lambda: p.poll() is None)
-            finally:
-                kill_group(p)
-        with open(logpath, errors="replace") as f:
-            text = f.read()
-        # An old Chromium may not know --headless=new: it exits at once. Try plain --headless.
-        if res is None and HEADLESS == ["--headless=new"] and time.monotonic() - started < 10 and p.returncode not in (None, 0):
-            HEADLESS[:] = ["--headless"]
-            continue
-        return res, text
-    return None, text
-
-
 def node_output(module, companion, tmp):
     runner = os.path.join(SOURCE_ROOT, "tests", "js", "run-go.cjs")
-    if not os.path.exists(runner):
-        runner = os.path.join(tmp, "run-go-fallback.cjs")
-        with open(runner, "w") as f:
-            f.write(NODE_RUNNER)
     argv = ["node", runner, "--glue", GO_GLUE]
     if companion:
         argv += ["--companion", companion]
@@ -244,7 +104,7 @@ def run_all(chromium, batch_tool, companion_dir, original, tmp):
                  ("batched-no-companion", "module=batched.wasm")]
         got = {}
         for case, query in cases:
-            res, log = browse(chromium, server, tmp, case, query)
+            res, log = browse(chromium, server, tmp, case, query, timeout=PAGE_TIMEOUT)
             if not ok(res is not None, f"chromium: the page reports for {case} within {PAGE_TIMEOUT} s",
                       f"chromium {HEADLESS[0]} log (last lines):\n" + "\n".join(log.splitlines()[-25:]) +
                       "\nserver log:\n" + "\n".join(server.log[-10:])):
