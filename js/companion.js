@@ -198,6 +198,7 @@ function enableBatching(go) {
 		try {
 			const v = loadValue(sp + 8);
 			const m = Reflect.get(v, roName(p, n));
+			view(); /* a getter may have run Go, which may have grown memory */
 			const array = dv.getUint32(sp + 32, true) + dv.getInt32(sp + 36, true) * 4294967296;
 			const len = dv.getUint32(sp + 40, true) + dv.getInt32(sp + 44, true) * 4294967296;
 			const args = new Array(len);
@@ -298,7 +299,9 @@ function enableBatching(go) {
 				view();
 				const kind = dv.getUint32(at, true);
 				const size = dv.getUint32(at + 4, true);
-				if (size < 16 || (size & 7) !== 0 || at + size > end) {
+				/* Each kind's frame: 16 bytes (1), 40 (2, 3), 32 (4, 5, 6). */
+				const least = kind === 2 || kind === 3 ? 40 : kind >= 4 && kind <= 6 ? 32 : 16;
+				if (size < least || (size & 7) !== 0 || at + size > end) {
 					throw new Error("gowasm: corrupt batch record at " + at + " (kind " + kind + ", size " + size + ")");
 				}
 				stats.records++;
