@@ -206,6 +206,7 @@ def main():
     try:
         go_programs(tmp, cjs, mjs)
         esbuild(tmp, cjs, mjs)
+        older_esbuilds(tmp, cjs, mjs)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -312,6 +313,31 @@ def esbuild(tmp, cjs, mjs):
         same(ref, got, f"{name}: batched + CJS companion")
         batched(got, f"{name}: batched + CJS companion")
         same(ref, node(tmp, glue, out, args, mjs, stdin=stdin), f"{name}: batched + ESM companion")
+
+
+
+def older_esbuilds(tmp, cjs, mjs):
+    """Older published esbuild-wasm releases, each with the wasm_exec.js of
+    its own Go version (1.16, 1.20, 1.25): the companion works with the
+    user's unmodified glue across the versions it supports."""
+    for spec, version, abi in (("esbuild-wasm@0.11.23", "go1.16.3", "go"), ("esbuild-wasm@0.19.12", "go1.20.12", "go"),
+                               ("esbuild-wasm@0.27.2", "go1.25.5", "gojs")):
+        orig = npm_file(spec, "esbuild.wasm")
+        glue = npm_file(spec, "wasm_exec.js")
+        name = spec.replace("esbuild-wasm@", "esbuild ")
+        out = os.path.join(tmp, spec + ".batched.wasm")
+        if not batch(orig, out, name):
+            continue
+        check_inspect(orig, out, name, version, abi)
+        for args in ([GO_GLUE, "--minify"], [npm_file(spec, "lib/main.js"), "--minify"], ["--version"]):
+            case = f"{name} " + " ".join(label(a) for a in args)
+            ref = node(tmp, glue, orig, args)
+            ok(ref.rc == 0 and len(ref.out) > 0, f"{case}: the original succeeds with output", ref.summary())
+            got = node(tmp, glue, out, args, cjs)
+            same(ref, got, f"{case}: batched + CJS companion, its own glue")
+            if args[0] != "--version":
+                batched(got, f"{case}: batched + CJS companion")
+            same(ref, node(tmp, glue, out, args, mjs), f"{case}: batched + ESM companion, its own glue")
 
 
 main()
