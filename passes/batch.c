@@ -129,6 +129,25 @@ static void add_flush(ctx *c)
 	                    BinaryenIf(c->m, pending(c), block(c, body, sizeof body / sizeof *body), NULL));
 }
 
+/* A call of `target` with the enclosing function's parameters, of any
+ * number, passed on. */
+static E forward_call(ctx *c, const char *target, BinaryenType params, BinaryenType results)
+{
+	BinaryenIndex n = params == BinaryenTypeNone() ? 0 : BinaryenTypeArity(params);
+	BinaryenType *ts = malloc((n ? n : 1) * sizeof *ts);
+	E *args = malloc((n ? n : 1) * sizeof *args);
+	if (!ts || !args)
+		abort(); /* the module is Binaryen's: nothing sensible is left to write */
+	if (n)
+		BinaryenTypeExpand(params, ts);
+	for (BinaryenIndex i = 0; i < n; i++)
+		args[i] = BinaryenLocalGet(c->m, i, ts[i]);
+	E call = BinaryenCall(c->m, target, args, n, results); /* copies the operands */
+	free(ts);
+	free(args);
+	return call;
+}
+
 /* A host import that is not deferred: flush first (re-reading sp, which
  * the flush may have moved), then call the host. */
 static E flushing_body(ctx *c, const char *host, BinaryenType params, BinaryenType results, bool sp_abi)
@@ -141,20 +160,9 @@ static E flushing_body(ctx *c, const char *host, BinaryenType params, BinaryenTy
 		};
 		return block(c, body, 2);
 	}
-	BinaryenIndex n = BinaryenTypeArity(params);
-	BinaryenType ts[16];
-	E args[16];
-	if (params == BinaryenTypeNone())
-		n = 0;
-	if (n > 16)
-		n = 16; /* callers check arity first */
-	if (n)
-		BinaryenTypeExpand(params, ts);
-	for (BinaryenIndex i = 0; i < n; i++)
-		args[i] = BinaryenLocalGet(c->m, i, ts[i]);
 	E body[] = {
 		BinaryenIf(c->m, pending(c), call0(c, FLUSH), NULL),
-		BinaryenCall(c->m, host, args, n, results),
+		forward_call(c, host, params, results),
 	};
 	return BinaryenBlock(c->m, NULL, body, 2, results);
 }
@@ -329,8 +337,7 @@ static void rewrite_imports(ctx *c, gw_batch_stats *stats)
 		snprintf(im->base, sizeof im->base, "%s", BinaryenFunctionImportGetBase(f));
 		im->params = BinaryenFunctionGetParams(f);
 		im->results = BinaryenFunctionGetResults(f);
-		if (strcmp(im->name, FLUSH_HOST) != 0)
-			ni++;
+		ni++;
 	}
 	for (BinaryenIndex i = 0; i < ni; i++) {
 		import_info *im = &imps[i];
@@ -387,15 +394,7 @@ static void wrap_exports(ctx *c, gw_batch_stats *stats)
 		BinaryenFunctionRef f = BinaryenGetFunction(m, ex[i].value);
 		BinaryenType params = BinaryenFunctionGetParams(f), results = BinaryenFunctionGetResults(f);
 		BinaryenIndex np = params == BinaryenTypeNone() ? 0 : BinaryenTypeArity(params);
-		BinaryenType ts[16];
-		E args[16];
-		if (np > 16)
-			continue; /* not a Go export shape; left as is */
-		if (np)
-			BinaryenTypeExpand(params, ts);
-		for (BinaryenIndex k = 0; k < np; k++)
-			args[k] = BinaryenLocalGet(m, k, ts[k]);
-		E inner = BinaryenCall(m, ex[i].value, args, np, results);
+		E inner = forward_call(c, ex[i].value, params, results);
 		char name[300];
 		snprintf(name, sizeof name, "gowasm$export$%s", ex[i].name);
 		E body;
