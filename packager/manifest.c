@@ -46,23 +46,43 @@ bool gw_batch_info_read(const gw_module *m, gw_batch_info *out)
 	if (good) {
 		out->batched = true;
 		out->protocol = (int)json_integer_value(proto);
-		/* Point into the module's bytes: find the strings there. */
-		const char *t = json_string_value(tool);
-		const uint8_t *at = memmem(brace, n - (size_t)(brace - p), t, strlen(t));
-		out->tool = (gw_str){at, at ? (uint32_t)strlen(t) : 0};
+		snprintf(out->tool, sizeof out->tool, "%s", json_string_value(tool));
 		size_t i;
 		json_t *v;
 		json_array_foreach(def, i, v) {
-			if (!json_is_string(v) || out->num_deferred == 8)
-				continue;
-			const char *d = json_string_value(v);
-			const uint8_t *dp = memmem(brace, n - (size_t)(brace - p), d, strlen(d));
-			if (dp)
-				out->deferred[out->num_deferred++] = (gw_str){dp, (uint32_t)strlen(d)};
+			if (json_is_string(v) && out->num_deferred < 8)
+				snprintf(out->deferred[out->num_deferred++], sizeof out->deferred[0], "%s", json_string_value(v));
 		}
 	}
 	json_decref(j);
 	return good;
+}
+
+int gw_companion_version(const uint8_t *text, size_t len, char *version, size_t size)
+{
+	static const char marker[] = "gowasm-batch companion ", proto[] = "(batch protocol ";
+	version[0] = 0;
+	const char *p = memmem(text, len, marker, sizeof marker - 1);
+	const char *end = (const char *)text + len;
+	if (!p)
+		return -1;
+	p += sizeof marker - 1;
+	size_t k = 0;
+	while (k + 1 < size && p + k < end && p[k] != ' ' && p[k] != '\n')
+		k++;
+	memcpy(version, p, k);
+	version[k] = 0;
+	const char *q = memmem(p, (size_t)(end - p), proto, sizeof proto - 1);
+	int n = 0;
+	for (q = q ? q + sizeof proto - 1 : NULL; q && q < end && *q >= '0' && *q <= '9' && n < 1000000; q++)
+		n = n * 10 + (*q - '0');
+	return q ? n : -1;
+}
+
+void gw_bundle_module_name(const char *package, char *out, size_t size)
+{
+	const char *base = strrchr(package, '/');
+	snprintf(out, size, "%s.wasm", base ? base + 1 : package);
 }
 
 static void str_or_null(gw_json *j, const char *key, gw_str s)
@@ -263,10 +283,10 @@ gw_status gw_manifest_write(gw_buf *b, const gw_manifest_input *in, gw_error *er
 	if (gw_batch_info_read(m, &bi2)) {
 		gw_json_bool(&j, "batched", true);
 		gw_json_int(&j, "protocol", bi2.protocol);
-		gw_json_string_n(&j, "tool", bi2.tool.p, bi2.tool.len);
+		gw_json_string(&j, "tool", bi2.tool);
 		gw_json_array_begin(&j, "deferred");
 		for (uint32_t i = 0; i < bi2.num_deferred; i++)
-			gw_json_string_n(&j, NULL, bi2.deferred[i].p, bi2.deferred[i].len);
+			gw_json_string(&j, NULL, bi2.deferred[i]);
 		gw_json_array_end(&j);
 		if (in->companion_path) {
 			gw_json_string(&j, "companion", in->companion_path);

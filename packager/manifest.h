@@ -45,14 +45,24 @@ gw_status gw_manifest_write(gw_buf *b, const gw_manifest_input *in, gw_error *er
 
 /* The custom section gowasm-batch leaves: protocol, tool, deferred
  * imports; false when the module is not batched or the section is not
- * the JSON object gowasm-batch writes. Strings point into the module. */
+ * the JSON object gowasm-batch writes. */
 typedef struct gw_batch_info {
 	bool batched;
 	int protocol;
-	gw_str tool;
-	gw_str deferred[8];
+	char tool[64];
+	char deferred[8][48];
 	uint32_t num_deferred;
 } gw_batch_info;
 bool gw_batch_info_read(const gw_module *m, gw_batch_info *out);
+
+/* The companion's version and batch protocol, from the first line of
+ * gowasm-batch.mjs/.cjs ("gowasm-batch companion V (batch protocol N)").
+ * Returns the protocol, or -1 (version left empty) when the text is not
+ * a companion. */
+int gw_companion_version(const uint8_t *text, size_t len, char *version, size_t size);
+
+/* The module's entry name for a package name: its last part + ".wasm"
+ * ("@scope/app" -> "app.wasm"). */
+void gw_bundle_module_name(const char *package, char *out, size_t size);
 
 #endif

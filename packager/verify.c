@@ -268,7 +268,21 @@ typedef struct entry {
 	size_t size;
 	bool read;
 	const char *role;    /* from the manifest */
+	gw_manifest_file h;  /* its hashes, once computed */
+	bool hashed;
 } entry;
+
+/* An entry's size and hashes, computed once however many checks use them. */
+static const gw_manifest_file *hashes(entry *e)
+{
+	if (!e->hashed) {
+		gw_manifest_file_hash(&e->h, e->name, "", e->data, e->size);
+		e->hashed = true;
+	}
+	e->h.path = e->name;
+	e->h.role = e->role ? e->role : "";
+	return &e->h;
+}
 
 static bool safe_name(gw_verify_report *r, const char *raw, size_t n)
 {
@@ -465,30 +479,19 @@ static const char *js_string(json_t *o, const char *k)
 /* Re-derives the manifest from the bundle's own files and compares it
  * key by key with the one in the bundle. */
 static void check_facts(gw_verify_report *r, json_t *man, entry *es, uint32_t ne, const gw_loaded *l,
-                        const entry *glue, const entry *companion, gw_findings *findings)
+                        const entry *companion, gw_findings *findings)
 {
 	gw_manifest_file files[GW_VERIFY_MAX_ENTRIES];
 	uint32_t nf = 0;
 	for (uint32_t i = 0; i < ne; i++) {
 		if (!es[i].read || !strcmp(es[i].name, "manifest.json") || !es[i].role)
 			continue;
-		gw_manifest_file_hash(&files[nf++], es[i].name, es[i].role, es[i].data, es[i].size);
+		files[nf++] = *hashes(&es[i]);
 	}
 	qsort(files, nf, sizeof *files, cmp_files);
 	char companion_version[64] = "";
-	if (companion) {
-		static const char marker[] = "gowasm-batch companion ";
-		const char *p = memmem(companion->data, companion->size, marker, sizeof marker - 1);
-		if (p) {
-			p += sizeof marker - 1;
-			size_t k = 0;
-			while (k < sizeof companion_version - 1 && p + k < (const char *)companion->data + companion->size &&
-			       p[k] != ' ' && p[k] != '\n')
-				k++;
-			memcpy(companion_version, p, k);
-			companion_version[k] = 0;
-		}
-	}
+	if (companion)
+		gw_companion_version(companion->data, companion->size, companion_version, sizeof companion_version);
 	json_t *check = json_object_get(man, "check");
 	json_t *src_epoch = json_object_get(man, "source_date_epoch");
 	struct tm tm;
@@ -512,7 +515,6 @@ static void check_facts(gw_verify_report *r, json_t *man, entry *es, uint32_t ne
 		.timestamp = when,
 		.has_source_date_epoch = json_is_integer(src_epoch),
 	};
-	(void)glue;
 	gw_buf b;
 	gw_buf_init(&b);
 	gw_error err;
@@ -672,8 +674,7 @@ gw_status gw_verify_bundle(const uint8_t *zbytes, size_t len, gw_verify_report *
 			continue;
 		}
 		e->role = js_string(f, "role") ? js_string(f, "role") : "";
-		gw_manifest_file h;
-		gw_manifest_file_hash(&h, e->name, e->role, e->data, e->size);
+		const gw_manifest_file h = *hashes(e);
 		json_t *size = json_object_get(f, "size");
 		if (!json_is_integer(size) || (uint64_t)json_integer_value(size) != e->size)
 			problem(r, path, "is %zu bytes, the manifest says %lld", e->size,
@@ -707,22 +708,17 @@ gw_status gw_verify_bundle(const uint8_t *zbytes, size_t len, gw_verify_report *
 	gw_loaded l;
 	bool loaded = false;
 	if (mod) {
+		/* gw_load_bytes reads the structure and decodes every body. What
+		 * gowasm's own reader accepts is read on even when wabt does not,
+		 * so every other problem is listed too. */
 		gw_error e;
 		gw_error_clear(&e);
-		gw_module *m = NULL;
-		gw_status s = gw_module_parse(mod->data, mod->size, &m, &e);
-		if (!s)
-			s = gw_module_check_code(m, &e);
-		gw_module_free(m);
+		gw_status s = gw_load_bytes(mod->data, mod->size, &l, &e);
 		char msg[256];
 		if (!s && gw_wabt_validate(mod->data, mod->size, msg, sizeof msg) != 0)
 			problem(r, mod->name, "not a valid module (wabt's validator): %s", msg);
-		/* What gowasm's own reader accepts is read on, so every other
-		 * problem is listed too. */
 		if (s) {
 			problem(r, mod->name, "not a valid module: %s", e.msg);
-		} else if (gw_load_bytes(mod->data, mod->size, &l, &e) != GW_OK) {
-			problem(r, mod->name, "cannot be read: %s", e.msg);
 		} else {
 			loaded = true;
 			r->batched = gw_module_batched(l.m);
@@ -758,7 +754,7 @@ gw_status gw_verify_bundle(const uint8_t *zbytes, size_t len, gw_verify_report *
 			problem(r, companion->name, "a companion in a bundle whose module is not batched");
 		const char *status = js_string(json_object_get(man, "check"), "status");
 		bool absent = status && !strcmp(status, "absent");
-		check_facts(r, man, es, ne, &l, glue, companion, checked && !absent ? &findings : NULL);
+		check_facts(r, man, es, ne, &l, companion, checked && !absent ? &findings : NULL);
 	}
 	/* Copies and the loader's own idea of the module. */
 	for (uint32_t i = 0; mod && i < ne; i++) {
@@ -773,8 +769,7 @@ gw_status gw_verify_bundle(const uint8_t *zbytes, size_t len, gw_verify_report *
 		problem(r, "loader", "the bundle has no loader (role loader)");
 	} else if (loader && mod) {
 		json_t *b = loader_bundle(loader);
-		gw_manifest_file h;
-		gw_manifest_file_hash(&h, mod->name, "module", mod->data, mod->size);
+		const gw_manifest_file h = *hashes(mod);
 		const char *mname = man ? js_string(man, "name") : NULL, *mversion = man ? js_string(man, "version") : NULL;
 		if (b && mname && (!js_string(b, "name") || strcmp(js_string(b, "name"), mname)))
 			problem(r, "manifest.json", "name \"%s\" differs from the loader's \"%s\"", mname,
@@ -783,9 +778,8 @@ gw_status gw_verify_bundle(const uint8_t *zbytes, size_t len, gw_verify_report *
 			problem(r, "manifest.json", "version \"%s\" differs from the loader's \"%s\"", mversion,
 			        js_string(b, "version") ? js_string(b, "version") : "?");
 		if (mname) {
-			const char *base = strrchr(mname, '/');
 			char want[300];
-			snprintf(want, sizeof want, "%s.wasm", base ? base + 1 : mname);
+			gw_bundle_module_name(mname, want, sizeof want);
 			if (strcmp(want, mod->name))
 				problem(r, "manifest.json", "the module of package \"%s\" should be %s, not %s", mname, want,
 				        mod->name);

@@ -179,41 +179,19 @@ int gw_cli_data_file(const char *name, char *out, size_t size)
 	return -1;
 }
 
-int gw_cli_read_file(const char *prog, const char *path, size_t max, unsigned char **data, size_t *len)
+int gw_cli_map_input(const char *prog, const char *path, size_t max, const char *what, gw_mapped_file *mf)
 {
-	FILE *f = fopen(path, "rb");
 	gw_error err;
 	gw_error_clear(&err);
-	if (!f) {
-		gw_fail(&err, GW_ERR_IO, GW_NO_OFFSET, "cannot open: %s", strerror(errno));
+	if (gw_map_file(path, mf, &err)) {
 		gw_cli_error(prog, path, &err);
 		return -1;
 	}
-	struct stat st;
-	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-		fclose(f);
-		gw_fail(&err, GW_ERR_IO, GW_NO_OFFSET, "not a regular file");
-		gw_cli_error(prog, path, &err);
+	if (mf->size > max) {
+		gw_cli_fail(prog, path, "larger than %zu MiB, not a %s", max >> 20, what);
+		gw_unmap_file(mf);
 		return -1;
 	}
-	if ((uint64_t)st.st_size > max) {
-		fclose(f);
-		gw_fail(&err, GW_ERR_LIMIT, GW_NO_OFFSET, "%lld bytes, over the limit of %zu", (long long)st.st_size, max);
-		gw_cli_error(prog, path, &err);
-		return -1;
-	}
-	size_t n = (size_t)st.st_size;
-	unsigned char *buf = malloc(n ? n : 1);
-	if (!buf || fread(buf, 1, n, f) != n) {
-		free(buf);
-		fclose(f);
-		gw_fail(&err, GW_ERR_IO, GW_NO_OFFSET, "cannot read: %s", strerror(errno));
-		gw_cli_error(prog, path, &err);
-		return -1;
-	}
-	fclose(f);
-	*data = buf;
-	*len = n;
 	return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "../lib/error.h"
+#include "../lib/wasm/mapfile.h"
 
 /* Exit codes shared by every tool. */
 enum { GW_EXIT_OK = 0, GW_EXIT_FINDINGS = 1, GW_EXIT_ERROR = 2 };
@@ -40,8 +41,9 @@ int gw_cli_data_file(const char *name, char *out, size_t size);
  * replace an input). */
 int gw_cli_same_file(const char *a, const char *b);
 
-/* Reads a whole file into a malloc'd buffer (limit: max bytes). Returns 0,
- * or -1 after printing "PROG: PATH: reason". */
-int gw_cli_read_file(const char *prog, const char *path, size_t max, unsigned char **data, size_t *len);
+/* Maps a whole input file read-only (gw_map_file), refusing one larger
+ * than `max` bytes as "not a WHAT". Returns 0, or -1 after printing
+ * "PROG: PATH: reason". */
+int gw_cli_map_input(const char *prog, const char *path, size_t max, const char *what, gw_mapped_file *mf);
 
 #endif

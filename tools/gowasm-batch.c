@@ -183,8 +183,21 @@ static void report_json(gw_buf *b, const report *r)
 	gw_buf_putc(b, '\n');
 }
 
-/* Our own reader (structure and every body) and wabt's validator. */
-static int accept_bytes(const uint8_t *data, size_t size, const char *what, const char *file)
+/* wabt's validator, on the input and the output. */
+static int wabt_accepts(const uint8_t *data, size_t size, const char *what, const char *file)
+{
+	char msg[256];
+	if (gw_wabt_validate(data, size, msg, sizeof msg) != 0) {
+		gw_cli_fail(prog, file, "%s rejected by wabt's validator: %s", what, msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* The rewritten module read back by our own reader, structure and every
+ * body, then by wabt. (The input went through both in gw_load, which
+ * decodes every body, and wabt_accepts.) */
+static int output_reads_back(const uint8_t *data, size_t size, const char *file)
 {
 	gw_error err;
 	gw_error_clear(&err);
@@ -194,18 +207,10 @@ static int accept_bytes(const uint8_t *data, size_t size, const char *what, cons
 		s = gw_module_check_code(m, &err);
 	gw_module_free(m);
 	if (s) {
-		if (strcmp(what, "input") == 0)
-			gw_cli_error(prog, file, &err);
-		else
-			gw_cli_fail(prog, file, "the rewritten module does not read back: %s (a bug; nothing written)", err.msg);
+		gw_cli_fail(prog, file, "the rewritten module does not read back: %s (a bug; nothing written)", err.msg);
 		return -1;
 	}
-	char msg[256];
-	if (gw_wabt_validate(data, size, msg, sizeof msg) != 0) {
-		gw_cli_fail(prog, file, "%s rejected by wabt's validator: %s", what, msg);
-		return -1;
-	}
-	return 0;
+	return wabt_accepts(data, size, "output", file);
 }
 
 int main(int argc, char **argv)
@@ -298,7 +303,7 @@ int main(int argc, char **argv)
 			gw_cli_error(prog, file, &err);
 		goto done;
 	}
-	if (accept_bytes(l.file.data, l.file.size, "input", file))
+	if (wabt_accepts(l.file.data, l.file.size, "input", file))
 		goto done;
 
 	report r = {
@@ -325,7 +330,7 @@ int main(int argc, char **argv)
 			goto done;
 		}
 		written = BinaryenModuleAllocateAndWrite(mod, NULL);
-		if (!written.binary || accept_bytes(written.binary, written.binaryBytes, "output", file))
+		if (!written.binary || output_reads_back(written.binary, written.binaryBytes, file))
 			goto done;
 		if (gw_cli_write_output(prog, output, written.binary, written.binaryBytes))
 			goto done;

@@ -56,23 +56,6 @@ static void list_rules(void)
 		printf("%-20s %-8s %s\n", r[i].id, gw_severity_name(r[i].severity), r[i].summary);
 }
 
-/* Reads a small text input (glue, baseline) whole. */
-static int read_input(const char *path, gw_mapped_file *mf)
-{
-	gw_error err;
-	gw_error_clear(&err);
-	if (gw_map_file(path, mf, &err)) {
-		gw_cli_error(prog, path, &err);
-		return -1;
-	}
-	if (mf->size > ((size_t)16 << 20)) {
-		fprintf(stderr, "%s: %s: larger than 16 MiB, not a glue or baseline file\n", prog, path);
-		gw_unmap_file(mf);
-		return -1;
-	}
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	enum { O_GLUE = 256, O_TARGET, O_FORMAT, O_FAIL_ON, O_ALLOW, O_BASELINE, O_WRITE_BASELINE, O_LIST };
@@ -171,13 +154,13 @@ int main(int argc, char **argv)
 	gw_buf_init(&b);
 
 	if (glue_path) {
-		if (read_input(glue_path, &gluef))
+		if (gw_cli_map_input(prog, glue_path, (size_t)16 << 20, "glue or baseline file", &gluef))
 			goto out;
 		copt.glue = gluef.data;
 		copt.glue_len = gluef.size;
 	}
 	if (baseline_path) {
-		if (read_input(baseline_path, &basef))
+		if (gw_cli_map_input(prog, baseline_path, (size_t)16 << 20, "glue or baseline file", &basef))
 			goto out;
 		if (gw_baseline_parse(basef.data, basef.size, &baseline, &err)) {
 			gw_cli_error(prog, baseline_path, &err);

@@ -68,19 +68,18 @@ int main(int argc, char **argv)
 	const char *file = gw_cli_one_input(prog, argc, argv, optind);
 	if (!file)
 		return GW_EXIT_ERROR;
-	unsigned char *data;
-	size_t len;
-	if (gw_cli_read_file(prog, file, (size_t)GW_VERIFY_MAX_TOTAL, &data, &len))
+	gw_mapped_file mf;
+	if (gw_cli_map_input(prog, file, (size_t)GW_VERIFY_MAX_TOTAL, "bundle", &mf))
 		return GW_EXIT_ERROR;
 	gw_error err;
 	gw_error_clear(&err);
 	gw_verify_report r;
-	if (gw_verify_bundle(data, len, &r, &err) != GW_OK) {
+	if (gw_verify_bundle(mf.data, mf.size, &r, &err) != GW_OK) {
 		gw_cli_error(prog, file, &err);
-		free(data);
+		gw_unmap_file(&mf);
 		return GW_EXIT_ERROR;
 	}
-	free(data);
+	gw_unmap_file(&mf);
 	gw_buf b;
 	gw_buf_init(&b);
 	if (json) {

@@ -73,7 +73,7 @@ gw_status gw_batch_plan_make(const gw_loaded *l, unsigned requested, gw_batch_pl
 		return refuse(err, "not a Go js/wasm module");
 
 	/* A module rewritten once already carries the flush import. */
-	if (gw_module_custom_section(m, GW_BATCH_SECTION))
+	if (gw_module_batched(m))
 		return refuse(err, "already batched (it has a " GW_BATCH_SECTION " section)");
 	for (uint32_t i = 0; i < m->num_imports; i++)
 		if (gw_str_eq(m->imports[i].module, GW_BATCH_IMPORT_MODULE))
