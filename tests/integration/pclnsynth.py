@@ -86,9 +86,11 @@ FILES = ["/src/app/main.go", "/go/src/runtime/other.go"]
 
 
 def build(fmt="1.20", module="go", imports=("runtime.wasmExit", "runtime.wasmWrite", "syscall/js.valueGet"),
-          exports=("run", "resume", "getsp", "mem"), names=None, version=None):
+          exports=("run", "resume", "getsp", "mem"), names=None, version=None, foreign=()):
     """names: a list of name-section function names for the defined
-    functions (None: no name section), or raw bytes for the section."""
+    functions (None: no name section), or raw bytes for the section.
+    foreign: extra imports (module, field, number of i32 parameters) after
+    the ABI ones, as go:wasmimport declares them."""
     old = fmt == "1.16"
     nf = len(FUNCS)
     hsize = 64 if old else 72
@@ -269,9 +271,11 @@ def build(fmt="1.20", module="go", imports=("runtime.wasmExit", "runtime.wasmWri
     fields["md.ftab.len"] = md + 17 * 8
 
     # --- the module around it
-    ni = len(imports)
-    types = vec([b"\x60\x01\x7f\x01\x7f", b"\x60\x01\x7f\x00"])
-    imp = vec([name(module) + name(f) + b"\x00\x01" for f in imports])
+    ni = len(imports) + len(foreign)
+    types = vec([b"\x60\x01\x7f\x01\x7f", b"\x60\x01\x7f\x00"] +
+                [b"\x60" + uleb(n) + b"\x7f" * n + b"\x00" for _, _, n in foreign])
+    imp = vec([name(module) + name(f) + b"\x00\x01" for f in imports] +
+              [name(mod) + name(f) + b"\x00" + uleb(2 + k) for k, (mod, f, _) in enumerate(foreign)])
     bodies = []
     for i, (n, *_rest) in enumerate(FUNCS):
         code = b""

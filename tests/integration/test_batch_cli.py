@@ -507,6 +507,21 @@ gr = json.loads(r.stdout) if r.returncode == 0 else {}
 eq(gr.get("buffer"), {"start": 12288, "end": 12288 + 1024, "size": 1024, "etext": 12288 + 1024, "first_data": SYN_BASE},
    "gap of 1024: the buffer is [12288, 13312)")
 ok(run(["wasm-validate", gap_out]).returncode == 0, "gap of 1024: output validates")
+# Imports outside the Go ABI (go:wasmimport) keep every parameter through
+# their flushing stand-in, however many there are.
+p, _ = synth("synth-wide-import", foreign=(("env", "narrow", 2), ("env", "wide", 17), ("env", "wider", 40)))
+wide_out = os.path.join(out_dir, "synth-wide-import.batched.wasm")
+r = batch(["-q", p, "-o", wide_out])
+eq(r.returncode, 0, "a module importing functions of 2, 17 and 40 parameters is batched", r.stderr)
+v = run(["wasm-validate", wide_out])
+eq(v.returncode, 0, "imports of 17 and 40 parameters: the output validates", v.stderr)
+dump = run(["wasm-objdump", "-x", wide_out]).stdout.decode(errors="replace") if v.returncode == 0 else ""
+types = dict(re.findall(r"^ - type\[(\d+)\] (.*)$", dump, re.M))
+for field, n in (("narrow", 2), ("wide", 17), ("wider", 40)):
+    sigs = re.findall(r"^ - func\[\d+\] sig=(\d+) .*<- env\." + field + r"$", dump, re.M)
+    eq([types.get(x) for x in sigs], ["(" + ", ".join(["i32"] * n) + ") -> nil"],
+       f"env.{field} is imported once, with its {n} parameters")
+
 # Data below 12288 leaves no gap at all.
 saved_base = pclnsynth.BASE
 try:
