@@ -11,13 +11,7 @@
 
 #include "error.h"
 
-/* Bounds: a bundle that needs more is invalid, never a cause to use
- * more memory or time. */
-#define GW_VERIFY_MAX_ENTRIES 64
-#define GW_VERIFY_MAX_ENTRY (512ull << 20)    /* uncompressed bytes per entry */
-#define GW_VERIFY_MAX_TOTAL (1024ull << 20)   /* uncompressed bytes in all */
-#define GW_VERIFY_MAX_RATIO 200               /* uncompressed / compressed, past 1 MiB */
-#define GW_VERIFY_MAX_MANIFEST (4u << 20)
+#include "limits.h"
 
 typedef struct gw_verify_problem {
 	char what[64];     /* the entry or manifest field concerned */
@@ -38,6 +32,13 @@ typedef struct gw_verify_report {
  * allocation failure. */
 gw_status gw_verify_bundle(const uint8_t *zip, size_t len, gw_verify_report *out, gw_error *err);
 void gw_verify_report_free(gw_verify_report *r);
+/* The checks of gw_verify_bundle that need no entry's contents: the zip's
+ * layout, entry names, and the declared sizes against the limits. For
+ * gowasm-pack, on the zip it is about to write. True when none fails;
+ * the problems are in *r either way (free it). */
+bool gw_verify_zip_limits(const uint8_t *zip, size_t len, gw_verify_report *r);
+/* Adds a problem (`what`: the entry or field concerned). */
+void gw_verify_add(gw_verify_report *r, const char *what, const char *fmt, ...) GW_PRINTF(3, 4);
 
 /* Validates a JSON text against a JSON Schema text (the subset of draft
  * 2020-12 the manifest schema uses), adding problems to r. Returns

@@ -17,7 +17,10 @@
 #include "../lib/gowasm.h"
 #include "../packager/bundle.h"
 #include "../packager/digest.h"
+#include "../packager/glue.h"
+#include "../packager/limits.h"
 #include "../packager/manifest.h"
+#include "../packager/verify.h"
 #include "cli.h"
 #include "embedded.h"
 
@@ -155,6 +158,12 @@ static int write_npm(const char *dir, const packed *p, const char *manifest, siz
                      const char *pkg, size_t pkg_len)
 {
 	struct stat st;
+	/* The new folder is renamed over DIR: a symbolic link would fail only
+	 * then, after everything was written (rename does not follow it). */
+	if (lstat(dir, &st) == 0 && S_ISLNK(st.st_mode)) {
+		gw_cli_fail(prog, dir, "is a symbolic link: name the folder itself; nothing written");
+		return -1;
+	}
 	if (stat(dir, &st) == 0) {
 		DIR *d = S_ISDIR(st.st_mode) ? opendir(dir) : NULL;
 		bool empty = d != NULL;
@@ -376,6 +385,11 @@ int main(int argc, char **argv)
 		goto done;
 	const uint8_t *glue = gluef.data;
 	size_t glue_len = gluef.size;
+	char why[300];
+	if (!gw_glue_defines_go(glue, glue_len, why, sizeof why)) {
+		gw_cli_fail(prog, glue_path, "cannot be bundled: it does not define globalThis.Go as the loader runs it: %s", why);
+		goto done;
+	}
 	/* The glue must match the module; the check summary comes with it. */
 	gw_check_options opt = { glue, glue_len, strcmp(target, "node") ? GW_TARGET_BROWSER : GW_TARGET_NODE };
 	if (gw_check_run(l.m, l.go, l.syms, &l.integrity, &opt, &findings, &err)) {
@@ -446,6 +460,18 @@ int main(int argc, char **argv)
 		gw_cli_error(prog, file, &err);
 		goto done;
 	}
+	/* gowasm-verify's limits (packager/limits.h): never write a bundle it
+	 * would reject. */
+	if (l.file.size > GW_BUNDLE_MAX_ENTRY) {
+		gw_cli_fail(prog, file, "%zu bytes: over the %llu bytes a bundle entry may hold", l.file.size,
+		            (unsigned long long)GW_BUNDLE_MAX_ENTRY);
+		goto done;
+	}
+	if (l.file.size > GW_BUNDLE_RATIO_FROM && deflated_len && l.file.size / deflated_len > GW_BUNDLE_MAX_RATIO) {
+		gw_cli_fail(prog, file, "compresses %zu:1, more than the %d:1 gowasm-verify accepts (a zip bomb's ratio); "
+		            "nothing written", l.file.size / deflated_len, GW_BUNDLE_MAX_RATIO);
+		goto done;
+	}
 	p.files[0].deflated = deflated;
 	p.files[0].deflated_size = deflated_len;
 	if (gzip) {
@@ -492,6 +518,11 @@ int main(int argc, char **argv)
 		gw_cli_error(prog, file, &err);
 		goto done;
 	}
+	if (manifest.len > GW_BUNDLE_MAX_MANIFEST) {
+		gw_cli_fail(prog, file, "its manifest.json would be %zu bytes, over the %u gowasm-verify accepts; nothing written",
+		            manifest.len, GW_BUNDLE_MAX_MANIFEST);
+		goto done;
+	}
 	if (output) {
 		gw_bundle_file all[17];
 		memcpy(all, p.files, p.n * sizeof *all);
@@ -505,6 +536,14 @@ int main(int argc, char **argv)
 			gw_cli_error(prog, output, &err);
 			goto done;
 		}
+		gw_verify_report vr;
+		bool fits = gw_verify_zip_limits(zipped, zipped_len, &vr);
+		if (!fits)
+			gw_cli_fail(prog, output, "not written: gowasm-verify would reject it: %s: %s", vr.n ? vr.v[0].what : "zip",
+			            vr.n ? vr.v[0].msg : "out of memory");
+		gw_verify_report_free(&vr);
+		if (!fits)
+			goto done;
 		if (gw_cli_write_output(prog, output, (const char *)zipped, zipped_len))
 			goto done;
 	}

@@ -39,7 +39,7 @@ static void usage(void)
 	       "Examples:\n"
 	       "  %s app-1.2.0.zip\n"
 	       "  %s --json app-1.2.0.zip > verify.json\n",
-	       prog, (unsigned long long)(GW_VERIFY_MAX_TOTAL >> 20), prog, prog);
+	       prog, (unsigned long long)(GW_BUNDLE_MAX_TOTAL >> 20), prog, prog);
 }
 
 int main(int argc, char **argv)
@@ -69,7 +69,7 @@ int main(int argc, char **argv)
 	if (!file)
 		return GW_EXIT_ERROR;
 	gw_mapped_file mf;
-	if (gw_cli_map_input(prog, file, (size_t)GW_VERIFY_MAX_TOTAL, "bundle", &mf))
+	if (gw_cli_map_input(prog, file, (size_t)GW_BUNDLE_MAX_TOTAL, "bundle", &mf))
 		return GW_EXIT_ERROR;
 	gw_error err;
 	gw_error_clear(&err);
