@@ -505,6 +505,55 @@ static void check_roles(gw_verify_report *r, entry *es, uint32_t ne, const char 
 	}
 }
 
+/* An npm package's package.json: exactly what gowasm-pack writes for the
+ * manifest's name, version, Go version, module and files (compared as
+ * JSON: npm pack keeps the file as it is). */
+static void check_package_json(gw_verify_report *r, json_t *man, const entry *pj)
+{
+	if (!pj) {
+		gw_verify_add(r, "package.json", "missing: an npm package has one");
+		return;
+	}
+	json_error_t je;
+	json_t *got = json_loadb((const char *)pj->data, pj->size, JSON_REJECT_DUPLICATES, &je);
+	if (!got) {
+		gw_verify_add(r, "package.json", "not JSON: line %d: %s", je.line, je.text);
+		return;
+	}
+	const char *paths[GW_BUNDLE_MAX_ENTRIES + 1];
+	uint32_t n = 0;
+	size_t i;
+	json_t *f;
+	json_array_foreach(json_object_get(man, "files"), i, f) {
+		if (n < GW_BUNDLE_MAX_ENTRIES && js_string(f, "path"))
+			paths[n++] = js_string(f, "path");
+	}
+	paths[n++] = "manifest.json";
+	const char *name = js_string(man, "name"), *version = js_string(man, "version"), *module = js_string(man, "module");
+	const char *go = js_string(json_object_get(man, "go"), "version");
+	gw_buf b;
+	gw_buf_init(&b);
+	gw_npm_package_json(&b, name ? name : "", version ? version : "", go ? go : "", module ? module : "", paths, n);
+	json_t *want = b.oom ? NULL : json_loadb(b.data, b.len, 0, &je);
+	gw_buf_free(&b);
+	const char *key;
+	json_t *wv;
+	json_object_foreach(want, key, wv) {
+		if (!json_equal(json_object_get(got, key), wv)) {
+			char *t = json_dumps(wv, JSON_COMPACT);
+			gw_verify_add(r, "package.json", "\"%s\" is not what gowasm-pack writes for this bundle: %.200s", key,
+			              t ? t : "?");
+			free(t);
+		}
+	}
+	json_object_foreach(got, key, wv) {
+		if (!json_object_get(want, key))
+			gw_verify_add(r, "package.json", "\"%s\": a key gowasm-pack does not write (npm would act on it)", key);
+	}
+	json_decref(want);
+	json_decref(got);
+}
+
 /* The checks every form of a bundle shares (a zip, an npm package folder,
  * its tarball), on entries already read. `extra` names one more file the
  * manifest does not list (package.json in an npm package), or NULL. */
@@ -536,7 +585,7 @@ static bool entry_name_ok(gw_verify_report *r, entry *es, uint32_t i, const char
 }
 
 /* An entry's declared size against the limits, before anything is read. */
-static bool declared_ok(gw_verify_report *r, const char *name, uint64_t size, uint64_t csize, uint64_t *total)
+bool gw_verify_declared(gw_verify_report *r, const char *name, uint64_t size, uint64_t csize, uint64_t *total)
 {
 	if (size > GW_BUNDLE_RATIO_FROM && csize && size / csize > GW_BUNDLE_MAX_RATIO) {
 		gw_verify_add(r, name, "compressed %llu:1, far beyond what a bundle file compresses (a zip bomb?)",
@@ -582,7 +631,7 @@ gw_status gw_verify_bundle(const uint8_t *zbytes, size_t len, gw_verify_report *
 	for (uint32_t i = 0; i < ne; i++) {
 		gw_zip_entry *z = &zes[i];
 		if (z->bad || !entry_name_ok(r, es, i, z->name, z->name_len) ||
-		    !declared_ok(r, es[i].name, z->usize, z->csize, &total))
+		    !gw_verify_declared(r, es[i].name, z->usize, z->csize, &total))
 			continue;
 		if (gw_zip_extract(zbytes, z, &es[i].data, r)) {
 			es[i].size = (size_t)z->usize;
@@ -592,6 +641,23 @@ gw_status gw_verify_bundle(const uint8_t *zbytes, size_t len, gw_verify_report *
 	}
 	free(zes);
 	return verify_entries(r, es, ne, NULL, err);
+}
+
+gw_status gw_verify_files(gw_verify_file *files, uint32_t n, const char *extra, gw_verify_report *r, gw_error *err)
+{
+	entry *es = calloc(n ? n : 1, sizeof *es);
+	if (!es)
+		return gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
+	for (uint32_t i = 0; i < n; i++) {
+		if (!files[i].name || !entry_name_ok(r, es, i, files[i].name, strlen(files[i].name)))
+			continue;
+		es[i].data = files[i].data;
+		es[i].size = files[i].size;
+		es[i].read = files[i].data != NULL;
+		files[i].data = NULL;
+		r->bytes_read += es[i].size;
+	}
+	return verify_entries(r, es, n, extra, err);
 }
 
 bool gw_verify_zip_limits(const uint8_t *zip, size_t len, gw_verify_report *r)
@@ -610,7 +676,7 @@ bool gw_verify_zip_limits(const uint8_t *zip, size_t len, gw_verify_report *r)
 	uint64_t total = 0;
 	for (uint32_t i = 0; es && i < ne; i++)
 		if (!zes[i].bad && entry_name_ok(r, es, i, zes[i].name, zes[i].name_len))
-			declared_ok(r, es[i].name, zes[i].usize, zes[i].csize, &total);
+			gw_verify_declared(r, es[i].name, zes[i].usize, zes[i].csize, &total);
 	if (zes && !es)
 		gw_verify_add(r, "zip", "out of memory");
 	free(es);
@@ -748,6 +814,8 @@ static gw_status verify_entries(gw_verify_report *r, entry *es, uint32_t ne, con
 		bool absent = status && !strcmp(status, "absent");
 		check_facts(r, man, es, ne, &l, companion, checked && !absent ? &findings : NULL);
 	}
+	if (extra && man)
+		check_package_json(r, man, find(es, ne, extra));
 	/* Copies and the loader's own idea of the module. */
 	for (uint32_t i = 0; mod && i < ne; i++) {
 		if (!es[i].read || !es[i].role)

@@ -548,40 +548,11 @@ int main(int argc, char **argv)
 			goto done;
 	}
 	if (npm) {
-		gw_json pj;
-		gw_json_init(&pj, &pkg);
-		gw_json_object_begin(&pj, NULL);
-		gw_json_string(&pj, "name", name);
-		gw_json_string(&pj, "version", version);
-		char desc[300];
-		snprintf(desc, sizeof desc, "Go WebAssembly module (%s), packed by gowasm-pack", l.go->version.text);
-		gw_json_string(&pj, "description", desc);
-		gw_json_string(&pj, "type", "module");
-		gw_json_string(&pj, "main", "./loader.mjs");
-		gw_json_string(&pj, "types", "./index.d.ts");
-		gw_json_object_begin(&pj, "exports");
-		gw_json_object_begin(&pj, ".");
-		gw_json_string(&pj, "types", "./index.d.ts");
-		gw_json_string(&pj, "default", "./loader.mjs");
-		gw_json_object_end(&pj);
-		gw_json_string(&pj, "./manifest.json", "./manifest.json");
-		char key[320], val[320];
-		snprintf(key, sizeof key, "./%s", module_path);
-		snprintf(val, sizeof val, "./%s", module_path);
-		gw_json_string(&pj, key, val);
-		gw_json_string(&pj, "./package.json", "./package.json");
-		gw_json_object_end(&pj);
-		gw_json_array_begin(&pj, "files");
+		const char *paths[17];
 		for (uint32_t i = 0; i < p.n; i++)
-			gw_json_string(&pj, NULL, p.files[i].path);
-		gw_json_string(&pj, NULL, "manifest.json");
-		gw_json_array_end(&pj);
-		gw_json_array_begin(&pj, "keywords");
-		gw_json_string(&pj, NULL, "webassembly");
-		gw_json_string(&pj, NULL, "go");
-		gw_json_array_end(&pj);
-		gw_json_object_end(&pj);
-		gw_buf_putc(&pkg, '\n');
+			paths[i] = p.files[i].path;
+		paths[p.n] = "manifest.json";
+		gw_npm_package_json(&pkg, name, version, l.go->version.text, module_path, paths, p.n + 1);
 		if (pkg.oom || write_npm(npm, &p, manifest.data, manifest.len, pkg.data, pkg.len))
 			goto done;
 	}

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../lib/gowasm.h"
 #include "../packager/verify.h"
@@ -68,18 +69,29 @@ int main(int argc, char **argv)
 	const char *file = gw_cli_one_input(prog, argc, argv, optind);
 	if (!file)
 		return GW_EXIT_ERROR;
-	gw_mapped_file mf;
-	if (gw_cli_map_input(prog, file, (size_t)GW_BUNDLE_MAX_TOTAL, "bundle", &mf))
-		return GW_EXIT_ERROR;
 	gw_error err;
 	gw_error_clear(&err);
 	gw_verify_report r;
-	if (gw_verify_bundle(mf.data, mf.size, &r, &err) != GW_OK) {
-		gw_cli_error(prog, file, &err);
+	struct stat st;
+	if (stat(file, &st) == 0 && S_ISDIR(st.st_mode)) {
+		/* An npm package folder (gowasm-pack --npm). */
+		if (gw_verify_npm_folder(file, &r, &err) != GW_OK) {
+			gw_cli_error(prog, file, &err);
+			return GW_EXIT_ERROR;
+		}
+	} else {
+		gw_mapped_file mf;
+		if (gw_cli_map_input(prog, file, (size_t)GW_BUNDLE_MAX_TOTAL, "bundle", &mf))
+			return GW_EXIT_ERROR;
+		/* A zip, or the .tgz npm pack makes of a package folder. */
+		bool gz = mf.size >= 2 && mf.data[0] == 0x1f && mf.data[1] == 0x8b;
+		gw_status s = gz ? gw_verify_npm_tarball(mf.data, mf.size, &r, &err) : gw_verify_bundle(mf.data, mf.size, &r, &err);
 		gw_unmap_file(&mf);
-		return GW_EXIT_ERROR;
+		if (s != GW_OK) {
+			gw_cli_error(prog, file, &err);
+			return GW_EXIT_ERROR;
+		}
 	}
-	gw_unmap_file(&mf);
 	gw_buf b;
 	gw_buf_init(&b);
 	if (json) {
