@@ -66,15 +66,28 @@ gw_status gw_verify_npm_folder(const char *dir, gw_verify_report *r, gw_error *e
 			nn++;
 	}
 	closedir(d);
-	if (too_many)
+	if (too_many) {
 		gw_verify_add(r, "folder", "more than %d files, more than a bundle has", MAX_FILES);
+		for (size_t i = 0; i < nn; i++)
+			free(names[i]);
+		free(names);
+		return GW_OK;
+	}
 	if (nn)
 		qsort(names, nn, sizeof *names, cmp_names);
 	files f;
 	memset(&f, 0, sizeof f);
 	uint64_t total = 0;
 	int dfd = open(dir, O_RDONLY | O_DIRECTORY);
-	for (size_t i = 0; !too_many && i < nn && dfd >= 0; i++) {
+	if (dfd < 0) {
+		gw_status st = gw_fail(err, GW_ERR_IO, GW_NO_OFFSET, "cannot open the folder: %s", strerror(errno));
+		for (size_t i = 0; i < nn; i++)
+			free(names[i]);
+		free(names);
+		gw_verify_report_free(r);
+		return st;
+	}
+	for (size_t i = 0; i < nn; i++) {
 		gw_verify_file *v = &f.v[f.n];
 		snprintf(f.names[f.n], sizeof f.names[f.n], "%s", names[i]);
 		v->name = f.names[f.n];
@@ -123,8 +136,7 @@ gw_status gw_verify_npm_folder(const char *dir, gw_verify_report *r, gw_error *e
 		v->data = buf;
 		v->size = size;
 	}
-	if (dfd >= 0)
-		close(dfd);
+	close(dfd);
 	for (size_t i = 0; i < nn; i++)
 		free(names[i]);
 	free(names);

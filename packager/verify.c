@@ -299,8 +299,8 @@ static bool safe_name(gw_verify_report *r, const char *raw, size_t n)
 		gw_verify_add(r, "zip", "an entry has an empty name");
 		return false;
 	}
-	if (n >= 256) {
-		gw_verify_add(r, "zip", "an entry name of %zu bytes (at most 255)", n);
+	if (n > GW_BUNDLE_MAX_NAME) {
+		gw_verify_add(r, "zip", "an entry name of %zu bytes (at most %d)", n, GW_BUNDLE_MAX_NAME);
 		return false;
 	}
 	if (memchr(raw, '\\', n)) {
