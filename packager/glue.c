@@ -49,10 +49,10 @@ static char *code_only(const uint8_t *js, size_t n)
 	return s;
 }
 
-static bool found(const char *pattern, const char *text)
+bool gw_regex_found(const char *pattern, const char *text, bool per_line)
 {
 	regex_t re;
-	if (regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB | REG_NEWLINE) != 0)
+	if (regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB | (per_line ? REG_NEWLINE : 0)) != 0)
 		return false;
 	bool m = regexec(&re, text, 0, NULL, 0) == 0;
 	regfree(&re);
@@ -71,17 +71,17 @@ bool gw_glue_defines_go(const uint8_t *js, size_t n, char *why, size_t why_len)
 		return false;
 	}
 	const char *reason = NULL;
-	if (found(NOT_IDENT "module" SP "\\." SP "exports" SP "=([^=]|$)", code) ||
-	    found(NOT_IDENT "exports" SP "\\." SP "[A-Za-z_$][A-Za-z0-9_$]*" SP "=([^=]|$)", code) ||
-	    found("(^|[;{}])" SP "export[[:space:]]*(default|\\{|\\*|class|const|let|var|function|async)", code))
+	if (gw_regex_found(NOT_IDENT "module" SP "\\." SP "exports" SP "=([^=]|$)", code, true) ||
+	    gw_regex_found(NOT_IDENT "exports" SP "\\." SP "[A-Za-z_$][A-Za-z0-9_$]*" SP "=([^=]|$)", code, true) ||
+	    gw_regex_found("(^|[;{}])" SP "export[[:space:]]*(default|\\{|\\*|class|const|let|var|function|async)", code, true))
 		reason = "it exports something (module.exports, exports.X or an export statement): a module factory "
 		         "its importer must call, which never runs when the loader imports it for globalThis.Go";
-	else if (found(NOT_IDENT GLOBAL SP "=>", code) ||
-	         found("\\((" "[^()]*[,[:space:]]" ")?" GLOBAL SP "(,[^()]*)?\\)" SP "=>", code) ||
-	         found("function" SP "[A-Za-z0-9_$]*" SP "\\(([^()]*[,[:space:]])?" GLOBAL SP "[,)=]", code))
+	else if (gw_regex_found(NOT_IDENT GLOBAL SP "=>", code, true) ||
+	         gw_regex_found("\\((" "[^()]*[,[:space:]]" ")?" GLOBAL SP "(,[^()]*)?\\)" SP "=>", code, true) ||
+	         gw_regex_found("function" SP "[A-Za-z0-9_$]*" SP "\\(([^()]*[,[:space:]])?" GLOBAL SP "[,)=]", code, true))
 		reason = "it takes globalThis or global as a parameter: Go would be defined on an object passed in, "
 		         "not on the global object";
-	else if (!found(NOT_IDENT GLOBAL SP "\\." SP "Go" SP "=([^=]|$)", code))
+	else if (!gw_regex_found(NOT_IDENT GLOBAL SP "\\." SP "Go" SP "=([^=]|$)", code, true))
 		reason = "it never assigns globalThis.Go (or global.Go), which the loader takes after running it";
 	free(code);
 	if (reason)

@@ -19,4 +19,9 @@
  * reason in why. */
 bool gw_glue_defines_go(const uint8_t *js, size_t n, char *why, size_t why_len);
 
+/* Whether the POSIX extended regular expression `pattern` matches in
+ * `text` (per_line: ^ and $ match at newlines, . does not match one);
+ * false when the pattern does not compile. */
+bool gw_regex_found(const char *pattern, const char *text, bool per_line);
+
 #endif

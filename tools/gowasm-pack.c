@@ -5,7 +5,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
-#include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,16 +70,6 @@ static void usage(void)
 	       prog, prog, prog, prog, prog);
 }
 
-
-static bool matches(const char *pattern, const char *s)
-{
-	regex_t re;
-	if (regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB) != 0)
-		return false;
-	bool m = regexec(&re, s, 0, NULL, 0) == 0;
-	regfree(&re);
-	return m;
-}
 
 #define NAME_PATTERN "^(@[a-z0-9~-][a-z0-9._~-]*/)?[a-z0-9~-][a-z0-9._~-]*$"
 #define VERSION_PATTERN "^[0-9A-Za-z][0-9A-Za-z.+_-]*$"
@@ -304,12 +293,12 @@ int main(int argc, char **argv)
 		default_name(file, name_buf, sizeof name_buf);
 		name = name_buf;
 	}
-	if (strlen(name) > 214 || !matches(NAME_PATTERN, name)) {
+	if (strlen(name) > 214 || !gw_regex_found(NAME_PATTERN, name, false)) {
 		gw_cli_usage_error(prog, "--name: '%s' is not a valid package name (lowercase letters, digits, - . _ ~, "
 		                   "optionally @scope/)", name);
 		return GW_EXIT_ERROR;
 	}
-	if (strlen(version) > 128 || !matches(VERSION_PATTERN, version)) {
+	if (strlen(version) > 128 || !gw_regex_found(VERSION_PATTERN, version, false)) {
 		gw_cli_usage_error(prog, "--version: '%s' is not a valid version", version);
 		return GW_EXIT_ERROR;
 	}

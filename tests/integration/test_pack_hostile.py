@@ -500,49 +500,36 @@ ok("wabt" not in err, "item 5: 1M nested blocks: wabt's validator accepts the va
 
 # ------------------------------------------------------------------ item 6
 
+def pack_or_refuse(module_bytes, name, label, why):
+    """Item 6: gowasm-pack either refuses (exit 2, saying `why`, nothing
+    written) or writes a bundle gowasm-verify accepts."""
+    src, out = T(name + ".wasm"), T(name + ".zip")
+    open(src, "wb").write(module_bytes)
+    r = pack([src, "--glue", GO_GLUE, "-o", out, "-q"])
+    if r.returncode == 0:
+        rv = verify(out)
+        eq(rv.returncode, 0, f"item 6: {label}: pack wrote it, verify accepts it", text(rv.stderr))
+    else:
+        eq(r.returncode, 2, f"item 6: {label}: pack refuses with exit 2", text(r.stderr))
+        ok(why in text(r.stderr) and not os.path.exists(out), f"item 6: {label}: the message says why; nothing written",
+           text(r.stderr))
+    os.unlink(src)
+
+
 hello = open(HELLO, "rb").read()
 i = hello.find(b"Go build ID: \"")
 if ok(i > 0, "item 6: hello.wasm has a Go build ID"):
     j = i + len(b"Go build ID: \"") + 5
-    nul = hello[:j] + b"\x00" + hello[j + 1:]
-    src = T("nul-buildid.wasm")
-    open(src, "wb").write(nul)
-    out = T("nul-buildid.zip")
-    r = pack([src, "--glue", GO_GLUE, "-o", out, "-q"])
-    if r.returncode == 0:
-        rv = verify(out)
-        eq(rv.returncode, 0, "item 6: a NUL in go.buildid: pack wrote it, verify accepts it", text(rv.stderr))
-    else:
-        eq(r.returncode, 2, "item 6: a NUL in go.buildid: pack refuses with exit 2", text(r.stderr))
+    pack_or_refuse(hello[:j] + b"\x00" + hello[j + 1:], "nul-buildid", "a NUL in go.buildid", "buildid")
 
-m = pclnsynth.build("1.20", foreign=[("env", "f%d" % k, 1) for k in range(100000)])
-src = T("imports.wasm")
-open(src, "wb").write(m.data)
-out = T("imports.zip")
-r = pack([src, "--glue", GO_GLUE, "-o", out, "-q"])
-if r.returncode == 0:
-    eq(verify(out).returncode, 0, "item 6: 100k imports: pack wrote it, verify accepts it")
-else:
-    eq(r.returncode, 2, "item 6: 100k imports: pack refuses with exit 2", text(r.stderr))
-    ok("manifest.json would be" in text(r.stderr) and not os.path.exists(out),
-       "item 6: 100k imports: the message names the manifest's size; nothing written", text(r.stderr))
+pack_or_refuse(pclnsynth.build("1.20", foreign=[("env", "f%d" % k, 1) for k in range(100000)]).data, "imports",
+               "100k imports", "manifest.json would be")
 
 # A small Go-shaped module with a custom section of 16 MiB of zeros:
 # deflates far past 200:1.
-zeros = b"\x00" * (16 * MIB)
-bomb = pclnsynth.build("1.20").data + sec(0, leb(3) + b"pad" + zeros)
+bomb = pclnsynth.build("1.20").data + sec(0, leb(3) + b"pad" + b"\x00" * (16 * MIB))
 ok(len(bomb) // len(zlib.compress(bomb, 9)) > 200, "item 6: the module compresses more than 200:1")
-src = T("bomb.wasm")
-open(src, "wb").write(bomb)
-out = T("bomb.zip")
-r = pack([src, "--glue", GO_GLUE, "-o", out, "-q"])
-if r.returncode == 0:
-    eq(verify(out).returncode, 0, "item 6: a highly compressible module: pack wrote it, verify accepts it")
-else:
-    eq(r.returncode, 2, "item 6: a highly compressible module: pack refuses with exit 2", text(r.stderr))
-    ok("zip bomb" in text(r.stderr) and not os.path.exists(out),
-       "item 6: a highly compressible module: the message says why; nothing written", text(r.stderr))
-os.unlink(src)
+pack_or_refuse(bomb, "bomb", "a highly compressible module", "zip bomb")
 
 # ------------------------------------------------------------------ item 7
 
