@@ -8,21 +8,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
-#include <zip.h>
 #include <zlib.h>
 
 #include "analysis/check.h"
 #include "analysis/load.h"
 #include "bundle.h"
 #include "digest.h"
+#include "glue.h"
 #include "embedded.h"
 #include "manifest.h"
+#include "zipread.h"
 #include "wasm/code.h"
 #include "../passes/wabt.h"
 
-static void problem(gw_verify_report *r, const char *what, const char *fmt, ...) GW_PRINTF(3, 4);
-static void problem(gw_verify_report *r, const char *what, const char *fmt, ...)
+void gw_verify_add(gw_verify_report *r, const char *what, const char *fmt, ...)
 {
 	if (r->n == r->cap) {
 		uint32_t nc = r->cap ? r->cap * 2 : 16;
@@ -93,7 +94,7 @@ static bool validate_quiet(schema_ctx *c, json_t *schema, json_t *v, const char 
 #define FAIL(...)                                      \
 	do {                                               \
 		if (report)                                    \
-			problem(c->r, "manifest.json", __VA_ARGS__); \
+			gw_verify_add(c->r, "manifest.json", __VA_ARGS__); \
 		good = false;                                  \
 	} while (0)
 
@@ -224,7 +225,10 @@ static bool validate(schema_ctx *c, json_t *schema, json_t *v, const char *path,
 				good = false;
 				continue;
 			}
-			if (regexec(&re, json_string_value(v), 0, NULL, 0) != 0)
+			/* A string with a NUL matches no pattern: regexec would see
+			 * only what comes before it. */
+			if (strlen(json_string_value(v)) != json_string_length(v) ||
+			    regexec(&re, json_string_value(v), 0, NULL, 0) != 0)
 				FAIL("%s: \"%.80s\" does not match the pattern %s", path, json_string_value(v),
 				     json_string_value(kw));
 			regfree(&re);
@@ -248,7 +252,7 @@ bool gw_schema_validate(const char *schema, size_t schema_len, const char *doc, 
 {
 	json_error_t je;
 	json_t *s = json_loadb(schema, schema_len, JSON_REJECT_DUPLICATES, &je);
-	json_t *d = json_loadb(doc, doc_len, JSON_REJECT_DUPLICATES, &je);
+	json_t *d = json_loadb(doc, doc_len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
 	bool ok = s && d;
 	if (ok) {
 		schema_ctx c = {s, r, false, 0};
@@ -292,113 +296,36 @@ static bool safe_name(gw_verify_report *r, const char *raw, size_t n)
 		if ((unsigned char)shown[i] < 0x20 || shown[i] == 0x7f)
 			shown[i] = '?';
 	if (n == 0) {
-		problem(r, "zip", "an entry has an empty name");
+		gw_verify_add(r, "zip", "an entry has an empty name");
 		return false;
 	}
-	if (n >= 256) {
-		problem(r, "zip", "an entry name of %zu bytes (at most 255)", n);
+	if (n > GW_BUNDLE_MAX_NAME) {
+		gw_verify_add(r, "zip", "an entry name of %zu bytes (at most %d)", n, GW_BUNDLE_MAX_NAME);
 		return false;
 	}
 	if (memchr(raw, '\\', n)) {
-		problem(r, shown, "unsafe entry name: a backslash");
+		gw_verify_add(r, shown, "unsafe entry name: a backslash");
 		return false;
 	}
 	if (raw[0] == '/' || (n >= 2 && raw[1] == ':')) {
-		problem(r, shown, "unsafe entry name: an absolute path");
+		gw_verify_add(r, shown, "unsafe entry name: an absolute path");
 		return false;
 	}
 	if (memmem(raw, n, "..", 2) && (n == 2 || !memcmp(raw, "../", 3) || memmem(raw, n, "/../", 4) ||
 	                                (n >= 3 && !memcmp(raw + n - 3, "/..", 3)))) {
-		problem(r, shown, "unsafe entry name: a parent folder (..)");
+		gw_verify_add(r, shown, "unsafe entry name: a parent folder (..)");
 		return false;
 	}
 	if (memchr(raw, '/', n)) {
-		problem(r, shown, "unexpected entry: bundles are flat, with no folders");
+		gw_verify_add(r, shown, "unexpected entry: bundles are flat, with no folders");
 		return false;
 	}
 	for (size_t i = 0; i < n; i++) {
 		if ((unsigned char)raw[i] < 0x20 || raw[i] == 0x7f) {
-			problem(r, shown, "unsafe entry name: a control character");
+			gw_verify_add(r, shown, "unsafe entry name: a control character");
 			return false;
 		}
 	}
-	return true;
-}
-
-/* Reads one entry, never more than it declares nor than the limits. */
-static bool read_entry(gw_verify_report *r, zip_t *za, zip_uint64_t i, entry *e, uint64_t declared,
-                       uint64_t *total)
-{
-	if (declared > GW_VERIFY_MAX_ENTRY) {
-		problem(r, e->name, "declares %llu bytes uncompressed, over the limit of %llu (a zip bomb?)",
-		        (unsigned long long)declared, (unsigned long long)GW_VERIFY_MAX_ENTRY);
-		return false;
-	}
-	if (*total + declared > GW_VERIFY_MAX_TOTAL) {
-		problem(r, e->name, "the bundle declares more than %llu bytes uncompressed in all (a zip bomb?)",
-		        (unsigned long long)GW_VERIFY_MAX_TOTAL);
-		return false;
-	}
-	zip_file_t *zf = zip_fopen_index(za, i, 0);
-	if (!zf) {
-		problem(r, e->name, "cannot be read: %s", zip_strerror(za));
-		return false;
-	}
-	/* The buffer grows with what actually comes out, up to the declared
-	 * size and one byte more: a lying header costs nothing up front. */
-	uint64_t cap = declared + 1 < (1u << 20) ? declared + 1 : (1u << 20);
-	uint8_t *buf = malloc(cap);
-	if (!buf) {
-		zip_fclose(zf);
-		problem(r, e->name, "out of memory for %llu bytes", (unsigned long long)cap);
-		return false;
-	}
-	uint64_t got = 0;
-	bool good = true;
-	for (;;) {
-		if (got == cap) {
-			uint64_t nc = cap * 2 < declared + 1 ? cap * 2 : declared + 1;
-			uint8_t *nb = nc > cap ? realloc(buf, nc) : NULL;
-			if (!nb) {
-				problem(r, e->name, "out of memory for %llu bytes", (unsigned long long)nc);
-				good = false;
-				break;
-			}
-			buf = nb;
-			cap = nc;
-		}
-		zip_int64_t k = zip_fread(zf, buf + got, cap - got);
-		if (k < 0) {
-			zip_error_t *ze = zip_file_get_error(zf);
-			problem(r, e->name, "cannot be decompressed: %s", zip_error_strerror(ze));
-			good = false;
-			break;
-		}
-		if (k == 0)
-			break;
-		got += (uint64_t)k;
-		if (got > declared) {
-			problem(r, e->name, "inflates beyond its declared size of %llu bytes (a zip bomb?)",
-			        (unsigned long long)declared);
-			good = false;
-			break;
-		}
-	}
-	zip_fclose(zf);
-	if (good && got != declared) {
-		problem(r, e->name, "holds %llu bytes, not the %llu it declares", (unsigned long long)got,
-		        (unsigned long long)declared);
-		good = false;
-	}
-	if (!good) {
-		free(buf);
-		return false;
-	}
-	*total += got;
-	r->bytes_read += got;
-	e->data = buf;
-	e->size = (size_t)got;
-	e->read = true;
 	return true;
 }
 
@@ -416,7 +343,7 @@ static void check_copy(gw_verify_report *r, const entry *copy, const entry *mod,
 	size_t cap = mod->size + 1, out_len = 0;
 	uint8_t *out = malloc(cap);
 	if (!out) {
-		problem(r, copy->name, "out of memory");
+		gw_verify_add(r, copy->name, "out of memory");
 		return;
 	}
 	bool good;
@@ -447,7 +374,7 @@ static void check_copy(gw_verify_report *r, const entry *copy, const entry *mod,
 		}
 	}
 	if (!good || out_len != mod->size || memcmp(out, mod->data, mod->size) != 0)
-		problem(r, copy->name, "is not a %s copy of %s", brotli ? "brotli" : "gzip", mod->name);
+		gw_verify_add(r, copy->name, "is not a %s copy of %s", brotli ? "brotli" : "gzip", mod->name);
 	free(out);
 }
 
@@ -481,7 +408,7 @@ static const char *js_string(json_t *o, const char *k)
 static void check_facts(gw_verify_report *r, json_t *man, entry *es, uint32_t ne, const gw_loaded *l,
                         const entry *companion, gw_findings *findings)
 {
-	gw_manifest_file files[GW_VERIFY_MAX_ENTRIES];
+	gw_manifest_file files[GW_BUNDLE_MAX_ENTRIES];
 	uint32_t nf = 0;
 	for (uint32_t i = 0; i < ne; i++) {
 		if (!es[i].read || !strcmp(es[i].name, "manifest.json") || !es[i].role)
@@ -520,15 +447,15 @@ static void check_facts(gw_verify_report *r, json_t *man, entry *es, uint32_t ne
 	gw_error err;
 	gw_error_clear(&err);
 	if (gw_manifest_write(&b, &in, &err) != GW_OK) {
-		problem(r, "manifest.json", "cannot re-derive the manifest: %s", err.msg);
+		gw_verify_add(r, "manifest.json", "cannot re-derive the manifest: %s", err.msg);
 		gw_buf_free(&b);
 		return;
 	}
 	json_error_t je;
-	json_t *want = json_loadb(b.data, b.len, 0, &je);
+	json_t *want = json_loadb(b.data, b.len, JSON_ALLOW_NUL, &je);
 	gw_buf_free(&b);
 	if (!want) {
-		problem(r, "manifest.json", "cannot re-derive the manifest");
+		gw_verify_add(r, "manifest.json", "cannot re-derive the manifest");
 		return;
 	}
 	const char *key;
@@ -537,7 +464,7 @@ static void check_facts(gw_verify_report *r, json_t *man, entry *es, uint32_t ne
 		json_t *got = json_object_get(man, key);
 		if (!got || !json_equal(got, wv)) {
 			char *text = json_dumps(wv, JSON_COMPACT);
-			problem(r, "manifest.json", "\"%s\" does not match the bundle: derived from its files it is %.200s%s",
+			gw_verify_add(r, "manifest.json", "\"%s\" does not match the bundle: derived from its files it is %.200s%s",
 			        key, text ? text : "?", text && strlen(text) > 200 ? "..." : "");
 			free(text);
 		}
@@ -545,110 +472,234 @@ static void check_facts(gw_verify_report *r, json_t *man, entry *es, uint32_t ne
 	json_decref(want);
 }
 
+/* Exactly one file per role, each under the one name the loader and every
+ * consumer use for it (loader.mjs imports ./wasm_exec.js, package.json
+ * names ./loader.mjs...): a second loader or glue, or a glue listed under
+ * another role, would be a file nobody checked as what it is. */
+static void check_roles(gw_verify_report *r, entry *es, uint32_t ne, const char *module)
+{
+	char gz[300], br[300];
+	snprintf(gz, sizeof gz, "%s.gz", module ? module : "");
+	snprintf(br, sizeof br, "%s.br", module ? module : "");
+	static const char *const roles[] = {"module", "module-gzip", "module-brotli", "glue", "companion", "loader",
+	                                    "types", "readme"};
+	const char *names[] = {module, gz, br, "wasm_exec.js", "gowasm-batch.mjs", "loader.mjs", "index.d.ts", NULL};
+	for (size_t k = 0; k < sizeof roles / sizeof *roles; k++) {
+		const entry *first = NULL;
+		for (uint32_t i = 0; i < ne; i++) {
+			if (!es[i].read || !es[i].role)
+				continue;
+			bool has_role = !strcmp(es[i].role, roles[k]);
+			bool has_name = names[k] && module && !strcmp(es[i].name, names[k]);
+			if (has_role && first)
+				gw_verify_add(r, es[i].name, "a second file of role %s (the first is %s): a bundle has one", roles[k],
+				              first->name);
+			else if (has_role)
+				first = &es[i];
+			if (has_role && names[k] && module && !has_name)
+				gw_verify_add(r, es[i].name, "listed with role %s, which is always %s", roles[k], names[k]);
+			if (has_name && !has_role)
+				gw_verify_add(r, es[i].name, "listed with role %s, but %s is the bundle's %s", es[i].role, es[i].name,
+				              roles[k]);
+		}
+	}
+}
+
+/* An npm package's package.json: exactly what gowasm-pack writes for the
+ * manifest's name, version, Go version, module and files (compared as
+ * JSON: npm pack keeps the file as it is). */
+static void check_package_json(gw_verify_report *r, json_t *man, const entry *pj)
+{
+	if (!pj) {
+		gw_verify_add(r, "package.json", "missing: an npm package has one");
+		return;
+	}
+	json_error_t je;
+	json_t *got = json_loadb((const char *)pj->data, pj->size, JSON_REJECT_DUPLICATES, &je);
+	if (!got) {
+		gw_verify_add(r, "package.json", "not JSON: line %d: %s", je.line, je.text);
+		return;
+	}
+	const char *paths[GW_BUNDLE_MAX_ENTRIES + 1];
+	uint32_t n = 0;
+	size_t i;
+	json_t *f;
+	json_array_foreach(json_object_get(man, "files"), i, f) {
+		if (n < GW_BUNDLE_MAX_ENTRIES && js_string(f, "path"))
+			paths[n++] = js_string(f, "path");
+	}
+	paths[n++] = "manifest.json";
+	const char *name = js_string(man, "name"), *version = js_string(man, "version"), *module = js_string(man, "module");
+	const char *go = js_string(json_object_get(man, "go"), "version");
+	gw_buf b;
+	gw_buf_init(&b);
+	gw_npm_package_json(&b, name ? name : "", version ? version : "", go ? go : "", module ? module : "", paths, n);
+	json_t *want = b.oom ? NULL : json_loadb(b.data, b.len, 0, &je);
+	gw_buf_free(&b);
+	const char *key;
+	json_t *wv;
+	json_object_foreach(want, key, wv) {
+		if (!json_equal(json_object_get(got, key), wv)) {
+			char *t = json_dumps(wv, JSON_COMPACT);
+			gw_verify_add(r, "package.json", "\"%s\" is not what gowasm-pack writes for this bundle: %.200s", key,
+			              t ? t : "?");
+			free(t);
+		}
+	}
+	json_object_foreach(got, key, wv) {
+		if (!json_object_get(want, key))
+			gw_verify_add(r, "package.json", "\"%s\": a key gowasm-pack does not write (npm would act on it)", key);
+	}
+	json_decref(want);
+	json_decref(got);
+}
+
+/* The checks every form of a bundle shares (a zip, an npm package folder,
+ * its tarball), on entries already read. `extra` names one more file the
+ * manifest does not list (package.json in an npm package), or NULL. */
+static gw_status verify_entries(gw_verify_report *r, entry *es, uint32_t ne, const char *extra, gw_error *err);
+
+/* One entry name against the rules every form shares, and against the
+ * names before it (exact and case-insensitive duplicates). */
+static bool entry_name_ok(gw_verify_report *r, entry *es, uint32_t i, const char *raw, size_t rn)
+{
+	if (!safe_name(r, raw, rn))
+		return false;
+	snprintf(es[i].name, sizeof es[i].name, "%s", raw);
+	for (uint32_t k = 0; k < i; k++) {
+		if (!es[k].name[0])
+			continue;
+		if (!strcmp(es[k].name, es[i].name)) {
+			gw_verify_add(r, es[i].name, "the bundle holds two entries of this name");
+			es[i].name[0] = 0;
+			return false;
+		}
+		if (!strcasecmp(es[k].name, es[i].name)) {
+			gw_verify_add(r, es[i].name, "the bundle also holds %s: names that differ only in case are one "
+			              "file on some file systems", es[k].name);
+			es[i].name[0] = 0;
+			return false;
+		}
+	}
+	return true;
+}
+
+/* An entry's declared size against the limits, before anything is read. */
+bool gw_verify_declared(gw_verify_report *r, const char *name, uint64_t size, uint64_t csize, uint64_t *total)
+{
+	if (size > GW_BUNDLE_RATIO_FROM && csize && size / csize > GW_BUNDLE_MAX_RATIO) {
+		gw_verify_add(r, name, "compressed %llu:1, far beyond what a bundle file compresses (a zip bomb?)",
+		              (unsigned long long)(size / csize));
+		return false;
+	}
+	if (size > GW_BUNDLE_MAX_ENTRY) {
+		gw_verify_add(r, name, "declares %llu bytes uncompressed, over the limit of %llu (a zip bomb?)",
+		              (unsigned long long)size, (unsigned long long)GW_BUNDLE_MAX_ENTRY);
+		return false;
+	}
+	if (*total + size > GW_BUNDLE_MAX_TOTAL) {
+		gw_verify_add(r, name, "the bundle declares more than %llu bytes uncompressed in all (a zip bomb?)",
+		              (unsigned long long)GW_BUNDLE_MAX_TOTAL);
+		return false;
+	}
+	*total += size;
+	return true;
+}
+
 gw_status gw_verify_bundle(const uint8_t *zbytes, size_t len, gw_verify_report *r, gw_error *err)
 {
 	memset(r, 0, sizeof *r);
-	if (len < 22) /* a zip ends with a 22-byte end of central directory record */
-		return gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET, "not a readable zip: %zu bytes, too short for one", len);
-	zip_error_t ze;
-	zip_error_init(&ze);
-	zip_source_t *src = zip_source_buffer_create(zbytes, len, 0, &ze);
-	if (!src)
-		return gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
-	/* Strict consistency checks first, as a problem; then a lenient open,
-	 * so that what is wrong (duplicate names...) is reported entry by
-	 * entry. Only what libzip cannot open at all is unreadable. */
-	zip_source_keep(src);
-	zip_t *za = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze);
-	if (za) {
-		zip_discard(za); /* drops the reference the archive took */
-	} else {
-		zip_source_free(src); /* a failed open takes none: drop the kept one */
-		if (zip_error_code_zip(&ze) != ZIP_ER_NOZIP)
-			problem(r, "zip", "inconsistent: %s", zip_error_strerror(&ze));
-	}
-	zip_error_fini(&ze);
-	zip_error_init(&ze);
-	za = zip_open_from_source(src, ZIP_RDONLY, &ze);
-	if (!za) {
-		gw_status s = gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET, "not a readable zip: %s", zip_error_strerror(&ze));
-		zip_source_free(src);
-		zip_error_fini(&ze);
+	/* gowasm-verify's own reading of the layout, bounded by the entry
+	 * count of the end record, before any entry is read. */
+	gw_zip_entry *zes;
+	uint32_t ne;
+	uint64_t declared;
+	gw_status s = gw_zip_layout(zbytes, len, &zes, &ne, &declared, r, err);
+	if (s) {
 		gw_verify_report_free(r);
 		return s;
 	}
-	zip_int64_t n = zip_get_num_entries(za, 0);
-	r->entries = n < 0 ? 0 : (uint32_t)(n > UINT32_MAX ? UINT32_MAX : n);
-	if (n > GW_VERIFY_MAX_ENTRIES) {
-		problem(r, "zip", "%lld entries, more than a bundle has (at most %d)", (long long)n, GW_VERIFY_MAX_ENTRIES);
-		n = GW_VERIFY_MAX_ENTRIES;
-	}
-	entry *es = calloc(n > 0 ? (size_t)n : 1, sizeof *es);
+	r->entries = declared > UINT32_MAX ? UINT32_MAX : (uint32_t)declared;
+	if (!zes) /* the layout is not exact: nothing in it is trusted */
+		return GW_OK;
+	entry *es = calloc(ne ? ne : 1, sizeof *es);
 	if (!es) {
-		zip_close(za);
+		free(zes);
 		return gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
 	}
-	uint32_t ne = (uint32_t)(n > 0 ? n : 0);
 	uint64_t total = 0;
 	for (uint32_t i = 0; i < ne; i++) {
-		const char *raw = zip_get_name(za, i, ZIP_FL_ENC_RAW);
-		zip_stat_t st;
-		if (!raw || zip_stat_index(za, i, ZIP_FL_ENC_RAW, &st) < 0) {
-			problem(r, "zip", "entry %u cannot be read: %s", i, zip_strerror(za));
+		gw_zip_entry *z = &zes[i];
+		if (z->bad || !entry_name_ok(r, es, i, z->name, z->name_len) ||
+		    !gw_verify_declared(r, es[i].name, z->usize, z->csize, &total))
 			continue;
+		if (gw_zip_extract(zbytes, z, &es[i].data, r)) {
+			es[i].size = (size_t)z->usize;
+			es[i].read = true;
+			r->bytes_read += z->usize;
 		}
-		size_t rn = strlen(raw);
-		if (!safe_name(r, raw, rn))
-			continue;
-		snprintf(es[i].name, sizeof es[i].name, "%s", raw);
-		bool dup = false;
-		for (uint32_t k = 0; k < i && !dup; k++)
-			dup = !strcmp(es[k].name, es[i].name);
-		if (dup) {
-			problem(r, es[i].name, "the bundle holds two entries of this name");
-			es[i].name[0] = 0;
-			continue;
-		}
-		zip_uint8_t opsys;
-		zip_uint32_t attr;
-		if (zip_file_get_external_attributes(za, i, 0, &opsys, &attr) == 0 && opsys == ZIP_OPSYS_UNIX) {
-			mode_t mode = (mode_t)(attr >> 16);
-			if (S_ISLNK(mode)) {
-				problem(r, es[i].name, "a symbolic link: bundles hold plain files only");
-				continue;
-			}
-			if (mode && !S_ISREG(mode)) {
-				problem(r, es[i].name, "not a plain file");
-				continue;
-			}
-		}
-		if ((st.valid & ZIP_STAT_SIZE) == 0 || (st.valid & ZIP_STAT_COMP_SIZE) == 0) {
-			problem(r, es[i].name, "no declared size");
-			continue;
-		}
-		if (st.size > ((uint64_t)1 << 20) && st.comp_size && st.size / st.comp_size > GW_VERIFY_MAX_RATIO) {
-			problem(r, es[i].name, "compressed %llu:1, far beyond what a bundle file compresses (a zip bomb?)",
-			        (unsigned long long)(st.size / st.comp_size));
-			continue;
-		}
-		read_entry(r, za, i, &es[i], st.size, &total);
 	}
-	zip_close(za);
+	free(zes);
+	return verify_entries(r, es, ne, NULL, err);
+}
 
+gw_status gw_verify_files(gw_verify_file *files, uint32_t n, const char *extra, gw_verify_report *r, gw_error *err)
+{
+	entry *es = calloc(n ? n : 1, sizeof *es);
+	if (!es)
+		return gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
+	for (uint32_t i = 0; i < n; i++) {
+		if (!files[i].name || !entry_name_ok(r, es, i, files[i].name, strlen(files[i].name)))
+			continue;
+		es[i].data = files[i].data;
+		es[i].size = files[i].size;
+		es[i].read = files[i].data != NULL;
+		files[i].data = NULL;
+		r->bytes_read += es[i].size;
+	}
+	return verify_entries(r, es, n, extra, err);
+}
+
+bool gw_verify_zip_limits(const uint8_t *zip, size_t len, gw_verify_report *r)
+{
+	memset(r, 0, sizeof *r);
+	gw_zip_entry *zes;
+	uint32_t ne;
+	uint64_t declared;
+	gw_error err;
+	gw_error_clear(&err);
+	if (gw_zip_layout(zip, len, &zes, &ne, &declared, r, &err) != GW_OK) {
+		gw_verify_add(r, "zip", "%s", err.msg);
+		return false;
+	}
+	entry *es = zes ? calloc(ne ? ne : 1, sizeof *es) : NULL;
+	uint64_t total = 0;
+	for (uint32_t i = 0; es && i < ne; i++)
+		if (!zes[i].bad && entry_name_ok(r, es, i, zes[i].name, zes[i].name_len))
+			gw_verify_declared(r, es[i].name, zes[i].usize, zes[i].csize, &total);
+	if (zes && !es)
+		gw_verify_add(r, "zip", "out of memory");
+	free(es);
+	free(zes);
+	return r->n == 0;
+}
+
+static gw_status verify_entries(gw_verify_report *r, entry *es, uint32_t ne, const char *extra, gw_error *err)
+{
 	/* The manifest: JSON, then the schema. */
 	json_t *man = NULL;
 	entry *me = find(es, ne, "manifest.json");
 	if (!me) {
-		problem(r, "manifest.json", "missing: the bundle has no manifest");
-	} else if (me->size > GW_VERIFY_MAX_MANIFEST) {
-		problem(r, "manifest.json", "%zu bytes, over the limit of %u", me->size, GW_VERIFY_MAX_MANIFEST);
+		gw_verify_add(r, "manifest.json", "missing: the bundle has no manifest");
+	} else if (me->size > GW_BUNDLE_MAX_MANIFEST) {
+		gw_verify_add(r, "manifest.json", "%zu bytes, over the limit of %u", me->size, GW_BUNDLE_MAX_MANIFEST);
 	} else {
 		json_error_t je;
-		man = json_loadb((const char *)me->data, me->size, JSON_REJECT_DUPLICATES, &je);
+		man = json_loadb((const char *)me->data, me->size, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
 		if (!man)
-			problem(r, "manifest.json", "not JSON: line %d: %s", je.line, je.text);
+			gw_verify_add(r, "manifest.json", "not JSON: line %d: %s", je.line, je.text);
 		else if (!gw_schema_validate(gw_manifest_schema, gw_manifest_schema_len, (const char *)me->data, me->size, r))
-			problem(r, "manifest.json", "cannot be checked against the schema");
+			gw_verify_add(r, "manifest.json", "cannot be checked against the schema");
 	}
 	if (man && json_is_object(man)) {
 		snprintf(r->name, sizeof r->name, "%s", js_string(man, "name") ? js_string(man, "name") : "");
@@ -666,29 +717,29 @@ gw_status gw_verify_bundle(const uint8_t *zbytes, size_t len, gw_verify_report *
 			continue;
 		entry *e = find(es, ne, path);
 		if (!e) {
-			problem(r, path, "listed in the manifest but not in the bundle");
+			gw_verify_add(r, path, "listed in the manifest but not in the bundle");
 			continue;
 		}
 		if (e->role) {
-			problem(r, path, "listed twice in the manifest");
+			gw_verify_add(r, path, "listed twice in the manifest");
 			continue;
 		}
 		e->role = js_string(f, "role") ? js_string(f, "role") : "";
 		const gw_manifest_file h = *hashes(e);
 		json_t *size = json_object_get(f, "size");
 		if (!json_is_integer(size) || (uint64_t)json_integer_value(size) != e->size)
-			problem(r, path, "is %zu bytes, the manifest says %lld", e->size,
+			gw_verify_add(r, path, "is %zu bytes, the manifest says %lld", e->size,
 			        json_is_integer(size) ? (long long)json_integer_value(size) : -1LL);
 		if (!js_string(f, "sha256") || strcmp(js_string(f, "sha256"), h.sha256))
-			problem(r, path, "sha256 %s differs from the manifest's %s", h.sha256,
+			gw_verify_add(r, path, "sha256 %s differs from the manifest's %s", h.sha256,
 			        js_string(f, "sha256") ? js_string(f, "sha256") : "(none)");
 		if (!js_string(f, "integrity") || strcmp(js_string(f, "integrity"), h.integrity))
-			problem(r, path, "integrity %s differs from the manifest's %s", h.integrity,
+			gw_verify_add(r, path, "integrity %s differs from the manifest's %s", h.integrity,
 			        js_string(f, "integrity") ? js_string(f, "integrity") : "(none)");
 	}
 	for (uint32_t i = 0; i < ne; i++)
-		if (es[i].read && !es[i].role && strcmp(es[i].name, "manifest.json"))
-			problem(r, es[i].name, "a file the manifest does not list");
+		if (es[i].read && !es[i].role && strcmp(es[i].name, "manifest.json") && !(extra && !strcmp(es[i].name, extra)))
+			gw_verify_add(r, es[i].name, "a file the manifest does not list");
 
 	/* The module, and every fact re-derived from it. */
 	entry *mod = man ? find(es, ne, js_string(man, "module")) : NULL;
@@ -704,9 +755,13 @@ gw_status gw_verify_bundle(const uint8_t *zbytes, size_t len, gw_verify_report *
 			loader = &es[i];
 	}
 	if (man && !mod)
-		problem(r, "module", "the module the manifest names is not in the bundle");
+		gw_verify_add(r, "module", "the module the manifest names is not in the bundle");
+	check_roles(r, es, ne, man ? js_string(man, "module") : NULL);
+	char why[300];
+	if (glue && !gw_glue_defines_go(glue->data, glue->size, why, sizeof why))
+		gw_verify_add(r, glue->name, "does not define globalThis.Go as the loader runs it: %s", why);
 	gw_loaded l;
-	bool loaded = false;
+	bool loaded = false, wabt_oom = false;
 	if (mod) {
 		/* gw_load_bytes reads the structure and decodes every body. What
 		 * gowasm's own reader accepts is read on even when wabt does not,
@@ -715,10 +770,13 @@ gw_status gw_verify_bundle(const uint8_t *zbytes, size_t len, gw_verify_report *
 		gw_error_clear(&e);
 		gw_status s = gw_load_bytes(mod->data, mod->size, &l, &e);
 		char msg[256];
-		if (!s && gw_wabt_validate(mod->data, mod->size, msg, sizeof msg) != 0)
-			problem(r, mod->name, "not a valid module (wabt's validator): %s", msg);
+		int w = s ? 0 : gw_wabt_validate(mod->data, mod->size, msg, sizeof msg);
+		if (w == -2)
+			wabt_oom = true;
+		else if (w)
+			gw_verify_add(r, mod->name, "not a valid module (wabt's validator): %s", msg);
 		if (s) {
-			problem(r, mod->name, "not a valid module: %s", e.msg);
+			gw_verify_add(r, mod->name, "not a valid module: %s", e.msg);
 		} else {
 			loaded = true;
 			r->batched = gw_module_batched(l.m);
@@ -739,23 +797,25 @@ gw_status gw_verify_bundle(const uint8_t *zbytes, size_t len, gw_verify_report *
 		gw_error e;
 		gw_error_clear(&e);
 		if (gw_check_run(l.m, l.go, l.syms, &l.integrity, &opt, &findings, &e) != GW_OK) {
-			problem(r, mod->name, "cannot be checked: %s", e.msg);
+			gw_verify_add(r, mod->name, "cannot be checked: %s", e.msg);
 		} else {
 			checked = true;
 			for (uint32_t i = 0; i < findings.n; i++)
 				if (!strcmp(findings.v[i].rule->id, "glue-mismatch"))
-					problem(r, glue ? glue->name : "glue", "does not match the module: %s", findings.v[i].message);
+					gw_verify_add(r, glue ? glue->name : "glue", "does not match the module: %s", findings.v[i].message);
 		}
 		if (!glue)
-			problem(r, "glue", "the bundle has no wasm_exec.js (role glue)");
+			gw_verify_add(r, "glue", "the bundle has no wasm_exec.js (role glue)");
 		if (r->batched && !companion)
-			problem(r, "companion", "the module is batched but the bundle has no companion");
+			gw_verify_add(r, "companion", "the module is batched but the bundle has no companion");
 		if (!r->batched && companion)
-			problem(r, companion->name, "a companion in a bundle whose module is not batched");
+			gw_verify_add(r, companion->name, "a companion in a bundle whose module is not batched");
 		const char *status = js_string(json_object_get(man, "check"), "status");
 		bool absent = status && !strcmp(status, "absent");
 		check_facts(r, man, es, ne, &l, companion, checked && !absent ? &findings : NULL);
 	}
+	if (extra && man)
+		check_package_json(r, man, find(es, ne, extra));
 	/* Copies and the loader's own idea of the module. */
 	for (uint32_t i = 0; mod && i < ne; i++) {
 		if (!es[i].read || !es[i].role)
@@ -766,34 +826,34 @@ gw_status gw_verify_bundle(const uint8_t *zbytes, size_t len, gw_verify_report *
 			check_copy(r, &es[i], mod, true);
 	}
 	if (man && !loader) {
-		problem(r, "loader", "the bundle has no loader (role loader)");
+		gw_verify_add(r, "loader", "the bundle has no loader (role loader)");
 	} else if (loader && mod) {
 		json_t *b = loader_bundle(loader);
 		const gw_manifest_file h = *hashes(mod);
 		const char *mname = man ? js_string(man, "name") : NULL, *mversion = man ? js_string(man, "version") : NULL;
 		if (b && mname && (!js_string(b, "name") || strcmp(js_string(b, "name"), mname)))
-			problem(r, "manifest.json", "name \"%s\" differs from the loader's \"%s\"", mname,
+			gw_verify_add(r, "manifest.json", "name \"%s\" differs from the loader's \"%s\"", mname,
 			        js_string(b, "name") ? js_string(b, "name") : "?");
 		if (b && mversion && (!js_string(b, "version") || strcmp(js_string(b, "version"), mversion)))
-			problem(r, "manifest.json", "version \"%s\" differs from the loader's \"%s\"", mversion,
+			gw_verify_add(r, "manifest.json", "version \"%s\" differs from the loader's \"%s\"", mversion,
 			        js_string(b, "version") ? js_string(b, "version") : "?");
 		if (mname) {
 			char want[300];
 			gw_bundle_module_name(mname, want, sizeof want);
 			if (strcmp(want, mod->name))
-				problem(r, "manifest.json", "the module of package \"%s\" should be %s, not %s", mname, want,
+				gw_verify_add(r, "manifest.json", "the module of package \"%s\" should be %s, not %s", mname, want,
 				        mod->name);
 		}
 		if (!b)
-			problem(r, loader->name, "has no `export const bundle = {...};` line");
+			gw_verify_add(r, loader->name, "has no `export const bundle = {...};` line");
 		else if (!js_string(b, "integrity") || strcmp(js_string(b, "integrity"), h.integrity) ||
 		         !js_string(b, "module") || strcmp(js_string(b, "module"), mod->name))
-			problem(r, loader->name, "loads %s with integrity %s, not %s %s",
+			gw_verify_add(r, loader->name, "loads %s with integrity %s, not %s %s",
 			        js_string(b, "module") ? js_string(b, "module") : "?",
 			        js_string(b, "integrity") ? js_string(b, "integrity") : "?", mod->name, h.integrity);
 		else if (companion ? !js_string(b, "companion") || strcmp(js_string(b, "companion"), companion->name)
 		                   : !json_is_null(json_object_get(b, "companion")))
-			problem(r, loader->name, "does not load the bundle's companion as it should");
+			gw_verify_add(r, loader->name, "does not load the bundle's companion as it should");
 		json_decref(b);
 	}
 	if (loaded)
@@ -803,5 +863,9 @@ gw_status gw_verify_bundle(const uint8_t *zbytes, size_t len, gw_verify_report *
 	for (uint32_t i = 0; i < ne; i++)
 		free(es[i].data);
 	free(es);
+	if (wabt_oom) {
+		gw_verify_report_free(r);
+		return gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory in wabt's validator");
+	}
 	return GW_OK;
 }

@@ -11,13 +11,7 @@
 
 #include "error.h"
 
-/* Bounds: a bundle that needs more is invalid, never a cause to use
- * more memory or time. */
-#define GW_VERIFY_MAX_ENTRIES 64
-#define GW_VERIFY_MAX_ENTRY (512ull << 20)    /* uncompressed bytes per entry */
-#define GW_VERIFY_MAX_TOTAL (1024ull << 20)   /* uncompressed bytes in all */
-#define GW_VERIFY_MAX_RATIO 200               /* uncompressed / compressed, past 1 MiB */
-#define GW_VERIFY_MAX_MANIFEST (4u << 20)
+#include "limits.h"
 
 typedef struct gw_verify_problem {
 	char what[64];     /* the entry or manifest field concerned */
@@ -38,6 +32,38 @@ typedef struct gw_verify_report {
  * allocation failure. */
 gw_status gw_verify_bundle(const uint8_t *zip, size_t len, gw_verify_report *out, gw_error *err);
 void gw_verify_report_free(gw_verify_report *r);
+/* The checks of gw_verify_bundle that need no entry's contents: the zip's
+ * layout, entry names, and the declared sizes against the limits. For
+ * gowasm-pack, on the zip it is about to write. True when none fails;
+ * the problems are in *r either way (free it). */
+bool gw_verify_zip_limits(const uint8_t *zip, size_t len, gw_verify_report *r);
+/* Adds a problem (`what`: the entry or field concerned). */
+void gw_verify_add(gw_verify_report *r, const char *what, const char *fmt, ...) GW_PRINTF(3, 4);
+
+/* The .tgz that `npm pack` makes of such a folder: gzip inflated within
+ * GW_BUNDLE_MAX_RATIO of its size, ustar headers checked (plain files
+ * under package/ only: no links, devices, folders, pax or GNU headers),
+ * then the same checks. */
+gw_status gw_verify_npm_tarball(const uint8_t *tgz, size_t len, gw_verify_report *out, gw_error *err);
+/* An npm package folder written by gowasm-pack --npm: every file in it
+ * (symbolic links and anything but plain files are problems, never
+ * followed), read within the limits, then the checks of a zip bundle,
+ * plus package.json against what gowasm-pack writes. */
+gw_status gw_verify_npm_folder(const char *dir, gw_verify_report *out, gw_error *err);
+
+/* For the readers of the forms above: one file, its data malloc'd (NULL:
+ * a problem was reported, not read); gw_verify_files takes the data it
+ * uses (sets it NULL) and runs every check of a bundle on the files;
+ * `extra` is the one file the manifest need not list (package.json), or
+ * NULL. gw_verify_declared checks a declared size (and compressed size,
+ * 0: unknown) against the limits, adding it to *total. */
+typedef struct gw_verify_file {
+	const char *name;
+	uint8_t *data;
+	size_t size;
+} gw_verify_file;
+gw_status gw_verify_files(gw_verify_file *files, uint32_t n, const char *extra, gw_verify_report *r, gw_error *err);
+bool gw_verify_declared(gw_verify_report *r, const char *name, uint64_t size, uint64_t csize, uint64_t *total);
 
 /* Validates a JSON text against a JSON Schema text (the subset of draft
  * 2020-12 the manifest schema uses), adding problems to r. Returns

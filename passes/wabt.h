@@ -6,7 +6,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Returns 0 when valid; otherwise -1 with the first error in msg. */
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Returns 0 when valid; otherwise -1 with the first error in msg, or -2
+ * when the validator ran out of memory. Memory: about 16 bytes per
+ * instruction, at most 6 times `size` (measured), freed before it
+ * returns. */
 int gw_wabt_validate(const uint8_t *data, size_t size, char *msg, size_t msglen);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

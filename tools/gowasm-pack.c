@@ -5,7 +5,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
-#include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +16,10 @@
 #include "../lib/gowasm.h"
 #include "../packager/bundle.h"
 #include "../packager/digest.h"
+#include "../packager/glue.h"
+#include "../packager/limits.h"
 #include "../packager/manifest.h"
+#include "../packager/verify.h"
 #include "cli.h"
 #include "embedded.h"
 
@@ -68,16 +70,6 @@ static void usage(void)
 	       prog, prog, prog, prog, prog);
 }
 
-
-static bool matches(const char *pattern, const char *s)
-{
-	regex_t re;
-	if (regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB) != 0)
-		return false;
-	bool m = regexec(&re, s, 0, NULL, 0) == 0;
-	regfree(&re);
-	return m;
-}
 
 #define NAME_PATTERN "^(@[a-z0-9~-][a-z0-9._~-]*/)?[a-z0-9~-][a-z0-9._~-]*$"
 #define VERSION_PATTERN "^[0-9A-Za-z][0-9A-Za-z.+_-]*$"
@@ -155,6 +147,12 @@ static int write_npm(const char *dir, const packed *p, const char *manifest, siz
                      const char *pkg, size_t pkg_len)
 {
 	struct stat st;
+	/* The new folder is renamed over DIR: a symbolic link would fail only
+	 * then, after everything was written (rename does not follow it). */
+	if (lstat(dir, &st) == 0 && S_ISLNK(st.st_mode)) {
+		gw_cli_fail(prog, dir, "is a symbolic link: name the folder itself; nothing written");
+		return -1;
+	}
 	if (stat(dir, &st) == 0) {
 		DIR *d = S_ISDIR(st.st_mode) ? opendir(dir) : NULL;
 		bool empty = d != NULL;
@@ -295,12 +293,12 @@ int main(int argc, char **argv)
 		default_name(file, name_buf, sizeof name_buf);
 		name = name_buf;
 	}
-	if (strlen(name) > 214 || !matches(NAME_PATTERN, name)) {
+	if (strlen(name) > 214 || !gw_regex_found(NAME_PATTERN, name, false)) {
 		gw_cli_usage_error(prog, "--name: '%s' is not a valid package name (lowercase letters, digits, - . _ ~, "
 		                   "optionally @scope/)", name);
 		return GW_EXIT_ERROR;
 	}
-	if (strlen(version) > 128 || !matches(VERSION_PATTERN, version)) {
+	if (strlen(version) > 128 || !gw_regex_found(VERSION_PATTERN, version, false)) {
 		gw_cli_usage_error(prog, "--version: '%s' is not a valid version", version);
 		return GW_EXIT_ERROR;
 	}
@@ -376,6 +374,11 @@ int main(int argc, char **argv)
 		goto done;
 	const uint8_t *glue = gluef.data;
 	size_t glue_len = gluef.size;
+	char why[300];
+	if (!gw_glue_defines_go(glue, glue_len, why, sizeof why)) {
+		gw_cli_fail(prog, glue_path, "cannot be bundled: it does not define globalThis.Go as the loader runs it: %s", why);
+		goto done;
+	}
 	/* The glue must match the module; the check summary comes with it. */
 	gw_check_options opt = { glue, glue_len, strcmp(target, "node") ? GW_TARGET_BROWSER : GW_TARGET_NODE };
 	if (gw_check_run(l.m, l.go, l.syms, &l.integrity, &opt, &findings, &err)) {
@@ -446,6 +449,18 @@ int main(int argc, char **argv)
 		gw_cli_error(prog, file, &err);
 		goto done;
 	}
+	/* gowasm-verify's limits (packager/limits.h): never write a bundle it
+	 * would reject. */
+	if (l.file.size > GW_BUNDLE_MAX_ENTRY) {
+		gw_cli_fail(prog, file, "%zu bytes: over the %llu bytes a bundle entry may hold", l.file.size,
+		            (unsigned long long)GW_BUNDLE_MAX_ENTRY);
+		goto done;
+	}
+	if (l.file.size > GW_BUNDLE_RATIO_FROM && deflated_len && l.file.size / deflated_len > GW_BUNDLE_MAX_RATIO) {
+		gw_cli_fail(prog, file, "compresses %zu:1, more than the %d:1 gowasm-verify accepts (a zip bomb's ratio); "
+		            "nothing written", l.file.size / deflated_len, GW_BUNDLE_MAX_RATIO);
+		goto done;
+	}
 	p.files[0].deflated = deflated;
 	p.files[0].deflated_size = deflated_len;
 	if (gzip) {
@@ -492,6 +507,11 @@ int main(int argc, char **argv)
 		gw_cli_error(prog, file, &err);
 		goto done;
 	}
+	if (manifest.len > GW_BUNDLE_MAX_MANIFEST) {
+		gw_cli_fail(prog, file, "its manifest.json would be %zu bytes, over the %u gowasm-verify accepts; nothing written",
+		            manifest.len, GW_BUNDLE_MAX_MANIFEST);
+		goto done;
+	}
 	if (output) {
 		gw_bundle_file all[17];
 		memcpy(all, p.files, p.n * sizeof *all);
@@ -505,44 +525,23 @@ int main(int argc, char **argv)
 			gw_cli_error(prog, output, &err);
 			goto done;
 		}
+		gw_verify_report vr;
+		bool fits = gw_verify_zip_limits(zipped, zipped_len, &vr);
+		if (!fits)
+			gw_cli_fail(prog, output, "not written: gowasm-verify would reject it: %s: %s", vr.n ? vr.v[0].what : "zip",
+			            vr.n ? vr.v[0].msg : "out of memory");
+		gw_verify_report_free(&vr);
+		if (!fits)
+			goto done;
 		if (gw_cli_write_output(prog, output, (const char *)zipped, zipped_len))
 			goto done;
 	}
 	if (npm) {
-		gw_json pj;
-		gw_json_init(&pj, &pkg);
-		gw_json_object_begin(&pj, NULL);
-		gw_json_string(&pj, "name", name);
-		gw_json_string(&pj, "version", version);
-		char desc[300];
-		snprintf(desc, sizeof desc, "Go WebAssembly module (%s), packed by gowasm-pack", l.go->version.text);
-		gw_json_string(&pj, "description", desc);
-		gw_json_string(&pj, "type", "module");
-		gw_json_string(&pj, "main", "./loader.mjs");
-		gw_json_string(&pj, "types", "./index.d.ts");
-		gw_json_object_begin(&pj, "exports");
-		gw_json_object_begin(&pj, ".");
-		gw_json_string(&pj, "types", "./index.d.ts");
-		gw_json_string(&pj, "default", "./loader.mjs");
-		gw_json_object_end(&pj);
-		gw_json_string(&pj, "./manifest.json", "./manifest.json");
-		char key[320], val[320];
-		snprintf(key, sizeof key, "./%s", module_path);
-		snprintf(val, sizeof val, "./%s", module_path);
-		gw_json_string(&pj, key, val);
-		gw_json_string(&pj, "./package.json", "./package.json");
-		gw_json_object_end(&pj);
-		gw_json_array_begin(&pj, "files");
+		const char *paths[17];
 		for (uint32_t i = 0; i < p.n; i++)
-			gw_json_string(&pj, NULL, p.files[i].path);
-		gw_json_string(&pj, NULL, "manifest.json");
-		gw_json_array_end(&pj);
-		gw_json_array_begin(&pj, "keywords");
-		gw_json_string(&pj, NULL, "webassembly");
-		gw_json_string(&pj, NULL, "go");
-		gw_json_array_end(&pj);
-		gw_json_object_end(&pj);
-		gw_buf_putc(&pkg, '\n');
+			paths[i] = p.files[i].path;
+		paths[p.n] = "manifest.json";
+		gw_npm_package_json(&pkg, name, version, l.go->version.text, module_path, paths, p.n + 1);
 		if (pkg.oom || write_npm(npm, &p, manifest.data, manifest.len, pkg.data, pkg.len))
 			goto done;
 	}

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../lib/gowasm.h"
 #include "../packager/verify.h"
@@ -14,18 +15,23 @@ static const char *const prog = "gowasm-verify";
 
 static void usage(void)
 {
-	printf("Usage: %s [OPTIONS] BUNDLE.zip\n"
+	printf("Usage: %s [OPTIONS] BUNDLE.zip|NPM-FOLDER|PACKAGE.tgz\n"
 	       "\n"
-	       "Verify a bundle written by gowasm-pack before publishing it: entry names (no\n"
-	       "absolute paths, no .., no backslashes, no duplicates, no symbolic links, no\n"
-	       "folders), bounded decompression (a zip bomb costs at most %llu MiB and stops\n"
-	       "there), manifest.json against its JSON Schema, every file's size, SHA-256 and\n"
-	       "SRI string, no file outside the manifest, the module valid (gowasm's reader),\n"
-	       "the glue's ABI matching the module, the companion present exactly when the\n"
-	       "module is batched, the compressed copies equal to the module, the loader\n"
-	       "loading this module with this integrity, and every fact of the manifest (Go\n"
-	       "version, ABI, exports, memory, features, capabilities, build info, check\n"
-	       "summary, batching) re-derived from the files themselves.\n"
+	       "Verify a bundle written by gowasm-pack before publishing it (a zip, an npm\n"
+	       "package folder written by --npm, or the .tgz npm pack makes of it): the zip's\n"
+	       "exact layout (nothing prepended, appended, hidden or overlapping; local\n"
+	       "headers agreeing with the directory), entry names (no absolute paths, no ..,\n"
+	       "no backslashes, ASCII, no duplicates even ignoring case, no symbolic links\n"
+	       "whatever the host, no folders), one file per role under its one name, a glue\n"
+	       "that defines globalThis.Go as the loader runs it, bounded decompression (a\n"
+	       "zip bomb costs at most %llu MiB and stops there), manifest.json against its\n"
+	       "JSON Schema, every file's size, SHA-256 and SRI string, no file outside the\n"
+	       "manifest, the module valid (gowasm's reader and wabt's validator), the glue's\n"
+	       "ABI matching the module, the companion present exactly when the module is\n"
+	       "batched, the compressed copies equal to the module, the loader loading this\n"
+	       "module with this integrity, and every fact of the manifest (Go version, ABI,\n"
+	       "exports, memory, features, capabilities, build info, check summary,\n"
+	       "batching) re-derived from the files themselves.\n"
 	       "\n"
 	       "Options:\n"
 	       "  --json         report as JSON on stdout\n"
@@ -34,12 +40,13 @@ static void usage(void)
 	       "  -V, --version  show the version and exit\n"
 	       "\n"
 	       "Exit status: 0 valid; 1 invalid (every problem is listed); 2 usage error, or a\n"
-	       "file that is not a readable zip.\n"
+	       "file that is not a readable zip or gzip file.\n"
 	       "\n"
 	       "Examples:\n"
 	       "  %s app-1.2.0.zip\n"
-	       "  %s --json app-1.2.0.zip > verify.json\n",
-	       prog, (unsigned long long)(GW_VERIFY_MAX_TOTAL >> 20), prog, prog);
+	       "  %s --json app-1.2.0.zip > verify.json\n"
+	       "  %s dist/npm && npm pack ./dist/npm && %s app-1.2.0.tgz\n",
+	       prog, (unsigned long long)(GW_BUNDLE_MAX_TOTAL >> 20), prog, prog, prog, prog);
 }
 
 int main(int argc, char **argv)
@@ -68,18 +75,29 @@ int main(int argc, char **argv)
 	const char *file = gw_cli_one_input(prog, argc, argv, optind);
 	if (!file)
 		return GW_EXIT_ERROR;
-	gw_mapped_file mf;
-	if (gw_cli_map_input(prog, file, (size_t)GW_VERIFY_MAX_TOTAL, "bundle", &mf))
-		return GW_EXIT_ERROR;
 	gw_error err;
 	gw_error_clear(&err);
 	gw_verify_report r;
-	if (gw_verify_bundle(mf.data, mf.size, &r, &err) != GW_OK) {
-		gw_cli_error(prog, file, &err);
+	struct stat st;
+	if (stat(file, &st) == 0 && S_ISDIR(st.st_mode)) {
+		/* An npm package folder (gowasm-pack --npm). */
+		if (gw_verify_npm_folder(file, &r, &err) != GW_OK) {
+			gw_cli_error(prog, file, &err);
+			return GW_EXIT_ERROR;
+		}
+	} else {
+		gw_mapped_file mf;
+		if (gw_cli_map_input(prog, file, (size_t)GW_BUNDLE_MAX_TOTAL, "bundle", &mf))
+			return GW_EXIT_ERROR;
+		/* A zip, or the .tgz npm pack makes of a package folder. */
+		bool gz = mf.size >= 2 && mf.data[0] == 0x1f && mf.data[1] == 0x8b;
+		gw_status s = gz ? gw_verify_npm_tarball(mf.data, mf.size, &r, &err) : gw_verify_bundle(mf.data, mf.size, &r, &err);
 		gw_unmap_file(&mf);
-		return GW_EXIT_ERROR;
+		if (s != GW_OK) {
+			gw_cli_error(prog, file, &err);
+			return GW_EXIT_ERROR;
+		}
 	}
-	gw_unmap_file(&mf);
 	gw_buf b;
 	gw_buf_init(&b);
 	if (json) {

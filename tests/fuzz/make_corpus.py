@@ -3,10 +3,13 @@ modules shaped like Go's output (gc js/wasm with wrappers, Go call
 sequences, modinfo and producers; wasip1; TinyGo), plus prefixes of the
 real fixtures cut at section boundaries (at most 64 KiB each)."""
 import hashlib
+import io
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tarfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
 import pclnsynth  # noqa: E402
@@ -147,6 +150,18 @@ def bundles(tmp):
                 out.append(open(dst, "rb").read())
             else:
                 print(r.stderr.decode(errors="replace"), file=sys.stderr)
+        # The .tgz of an npm package folder, laid out as npm pack does
+        # (ustar, files under package/).
+        npm = os.path.join(tmp, f"seed{i}-npm")
+        r = subprocess.run([pack, "-q", src, "--glue", glue, "--npm", npm], capture_output=True,
+                           env=dict(os.environ, SOURCE_DATE_EPOCH="1700000000"))
+        if r.returncode == 0:
+            buf = io.BytesIO()
+            with tarfile.open(fileobj=buf, mode="w:gz", format=tarfile.USTAR_FORMAT) as tf:
+                for name_ in sorted(os.listdir(npm)):
+                    tf.add(os.path.join(npm, name_), arcname="package/" + name_)
+            out.append(buf.getvalue())
+            shutil.rmtree(npm)
     return out
 
 

@@ -218,10 +218,10 @@ ok({"where", "message", "bytes_read", "entries"} <= set(vkeys), "gowasm-verify -
 documented_keys("gowasm-verify.1", vtext, "JSON key", vkeys)
 ok(good.get("schema") in vtext, "gowasm-verify.1: schema version is documented", good.get("schema"))
 
-# gowasm-verify's limits, by name and value (packager/verify.h).
-limits = re.findall(r"^#define (GW_VERIFY_MAX_\w+)\s+(.+?)\s*(?:/\*.*)?$",
-                    open(os.path.join(SOURCE_ROOT, "packager", "verify.h")).read(), re.M)
-ok(len(limits) >= 5, "packager/verify.h defines the limits", limits)
+# The bundle limits, by name and value (packager/limits.h), in gowasm-verify(1).
+limits = re.findall(r"^#define (GW_BUNDLE_\w+)\s+(.+?)\s*(?:/\*.*)?$",
+                    open(os.path.join(SOURCE_ROOT, "packager", "limits.h")).read(), re.M)
+ok(len(limits) >= 7, "packager/limits.h defines the limits", limits)
 for macro, expr in limits:
     m = re.fullmatch(r"\(?(\d+)[a-z]*\s*<<\s*20\)?", expr)
     value = f"{m.group(1)} MiB" if m else re.sub(r"[a-z]+$", "", expr.strip("()"))
