@@ -38,8 +38,6 @@ static const gw_rule rules[] = {
 	{ "pclntab-missing", "PclntabMissing", GW_SEV_ERROR,
 	  "The module has no readable Go symbol table.", "Rebuild with the gc toolchain; do not post-process "
 	  "the data segments." },
-	{ "pclntab-unsupported", "PclntabUnsupported", GW_SEV_WARNING,
-	  "The Go symbol table is of Go 1.15 or older.", "Build with Go 1.16 or later." },
 	{ "pclntab-corrupt", "PclntabCorrupt", GW_SEV_ERROR,
 	  "The Go symbol table is inconsistent.", "Rebuild the module; a tool that rewrote it broke the table." },
 	{ "pclntab-functions", "PclntabFunctions", GW_SEV_ERROR,
