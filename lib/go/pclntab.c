@@ -270,20 +270,26 @@ static void find_moduledata(const gw_module *m, candidate *c, uint32_t n)
 {
 	uint64_t lo = c[0].h.addr, hi = c[n - 1].h.addr;
 	uint64_t md[48];
-	for (uint32_t s = 0; s < m->num_data_by_addr; s++) {
+	uint32_t left = n; /* candidates without a moduledata yet */
+	for (uint32_t s = 0; s < m->num_data_by_addr && left; s++) {
 		const gw_data *d = &m->datas[m->data_by_addr[s]];
 		uint64_t end = d->offset_value + d->size;
 		for (uint64_t b = d->offset_value & ~(uint64_t)7; b < end; b += 8) {
 			candidate *hit;
 			if (b >= d->offset_value && b + 8 <= end) {
-				uint64_t w = le(d->bytes + (b - d->offset_value), 8);
+				const uint8_t *p = d->bytes + (b - d->offset_value);
+				if (p[7] | p[6] | p[5] | p[4]) /* addresses are below 4 GiB */
+					continue;
+				uint64_t w = le(p, 4);
 				if (w < lo || w > hi || !(hit = find_candidate(c, n, w)))
 					continue;
 			} else if (!(hit = edge_word_match(m, d, b, c, n))) {
 				continue;
 			}
-			if (!hit->md_addr && check_moduledata(m, &hit->h, b, md))
+			if (!hit->md_addr && check_moduledata(m, &hit->h, b, md)) {
 				hit->md_addr = b;
+				left--;
+			}
 		}
 	}
 }
@@ -302,7 +308,7 @@ static gw_status locate(const gw_module *m, header *h, uint64_t md[48], uint64_t
 		uint64_t a = (d->offset_value + 7) & ~(uint64_t)7;
 		for (; a + 8 <= d->offset_value + d->size; a += 8) {
 			const uint8_t *p = d->bytes + (a - d->offset_value);
-			if (p[4] != 0 || p[5] != 0 || p[6] != 1 || p[7] != 8)
+			if (p[7] != 8 || p[6] != 1 || p[5] != 0 || p[4] != 0)
 				continue;
 			uint32_t magic = (uint32_t)le(p, 4);
 			if (magic != GW_PCLN_MAGIC_GO12 && magic != GW_PCLN_MAGIC_GO116 && magic != GW_PCLN_MAGIC_GO118 &&
