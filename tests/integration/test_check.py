@@ -153,6 +153,65 @@ r = run([CHECK, "--glue", notglue, go_fixture("hello")])
 eq(r.returncode, 2, "a glue that is not wasm_exec.js: exit 2")
 ok("notglue.js" in r.stderr.decode() and r.stderr.decode().count("\n") == 1, "and one line naming it", r.stderr)
 
+# --- item 13: the glue's object keys are read as JavaScript reads them.
+def glue_variant(label, text):
+    path = os.path.join(tmp, label.replace(" ", "-") + ".wasm_exec.js")
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def glue_findings(module, glue):
+    r, j = check(module, "--glue", glue)
+    return r, [f["message"] for f in (j or {}).get("findings", []) if f["rule"] == "glue-mismatch"]
+
+
+hello = go_fixture("hello")   # Go 1.19: imports go.debug among 25 imports
+DEBUG = '"debug": (value) => {'
+ok(DEBUG in text, "item 13: Go 1.19's glue defines debug with a quoted key (test sanity)")
+variants = [
+    ("identifier key", text.replace(DEBUG, "debug: (value) => {")),
+    ("method", text.replace(DEBUG, "debug(value) {")),
+    ("function expression", text.replace(DEBUG, "debug: function (value) {")),
+    ("computed single-quoted keys", re.sub(r'"((?:runtime|syscall/js)\.\w+)": \(sp\) =>', r"['\1']: (sp) =>", text)),
+    ("escaped key", text.replace('"runtime.walltime":', '"runtime\\x2ewalltime":')),
+    ("async method", text.replace(DEBUG, "async debug(value) {")),
+]
+variants.append(("all at once", re.sub(r'"((?:runtime|syscall/js)\.\w+)": \(sp\) =>', r"'\1'(sp)",
+                                       text.replace(DEBUG, "debug: function (value) {"))))
+for label, v in variants:
+    ok(v != text, f"item 13: {label}: the variant differs from the original (test sanity)")
+    r, gm = glue_findings(hello, glue_variant(label, v))
+    eq(gm, [], f"item 13: {label}: every import found, no glue-mismatch")
+    eq(r.returncode, 0, f"item 13: {label}: check passes")
+# esbuild's minifier turns "debug": into debug: (a real reformatting).
+minify = os.path.join(tmp, "minify.cjs")
+with open(minify, "w") as f:
+    f.write("const e = require(process.argv[2]);\n"
+            "e.transform(require('fs').readFileSync(process.argv[3], 'utf8'), { minify: true })"
+            ".then((r) => { process.stdout.write(r.code); if (e.stop) e.stop(); }, (x) => { console.error(x); process.exit(1); });\n")
+r = run(["node", minify, npm_file("esbuild-wasm@0.28.2", "lib/main.js"), go119_glue], timeout=120)
+mini = r.stdout.decode()
+if ok(r.returncode == 0 and "debug:" in mini and '"debug":' not in mini,
+      "item 13: esbuild minifies Go 1.19's glue into an identifier key debug: (test sanity)", r.stderr.decode()[-400:]):
+    r, gm = glue_findings(hello, glue_variant("minified", mini))
+    eq(gm, [], "item 13: the minified Go 1.19 glue provides every import")
+# Keys in comments, strings and templates provide nothing.
+gone = text.replace('"runtime.walltime":', '"runtime.walltime_gone":')
+for label, extra in (("line comment", '// "runtime.walltime": (sp) => {},\n'),
+                     ("block comment", '/* { "runtime.walltime": (sp) => {}, } */\n'),
+                     ("string", 'const s = "{ \\"runtime.walltime\\": 1 }";\n'),
+                     ("template", 'const t = `{ "runtime.walltime": ${ { "x": 1 }.x } }`;\n')):
+    v = gone.replace('"use strict";', '"use strict";\n' + extra, 1)
+    r, gm = glue_findings(hello, glue_variant("gone " + label, v))
+    ok(len(gm) == 1 and "import runtime.walltime" in gm[0],
+       f"item 13: runtime.walltime only in a {label}: reported missing", gm)
+# The real glue of each pinned esbuild release provides its module's imports.
+for spec in ("esbuild-wasm@0.4.11", "esbuild-wasm@0.6.31", "esbuild-wasm@0.11.23", "esbuild-wasm@0.19.12",
+             "esbuild-wasm@0.27.2"):
+    r, gm = glue_findings(npm_file(spec, "esbuild.wasm"), npm_file(spec, "wasm_exec.js"))
+    eq(gm, [], f"item 13: {spec} with its own wasm_exec.js: no glue-mismatch")
+
 # --- esbuild: every finding, each judged in the notes of the change that added this test.
 r, j = check(esb, "--glue", esb_glue, "--target", "node")
 eq(sorted(f["rule"] for f in j["findings"]), ["build-id", "host-capabilities"],
