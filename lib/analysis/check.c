@@ -26,6 +26,10 @@ static const gw_rule rules[] = {
 	  "The wasm_exec.js glue does not provide an import the module needs.",
 	  "Ship the wasm_exec.js of the Go version that built the module (misc/wasm before Go 1.24, lib/wasm "
 	  "from Go 1.24)." },
+	{ "batch-companion", "BatchCompanion", GW_SEV_ERROR,
+	  "A batched module imports from gowasm, which only the gowasm-batch companion provides.",
+	  "Load the companion with the glue: enableBatching(go) from gowasm-batch.cjs or .mjs before "
+	  "instantiating; ship it next to wasm_exec.js (gowasm-pack does)." },
 	{ "glue-version", "GlueVersion", GW_SEV_NOTE,
 	  "Which Go version's wasm_exec.js the module needs.",
 	  "Check it against the glue you ship with --glue." },
@@ -582,6 +586,20 @@ static gw_status check_glue(checker *c)
 		}
 	}
 	gw_glue_free(&g);
+	/* A module gowasm-batch rewrote imports its flush from "gowasm": no
+	 * wasm_exec.js provides that module, the companion does. */
+	for (uint32_t i = 0; i < m->num_imports && !s && c->opt->glue_alone; i++) {
+		const gw_import *im = &m->imports[i];
+		if (!gw_str_eq(im->module, GW_BATCH_IMPORT_MODULE))
+			continue;
+		s = add(c, "batch-companion", none, -1, none, 0,
+		        "the module was rewritten by gowasm-batch and imports %.*s.%.*s, which no wasm_exec.js provides: "
+		        "with this glue alone, instantiation fails with Import #%u module=\"%.*s\": module is not an object "
+		        "or function; load the gowasm-batch companion (enableBatching(go)) with the glue",
+		        clip(im->module), (const char *)im->module.p, clip(im->field), (const char *)im->field.p, i,
+		        clip(im->module), (const char *)im->module.p);
+		break;
+	}
 	return s;
 }
 

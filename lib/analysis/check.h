@@ -75,6 +75,10 @@ typedef struct gw_check_options {
 	const uint8_t *glue;     /* wasm_exec.js text, or NULL */
 	size_t glue_len;
 	gw_target target;
+	/* The glue is all the host provides (gowasm-check --glue without
+	 * --companion): a batched module's gowasm imports are then missing.
+	 * False when the gowasm-batch companion comes with the glue (a bundle). */
+	bool glue_alone;
 } gw_check_options;
 
 gw_status gw_check_run(const gw_module *m, const gw_go_info *go, const gw_go_symbols *syms,

@@ -212,6 +212,28 @@ for spec in ("esbuild-wasm@0.4.11", "esbuild-wasm@0.6.31", "esbuild-wasm@0.11.23
     r, gm = glue_findings(npm_file(spec, "esbuild.wasm"), npm_file(spec, "wasm_exec.js"))
     eq(gm, [], f"item 13: {spec} with its own wasm_exec.js: no glue-mismatch")
 
+# --- item 14: a batched module needs the gowasm-batch companion with its glue.
+BATCH = os.environ.get("GOWASM_BATCH", "")
+batched_bridge = os.path.join(tmp, "bridge.batched.wasm")
+r = run([BATCH, "--quiet", go_fixture("bridge"), "-o", batched_bridge])
+if ok(r.returncode == 0, "item 14: gowasm-batch rewrites the bridge fixture (test sanity)", r.stderr.decode()):
+    r, j = check(batched_bridge, "--glue", go119_glue)
+    bc = [f["message"] for f in j["findings"] if f["rule"] == "batch-companion"]
+    ok(len(bc) == 1 and 'module="gowasm": module is not an object or function' in bc[0] and "companion" in bc[0],
+       "item 14: a batched module checked with a glue alone: batch-companion says it needs the companion", j["findings"])
+    eq(r.returncode, 1, "item 14: and the check fails")
+    eq([f["rule"] for f in j["findings"] if f["rule"] == "glue-mismatch"], [],
+       "item 14: the glue itself provides every go import (no glue-mismatch)")
+    r, j = check(batched_bridge, "--glue", go119_glue, "--companion")
+    eq([f["rule"] for f in j["findings"] if f["rule"] in ("batch-companion", "glue-mismatch")], [],
+       "item 14: with --companion (the glue runs with enableBatching): no finding")
+    r, j = check(go_fixture("bridge"), "--glue", go119_glue)
+    eq([f["rule"] for f in j["findings"] if f["rule"] == "batch-companion"], [],
+       "item 14: the unbatched module needs no companion")
+    r, j = check(batched_bridge)
+    eq([f["rule"] for f in j["findings"] if f["rule"] == "batch-companion"], [],
+       "item 14: without --glue nothing is said about the glue's companion")
+
 # --- esbuild: every finding, each judged in the notes of the change that added this test.
 r, j = check(esb, "--glue", esb_glue, "--target", "node")
 eq(sorted(f["rule"] for f in j["findings"]), ["build-id", "host-capabilities"],
