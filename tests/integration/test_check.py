@@ -118,6 +118,15 @@ r, j = check(p)
 ok(j and [f for f in j["findings"] if f["rule"] == "pclntab-corrupt" and "cycle" in f["message"]],
    "integrity: a corrupt table is a pclntab-corrupt finding", j and j["findings"])
 
+# item 15: decoy pclntab headers in a string constant do not hide the real table from the rules.
+for fmt in ("1.2", "1.20"):
+    r0, plain = check(synth(f"plain-{fmt}", fmt=fmt))
+    r1, decoyed = check(synth(f"decoys-{fmt}", fmt=fmt, decoys=9, decoy_moduledata=True))
+    rules = lambda j: sorted((f["rule"], f["message"]) for f in j["findings"])  # noqa: E731
+    eq(rules(decoyed), rules(plain), f"item 15: {fmt}: decoy pclntab headers ignored, the same findings as without them")
+    eq([f for f in decoyed["findings"] if f["rule"].startswith("pclntab")], [],
+       f"item 15: {fmt}: no pclntab finding with nine decoys before the table")
+
 # --- glue
 esb = esbuild_wasm()
 esb_glue = npm_file("esbuild-wasm@0.28.2", "wasm_exec.js")
