@@ -466,6 +466,8 @@ def _module(fmt, mem, fields, module, imports, exports, names, version, foreign,
 
     m = Module()
     m.data = body
+    # runtime.firstmoduledata words of etext and noptrdata
+    m.md_word = {"etext": 13, "noptrdata": 14} if fmt == "1.2" else {"etext": 23, "noptrdata": 24}
     m.at = {k: data_start + v for k, v in fields.items()}
     m.addr = {k: BASE + v for k, v in fields.items()}
     m.expect = {
