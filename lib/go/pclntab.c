@@ -229,6 +229,19 @@ static int cmp_candidate_addr(const void *x, const void *y)
 	return (a->h.addr > b->h.addr) - (a->h.addr < b->h.addr);
 }
 
+static candidate *find_candidate(candidate *c, uint32_t n, uint64_t w)
+{
+	uint32_t lo = 0, hi = n;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (c[mid].h.addr < w)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && c[lo].h.addr == w ? &c[lo] : NULL;
+}
+
 /* Does the aligned word at `b` (which straddles the edge of data segment
  * d) equal the address of a candidate? The bytes d holds are compared
  * first: only a word that could match is read in full. */
@@ -242,23 +255,10 @@ static candidate *edge_word_match(const gw_module *m, const gw_data *d, uint64_t
 		for (uint64_t k = lo; k < hi && could; k++)
 			could = d->bytes[k - d->offset_value] == (uint8_t)(c[i].h.addr >> (8 * (k - b)));
 		uint8_t q[8];
-		if (could && gw_module_read_memory(m, b, q, 8))
-			return le(q, 8) == c[i].h.addr ? &c[i] : NULL;
+		if (could)
+			return gw_module_read_memory(m, b, q, 8) ? find_candidate(c, n, le(q, 8)) : NULL;
 	}
 	return NULL;
-}
-
-static candidate *find_candidate(candidate *c, uint32_t n, uint64_t w)
-{
-	uint32_t lo = 0, hi = n;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (c[mid].h.addr < w)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < n && c[lo].h.addr == w ? &c[lo] : NULL;
 }
 
 /* Finds runtime.firstmoduledata for every candidate: an aligned word equal
