@@ -251,3 +251,16 @@ for spec, version, fmt in OLD_ESBUILDS[:2]:
     eq(got, want, f"item 12: {spec}: the FuncOf call sites at the file:line and in the function debug/gosym gives")
     eq(sorted(s["caller_index"] for s in sites), sorted(c for c, _ in oracle_sites),
        f"item 12: {spec}: the FuncOf callers are the functions whose code calls it")
+
+# The same oracle on the formats Go 1.19's debug/gosym also reads (1.16-1.17
+# and 1.18-1.19): one decoder for every format, agreeing with Go's.
+for label, path in [(spec, npm_file(spec, "esbuild.wasm")) for spec, _, fmt in OLD_ESBUILDS
+                    if fmt in ("1.16-1.17", "1.18-1.19")] + [("hello-stripped", go_fixture("hello-stripped"))]:
+    j, err = inspect(path, "--functions")
+    r = run([ORACLE, path], input=b"")
+    if not ok(j and r.returncode == 0, f"{label}: inspect and debug/gosym read the table", err + r.stderr.decode()):
+        continue
+    o = json.loads(r.stdout)
+    eq([(f["name"], f["file"] or "", f["line"] if f["file"] else None) for f in j["functions"]],
+       [(g["name"], g["file"], g["line"] if g["file"] else None) for g in o["funcs"]],
+       f"{label}: every function's name, file and entry line equal debug/gosym's")
