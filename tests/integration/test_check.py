@@ -205,6 +205,15 @@ if ok(r.returncode == 0 and "debug:" in mini and '"debug":' not in mini,
       "item 13: esbuild minifies Go 1.19's glue into an identifier key debug: (test sanity)", r.stderr.decode()[-400:]):
     r, gm = glue_findings(hello, glue_variant("minified", mini))
     eq(gm, [], "item 13: the minified Go 1.19 glue provides every import")
+# gowasm-pack refused such a glue (its glue check is this one); gowasm-verify accepts the bundle.
+PACK, VERIFY = os.environ.get("GOWASM_PACK", ""), os.environ.get("GOWASM_VERIFY", "")
+zp = os.path.join(tmp, "hello-debug-ident.zip")
+r = run([PACK, hello, "--glue", glue_variant("pack identifier key", variants[0][1]), "--version", "1.0.0", "-o", zp],
+        env={**os.environ, "SOURCE_DATE_EPOCH": "0"})
+eq(r.returncode, 0, "item 13: gowasm-pack packs a glue with debug: (value) => {", r.stderr.decode())
+if r.returncode == 0:
+    r = run([VERIFY, zp])
+    eq(r.returncode, 0, "item 13: and gowasm-verify finds the bundle valid", r.stdout.decode() + r.stderr.decode())
 # Keys in comments, strings and templates provide nothing.
 gone = text.replace('"runtime.walltime":', '"runtime.walltime_gone":')
 for label, extra in (("line comment", '// "runtime.walltime": (sp) => {},\n'),
