@@ -313,10 +313,20 @@ static bool starts_string(void *ctx, uint64_t off)
 	return off == 0 || t->mem[t->funcnametab + off - 1] == 0;
 }
 
+/* Function i is `name`: by its Go name, or, when the names come from the
+ * name section (no usable pclntab), by the linker's rewriting of it
+ * ("syscall/js.FuncOf" is "syscall_js.FuncOf" there). */
+static bool names_function(const gw_go_symbols *syms, uint32_t i, gw_str name)
+{
+	gw_str f = syms->funcs[i].name;
+	return gw_str_same(f, name) || (syms->source == GW_NAMES_NAME_SECTION && f.len && gw_go_name_matches(name, f));
+}
+
 bool gw_go_name_known(const gw_module *m, const gw_go_info *go, const gw_go_symbols *syms, gw_str name)
 {
-	if (gw_go_symbols_lookup(syms, name, 0) != UINT32_MAX)
-		return true;
+	for (uint32_t i = 0; i < syms->num_funcs; i++)
+		if (names_function(syms, i, name))
+			return true;
 	for (uint32_t i = 0; i < m->num_func_imports; i++) {
 		const gw_import *im = gw_module_func_import(m, i);
 		if (im && gw_str_same(im->field, name))
@@ -349,8 +359,9 @@ gw_status gw_go_find_calls(const gw_module *m, const gw_go_info *go, const gw_go
 	c->caller = UINT32_MAX;
 	/* Targets: Go functions of that name, and host imports of that field
 	 * name together with their wrappers. */
-	for (uint32_t i = gw_go_symbols_lookup(syms, name, 0); i != UINT32_MAX; i = gw_go_symbols_lookup(syms, name, i + 1))
-		c->is_target[m->num_func_imports + i] = true;
+	for (uint32_t i = 0; i < syms->num_funcs; i++)
+		if (names_function(syms, i, name))
+			c->is_target[m->num_func_imports + i] = true;
 	for (uint32_t i = 0; i < m->num_func_imports; i++) {
 		const gw_import *im = gw_module_func_import(m, i);
 		if (im && gw_str_same(im->field, name)) {

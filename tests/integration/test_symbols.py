@@ -264,3 +264,21 @@ for label, path in [(spec, npm_file(spec, "esbuild.wasm")) for spec, _, fmt in O
     eq([(f["name"], f["file"] or "", f["line"] if f["file"] else None) for f in j["functions"]],
        [(g["name"], g["file"], g["line"] if g["file"] else None) for g in o["funcs"]],
        f"{label}: every function's name, file and entry line equal debug/gosym's")
+
+# item 12: without a usable symbol table (its magic wiped) the names come
+# from the name section, where the linker wrote "syscall_js.FuncOf":
+# --calls syscall/js.FuncOf still finds the calls, by function.
+import tempfile  # noqa: E402
+src = npm_file("esbuild-wasm@0.4.11", "esbuild.wasm")
+with open(src, "rb") as f:
+    data = f.read()
+wiped = data.replace(b"\xfb\xff\xff\xff\x00\x00\x01\x08", b"\x00\x00\x00\x00\x00\x00\x01\x08")
+path = os.path.join(tempfile.mkdtemp(prefix="gowasm-symbols-"), "esbuild-0.4.11-no-pclntab.wasm")
+with open(path, "wb") as f:
+    f.write(wiped)
+j, err = inspect(path, "--calls", "syscall/js.FuncOf")
+if ok(j and wiped != data, "item 12: esbuild 0.4.11 with its pclntab magic wiped: inspect --calls", err):
+    eq(j["symbols"]["source"], "name section", "item 12: wiped pclntab: names from the name section")
+    eq(sorted(s["caller_index"] for s in j["calls"]["sites"]),
+       sorted(c for c, _ in wasmcalls.call_sites(src, "syscall_js.FuncOf")),
+       "item 12: wiped pclntab: --calls syscall/js.FuncOf matches the name section's syscall_js.FuncOf")
