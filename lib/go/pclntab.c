@@ -153,13 +153,13 @@ static bool read_header(const gw_module *m, uint64_t addr, header *h)
 /* Entry PC of function i of a candidate's table, read from memory. */
 static bool header_entry(const gw_module *m, const header *h, uint64_t i, uint64_t *pc)
 {
-	bool wide = h->magic == GW_PCLN_MAGIC_GO12 || h->magic == GW_PCLN_MAGIC_GO116;
+	bool w = h->magic == GW_PCLN_MAGIC_GO12 || h->magic == GW_PCLN_MAGIC_GO116; /* as wide() */
 	uint8_t b[8];
-	if (!gw_module_read_memory(m, h->addr + h->ftab + i * (wide ? 16 : 8), b, wide ? 8 : 4))
+	if (!gw_module_read_memory(m, h->addr + h->ftab + i * (w ? 16 : 8), b, w ? 8 : 4))
 		return false;
-	uint64_t raw = le(b, wide ? 8 : 4);
+	uint64_t raw = le(b, w ? 8 : 4);
 	/* Go 1.25+ stores function indices (0x1000 + i) rather than PCs. */
-	*pc = wide ? raw : h->text_start + (raw < 0x10000 ? raw << 16 : raw);
+	*pc = w ? raw : h->text_start + (raw < 0x10000 ? raw << 16 : raw);
 	return true;
 }
 
