@@ -81,6 +81,10 @@ function enableBatching(go) {
 	 * used for everything. */
 	const tableOK = () => Array.isArray(go._values) && Array.isArray(go._goRefCounts) &&
 		go._ids instanceof Map && Array.isArray(go._idPool);
+	/* storeValue below is that of Go 1.15 to 1.26, whose run() maps null,
+	 * true and false to ids 2, 3, 4 with type flag 0; Go 1.14's glue stores
+	 * them without ids (its own storeValue is used then). */
+	const storeOK = () => tableOK() && go._ids.get(null) === 2 && go._ids.get(false) === 4;
 	/* As the glue's loadValue: 0 is undefined, a number is itself, a
 	 * NaN-boxed id indexes the value table. */
 	const loadValue = (addr) => {
@@ -177,7 +181,7 @@ function enableBatching(go) {
 		view();
 		const p = dv.getUint32(sp + 16, true);
 		const n = dv.getUint32(sp + 24, true);
-		if (!readOnly(p, n) || !tableOK()) {
+		if (!readOnly(p, n) || !storeOK()) {
 			glueValueGet(sp);
 			return;
 		}
@@ -191,7 +195,7 @@ function enableBatching(go) {
 		view();
 		const p = dv.getUint32(sp + 16, true);
 		const n = dv.getUint32(sp + 24, true);
-		if (!readOnly(p, n) || !tableOK()) {
+		if (!readOnly(p, n) || !storeOK()) {
 			glueValueCall(sp);
 			return;
 		}

@@ -22,6 +22,8 @@ static void usage(void)
 	       "\n"
 	       "Options:\n"
 	       "  --glue FILE           check the module against this wasm_exec.js\n"
+	       "  --companion           the glue runs with the gowasm-batch companion\n"
+	       "                        (enableBatching), which a batched module needs\n"
 	       "  --target TARGET       browser or node: where the module will run\n"
 	       "  --format FORMAT       text (default), json, or sarif (SARIF 2.1.0)\n"
 	       "  -o, --output FILE     write the report to FILE (replaced atomically)\n"
@@ -58,9 +60,10 @@ static void list_rules(void)
 
 int main(int argc, char **argv)
 {
-	enum { O_GLUE = 256, O_TARGET, O_FORMAT, O_FAIL_ON, O_ALLOW, O_BASELINE, O_WRITE_BASELINE, O_LIST };
+	enum { O_GLUE = 256, O_COMPANION, O_TARGET, O_FORMAT, O_FAIL_ON, O_ALLOW, O_BASELINE, O_WRITE_BASELINE, O_LIST };
 	static const struct option opts[] = {
 		{ "glue", required_argument, NULL, O_GLUE },
+		{ "companion", no_argument, NULL, O_COMPANION },
 		{ "target", required_argument, NULL, O_TARGET },
 		{ "format", required_argument, NULL, O_FORMAT },
 		{ "output", required_argument, NULL, 'o' },
@@ -77,7 +80,7 @@ int main(int argc, char **argv)
 	const char *format = "text";
 	const char *allow[64];
 	int nallow = 0;
-	gw_check_options copt = { NULL, 0, GW_TARGET_ANY };
+	gw_check_options copt = { NULL, 0, GW_TARGET_ANY, true };
 	gw_severity fail_on = GW_SEV_ERROR;
 	bool fail_never = false;
 	int c;
@@ -85,6 +88,7 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":o:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case O_GLUE: glue_path = optarg; break;
+		case O_COMPANION: copt.glue_alone = false; break;
 		case 'o': output = optarg; break;
 		case O_BASELINE: baseline_path = optarg; break;
 		case O_WRITE_BASELINE: write_baseline = optarg; break;

@@ -33,8 +33,8 @@ static void usage(void)
 	       "  -h, --help         show this help and exit\n"
 	       "  -V, --version      show the version and exit\n"
 	       "\n"
-	       "Exit status: 0 the module was read; 2 usage error, or the file is unreadable,\n"
-	       "malformed or not WebAssembly.\n"
+	       "Exit status: 0 the module was read; 2 usage error (--calls of a name the\n"
+	       "module does not have), or the file is unreadable, malformed or not WebAssembly.\n"
 	       "\n"
 	       "Examples:\n"
 	       "  %s app.wasm\n"
@@ -91,6 +91,12 @@ int main(int argc, char **argv)
 		return GW_EXIT_ERROR;
 	}
 	int rc = GW_EXIT_ERROR;
+	if (calls && !gw_go_name_known(l.m, l.go, l.syms, (gw_str){ (const uint8_t *)calls, (uint32_t)strlen(calls) })) {
+		gw_cli_fail(prog, file, "--calls %s: no Go function, inlined function or host import of that name "
+		            "in the module", calls);
+		gw_unload(&l);
+		return GW_EXIT_ERROR;
+	}
 	gw_inspect_input in = { file, l.m, l.go, l.syms, &l.integrity, flags, calls };
 	gw_buf b;
 	gw_buf_init(&b);

@@ -26,6 +26,10 @@ static const gw_rule rules[] = {
 	  "The wasm_exec.js glue does not provide an import the module needs.",
 	  "Ship the wasm_exec.js of the Go version that built the module (misc/wasm before Go 1.24, lib/wasm "
 	  "from Go 1.24)." },
+	{ "batch-companion", "BatchCompanion", GW_SEV_ERROR,
+	  "A batched module imports from gowasm, which only the gowasm-batch companion provides.",
+	  "Load the companion with the glue: enableBatching(go) from gowasm-batch.cjs or .mjs before "
+	  "instantiating; ship it next to wasm_exec.js (gowasm-pack does)." },
 	{ "glue-version", "GlueVersion", GW_SEV_NOTE,
 	  "Which Go version's wasm_exec.js the module needs.",
 	  "Check it against the glue you ship with --glue." },
@@ -38,8 +42,6 @@ static const gw_rule rules[] = {
 	{ "pclntab-missing", "PclntabMissing", GW_SEV_ERROR,
 	  "The module has no readable Go symbol table.", "Rebuild with the gc toolchain; do not post-process "
 	  "the data segments." },
-	{ "pclntab-unsupported", "PclntabUnsupported", GW_SEV_WARNING,
-	  "The Go symbol table is of Go 1.15 or older.", "Build with Go 1.16 or later." },
 	{ "pclntab-corrupt", "PclntabCorrupt", GW_SEV_ERROR,
 	  "The Go symbol table is inconsistent.", "Rebuild the module; a tool that rewrote it broke the table." },
 	{ "pclntab-functions", "PclntabFunctions", GW_SEV_ERROR,
@@ -543,78 +545,6 @@ static gw_status check_finalizers(checker *c)
 
 /* ---- glue ---- */
 
-static bool is_name_char(uint8_t ch)
-{
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '.' ||
-	       ch == '/' || ch == '_';
-}
-
-gw_status gw_glue_parse(const uint8_t *text, size_t len, gw_glue *out, gw_error *err)
-{
-	memset(out, 0, sizeof *out);
-	/* The import object: `importObject = {` then a key `go:` or `gojs:`
-	 * (Go 1.11-1.20 and 1.21+). */
-	static const char io[] = "importObject";
-	const uint8_t *p = text, *end = text + len;
-	for (; p + sizeof io - 1 <= end; p++)
-		if (memcmp(p, io, sizeof io - 1) == 0)
-			break;
-	for (; p < end; p++) {
-		if (p[0] == '{') {
-			const uint8_t *q = p + 1;
-			while (q < end && (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r' || *q == '_'))
-				q++;
-			/* Skip a `_gotest: {...},` entry: take the first go/gojs key. */
-			const uint8_t *k;
-			for (k = q; k + 5 < end && k < q + 4096; k++) {
-				if ((k == text || !is_name_char(k[-1])) && (memcmp(k, "gojs:", 5) == 0 || memcmp(k, "go:", 3) == 0)) {
-					snprintf(out->module, sizeof out->module, "%s", k[2] == 'j' ? "gojs" : "go");
-					break;
-				}
-			}
-			break;
-		}
-	}
-	/* Import names: quoted keys followed by a colon, "runtime.x": ... */
-	uint32_t cap = 0;
-	for (const uint8_t *s = text; s < end; s++) {
-		if (*s != '"' && *s != '\'')
-			continue;
-		uint8_t quote = *s;
-		const uint8_t *e = s + 1;
-		while (e < end && is_name_char(*e))
-			e++;
-		if (e >= end || *e != quote || e == s + 1) {
-			continue;
-		}
-		const uint8_t *after = e + 1;
-		while (after < end && (*after == ' ' || *after == '\t'))
-			after++;
-		gw_str name = { s + 1, (uint32_t)(e - s - 1) };
-		if (after < end && *after == ':' &&
-		    (gw_str_has_prefix(name, "runtime.") || gw_str_has_prefix(name, "syscall/js.") || gw_str_eq(name, "debug"))) {
-			if (out->num_names == cap) {
-				cap = cap ? cap * 2 : 32;
-				gw_str *v = realloc(out->names, cap * sizeof *v);
-				if (!v)
-					return gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
-				out->names = v;
-			}
-			out->names[out->num_names++] = name;
-		}
-		s = e;
-	}
-	if (!out->module[0] && !out->num_names)
-		return gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET, "not a Go wasm_exec.js: no import object with go or gojs imports");
-	return GW_OK;
-}
-
-void gw_glue_free(gw_glue *g)
-{
-	free(g->names);
-	memset(g, 0, sizeof *g);
-}
-
 static gw_status check_glue(checker *c)
 {
 	const gw_module *m = c->m;
@@ -656,6 +586,20 @@ static gw_status check_glue(checker *c)
 		}
 	}
 	gw_glue_free(&g);
+	/* A module gowasm-batch rewrote imports its flush from "gowasm": no
+	 * wasm_exec.js provides that module, the companion does. */
+	for (uint32_t i = 0; i < m->num_imports && !s && c->opt->glue_alone; i++) {
+		const gw_import *im = &m->imports[i];
+		if (!gw_str_eq(im->module, GW_BATCH_IMPORT_MODULE))
+			continue;
+		s = add(c, "batch-companion", none, -1, none, 0,
+		        "the module was rewritten by gowasm-batch and imports %.*s.%.*s, which no wasm_exec.js provides: "
+		        "with this glue alone, instantiation fails with Import #%u module=\"%.*s\": module is not an object "
+		        "or function; load the gowasm-batch companion (enableBatching(go)) with the glue",
+		        clip(im->module), (const char *)im->module.p, clip(im->field), (const char *)im->field.p, i,
+		        clip(im->module), (const char *)im->module.p);
+		break;
+	}
 	return s;
 }
 

@@ -75,6 +75,10 @@ typedef struct gw_check_options {
 	const uint8_t *glue;     /* wasm_exec.js text, or NULL */
 	size_t glue_len;
 	gw_target target;
+	/* The glue is all the host provides (gowasm-check --glue without
+	 * --companion): a batched module's gowasm imports are then missing.
+	 * False when the gowasm-batch companion comes with the glue (a bundle). */
+	bool glue_alone;
 } gw_check_options;
 
 gw_status gw_check_run(const gw_module *m, const gw_go_info *go, const gw_go_symbols *syms,
@@ -83,11 +87,13 @@ gw_status gw_check_run(const gw_module *m, const gw_go_info *go, const gw_go_sym
 void gw_findings_free(gw_findings *f);
 
 /* The glue's view of the ABI: its import module and the import names it
- * provides, read from wasm_exec.js text. */
+ * provides, read from wasm_exec.js text as JavaScript reads its object
+ * literals (lib/analysis/glue.c). */
 typedef struct gw_glue {
 	char module[16];         /* "go", "gojs", or "" when not found */
-	gw_str *names;
+	gw_str *names;           /* into the text, or into arena when decoded */
 	uint32_t num_names;
+	uint8_t *arena;
 } gw_glue;
 
 gw_status gw_glue_parse(const uint8_t *text, size_t len, gw_glue *out, gw_error *err);

@@ -129,8 +129,6 @@ static gw_status check_pclntab(checker *c, const gw_module *m, const gw_go_info 
 	gw_integrity *g = c->g;
 	const gw_pclntab *t = go->pcln;
 	if (!t) {
-		if (go->pcln_error.status == GW_ERR_UNSUPPORTED)
-			return add(c, "pclntab-unsupported", GW_SEV_WARNING, UINT32_MAX, "%s", go->pcln_error.msg);
 		if (go->pcln_error.status != GW_OK)
 			return add(c, "pclntab-corrupt", GW_SEV_ERROR, UINT32_MAX, "%s", go->pcln_error.msg);
 		return add(c, "pclntab-missing", GW_SEV_ERROR, UINT32_MAX,

@@ -3,7 +3,6 @@
  * into rules:
  *
  *   pclntab-missing      a gc module without a readable runtime.pclntab
- *   pclntab-unsupported  a Go <= 1.15 table
  *   pclntab-corrupt      a table whose offsets, records or pc tables do not
  *                        hold together
  *   pclntab-functions    table entries not one per defined function at

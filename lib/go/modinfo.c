@@ -21,7 +21,7 @@ static const uint8_t end_sentinel[16] = {
 	0xf9, 0x32, 0x43, 0x31, 0x86, 0x18, 0x20, 0x72, 0x00, 0x82, 0x42, 0x10, 0x41, 0x16, 0xd8, 0xf2
 };
 
-static const uint8_t *find(const uint8_t *p, size_t n, const uint8_t *needle, size_t k)
+const uint8_t *gw_go_find_bytes(const uint8_t *p, size_t n, const uint8_t *needle, size_t k)
 {
 	if (n < k)
 		return NULL;
@@ -70,11 +70,11 @@ gw_status gw_go_read_buildinfo(const gw_module *m, gw_go_buildinfo *b, gw_error 
 	const gw_data *seg = NULL;
 	for (uint32_t i = 0; i < m->num_datas && !text; i++) {
 		const gw_data *d = &m->datas[i];
-		const uint8_t *s = find(d->bytes, d->size, start_sentinel, 16);
+		const uint8_t *s = gw_go_find_bytes(d->bytes, d->size, start_sentinel, 16);
 		if (!s)
 			continue;
 		const uint8_t *after = s + 16;
-		const uint8_t *e = find(after, (size_t)(d->bytes + d->size - after), end_sentinel, 16);
+		const uint8_t *e = gw_go_find_bytes(after, (size_t)(d->bytes + d->size - after), end_sentinel, 16);
 		if (!e)
 			continue;
 		text = after;

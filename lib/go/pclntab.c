@@ -5,33 +5,43 @@
  *               nfiles, [textStart (1.18+)], funcnameOffset, cuOffset,
  *               filetabOffset, pctabOffset, pclnOffset (all 8 bytes; the
  *               offsets are from the header)
- *   ftab        1.16-1.17: {entry u64, funcoff u64}[nfunc], end u64
- *               1.18+:     {entryoff u32, funcoff u32}[nfunc], end u32
- *   _func       1.16-1.17: entry u64, nameoff, args, deferreturn, pcsp,
+ *               1.2-1.15: magic ... ptrSize, nftab u64, then the ftab, then
+ *               filetabOffset u32; one table, every offset from its start
+ *   ftab        1.2-1.17: {entry u64, funcoff u64}[nfunc], end u64
+ *               1.18+:    {entryoff u32, funcoff u32}[nfunc], end u32
+ *   filetab     1.2-1.15: u32[nfiletab], entry 0 is nfiletab, the others
+ *               name offsets; pcfile values index it (from 1)
+ *   _func       1.2-1.15: entry u64, nameoff, args, deferreturn, pcsp,
+ *               pcfile, pcln, npcdata (u32), funcID, pad, pad, nfuncdata
+ *               (u8) = 40 bytes; then as 1.16-1.17
+ *               1.16-1.17: entry u64, nameoff, args, deferreturn, pcsp,
  *               pcfile, pcln, npcdata, cuOffset (u32), funcID, flag, pad,
  *               nfuncdata (u8) = 44 bytes; pcdata u32[npcdata]; funcdata
  *               u64 addresses, 8-aligned (0 = none)
  *               1.18-1.19: entryoff u32 then as above = 40 bytes; funcdata
  *               u32 offsets from moduledata.gofunc (~0 = none)
  *               1.20+: startLine i32 after cuOffset = 44 bytes
- *   inlinedCall 1.16-1.19: parent i16, funcID u8, pad, file, line,
+ *   inlinedCall 1.12-1.19: parent i16, funcID u8, pad, file, line,
  *               func_ (nameoff), parentPc = 20 bytes
  *               1.20+: funcID u8, pad[3], nameOff, parentPc, startLine = 16
- *   moduledata  pcHeader, funcnametab, cutab, filetab, pctab, pclntable,
+ *   moduledata  1.2-1.15: pclntable, ftab, filetab (slices), findfunctab,
+ *               minpc, maxpc, text, etext, noptrdata ...
+ *               1.16+: pcHeader, funcnametab, cutab, filetab, pctab, pclntable,
  *               ftab (slices), findfunctab, minpc, maxpc, text, etext ...
  *               gofunc at 304 (1.18-1.19) or 320 (1.20+)
  *
- * PCDATA_InlTreeIndex is 2 and FUNCDATA_InlTree is 3 in every version. */
+ * PCDATA_InlTreeIndex is 2; FUNCDATA_InlTree is 4 before Go 1.16, then 3. */
 #include "pclntab.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "../utf8.h"
+#include "goinfo.h"
 
 #define TRY(x) do { if ((x) != GW_OK) return err->status; } while (0)
 
-enum { PCDATA_INLTREE = GW_PCDATA_INLTREE, FUNCDATA_INLTREE = GW_FUNCDATA_INLTREE };
+enum { PCDATA_INLTREE = GW_PCDATA_INLTREE };
 
 /* The copy of the tables is bounded: no real module has a pclntab near
  * this, and it keeps a hostile header from costing much memory. */
@@ -54,14 +64,16 @@ static bool get(const gw_pclntab *t, uint64_t off, int n, uint64_t *v)
 	return true;
 }
 
-static bool is_old(const gw_pclntab *t)
+/* 8-byte function table entries and funcdata addresses: Go 1.2-1.17. */
+static bool wide(const gw_pclntab *t)
 {
-	return t->magic == GW_PCLN_MAGIC_GO116;
+	return t->magic == GW_PCLN_MAGIC_GO12 || t->magic == GW_PCLN_MAGIC_GO116;
 }
 
 const char *gw_pclntab_format_name(const gw_pclntab *t)
 {
 	switch (t->magic) {
+	case GW_PCLN_MAGIC_GO12: return "1.2-1.15";
 	case GW_PCLN_MAGIC_GO116: return "1.16-1.17";
 	case GW_PCLN_MAGIC_GO118: return "1.18-1.19";
 	case GW_PCLN_MAGIC_GO120: return "1.20+";
@@ -73,8 +85,37 @@ typedef struct header {
 	uint32_t magic;
 	uint64_t addr;
 	uint64_t nfunc, nfiles, text_start;
-	uint64_t off[5]; /* funcname, cu, filetab, pctab, pcln */
+	uint64_t off[5];  /* Go 1.16+: funcname, cu, filetab, pctab, pcln */
+	uint64_t ftab;    /* offset of the function table from the header */
+	uint64_t fileoff; /* Go 1.2-1.15: offset of the file table */
 } header;
+
+/* Reads and checks a Go 1.2-1.15 header: nftab, then the function table
+ * ({entry, funcoff} u64 pairs and an end PC), then the u32 offset of the
+ * file table, whose first u32 is its own length. */
+static bool read_header_go12(const gw_module *m, uint64_t addr, header *h)
+{
+	uint8_t b[8];
+	uint64_t memsize = gw_module_memory_size(m);
+	if (!gw_module_read_memory(m, addr + 8, b, 8))
+		return false;
+	h->nfunc = le(b, 8);
+	if (h->nfunc == 0 || h->nfunc > 0xffffff)
+		return false;
+	h->ftab = 16;
+	uint64_t fileoff_at = h->ftab + 16 * h->nfunc + 8;
+	if (!gw_module_read_memory(m, addr + fileoff_at, b, 4))
+		return false;
+	h->fileoff = le(b, 4);
+	if (h->fileoff < fileoff_at + 4 || h->fileoff > memsize - addr ||
+	    !gw_module_read_memory(m, addr + h->fileoff, b, 4))
+		return false;
+	uint64_t nfiletab = le(b, 4);
+	if (nfiletab == 0 || nfiletab > 0xffffff)
+		return false;
+	h->nfiles = nfiletab - 1; /* entry 0 is the count */
+	return true;
+}
 
 /* Reads and checks a candidate header at `addr` (8 aligned bytes there
  * already look like a header). */
@@ -82,14 +123,17 @@ static bool read_header(const gw_module *m, uint64_t addr, header *h)
 {
 	uint8_t b[72];
 	uint32_t magic;
+	memset(h, 0, sizeof *h);
 	if (!gw_module_read_memory(m, addr, b, 8))
 		return false;
 	magic = (uint32_t)le(b, 4);
+	h->magic = magic;
+	h->addr = addr;
+	if (magic == GW_PCLN_MAGIC_GO12)
+		return read_header_go12(m, addr, h);
 	size_t hsize = magic == GW_PCLN_MAGIC_GO116 ? 64 : 72;
 	if (!gw_module_read_memory(m, addr, b, hsize))
 		return false;
-	h->magic = magic;
-	h->addr = addr;
 	h->nfunc = le(b + 8, 8);
 	h->nfiles = le(b + 16, 8);
 	const uint8_t *o = b + (magic == GW_PCLN_MAGIC_GO116 ? 24 : 32);
@@ -102,7 +146,37 @@ static bool read_header(const gw_module *m, uint64_t addr, header *h)
 			return false;
 		prev = h->off[i];
 	}
+	h->ftab = h->off[4];
 	return h->nfunc > 0 && h->nfunc <= 0xffffff && h->nfiles <= 0xffffff;
+}
+
+/* Entry PC of function i of a candidate's table, read from memory. */
+static bool header_entry(const gw_module *m, const header *h, uint64_t i, uint64_t *pc)
+{
+	bool w = h->magic == GW_PCLN_MAGIC_GO12 || h->magic == GW_PCLN_MAGIC_GO116; /* as wide() */
+	uint8_t b[8];
+	if (!gw_module_read_memory(m, h->addr + h->ftab + i * (w ? 16 : 8), b, w ? 8 : 4))
+		return false;
+	uint64_t raw = le(b, w ? 8 : 4);
+	/* Go 1.25+ stores function indices (0x1000 + i) rather than PCs. */
+	*pc = w ? raw : h->text_start + (raw < 0x10000 ? raw << 16 : raw);
+	return true;
+}
+
+/* How well a candidate agrees with the code: the number of defined
+ * functions (gowasm-batch appends its own after Go's), and the entry PCs
+ * of the first and last function, (0x1000 + index) << 16 on wasm. */
+static int header_score(const gw_module *m, const header *h)
+{
+	int score = 0;
+	uint64_t pc;
+	if (h->nfunc == m->num_funcs || (h->nfunc < m->num_funcs && gw_module_batched(m)))
+		score += 2;
+	if (header_entry(m, h, 0, &pc) && pc == 0x1000ull << 16)
+		score++;
+	if (header_entry(m, h, h->nfunc - 1, &pc) && pc == (0x1000ull + h->nfunc - 1) << 16)
+		score++;
+	return score;
 }
 
 /* moduledata starts with a pointer to the header and the table slices,
@@ -117,6 +191,15 @@ static bool check_moduledata(const gw_module *m, const header *h, uint64_t addr,
 		md[i] = le(b + 8 * i, 8);
 	if (md[0] != h->addr)
 		return false;
+	if (h->magic == GW_PCLN_MAGIC_GO12) {
+		/* pclntable (words 0..2) holds the whole table, ftab (3..5)
+		 * starts after nftab with nfunc + 1 entries, filetab (6..8) has
+		 * the file table's own count. */
+		uint64_t nfiletab = h->nfiles + 1;
+		return md[1] <= md[2] && md[1] >= h->fileoff + 4 * nfiletab && md[3] == h->addr + h->ftab &&
+		       md[4] == h->nfunc + 1 && md[4] <= md[5] && md[6] == h->addr + h->fileoff && md[7] == nfiletab &&
+		       md[7] <= md[8];
+	}
 	/* funcnametab, cutab, filetab, pctab, pclntable: pointers at words
 	 * 1, 4, 7, 10, 13 equal header + offset; len <= cap. */
 	for (int i = 0; i < 5; i++) {
@@ -130,74 +213,152 @@ static bool check_moduledata(const gw_module *m, const header *h, uint64_t addr,
 	return true;
 }
 
+/* Candidate tables kept while searching; beyond this many, the ones that
+ * agree least with the code are dropped. */
+#define MAX_CANDIDATES 64
+
+typedef struct candidate {
+	header h;
+	int score;
+	uint64_t md_addr; /* the first consistent moduledata, 0 = none yet */
+} candidate;
+
+static int cmp_candidate_addr(const void *x, const void *y)
+{
+	const candidate *a = x, *b = y;
+	return (a->h.addr > b->h.addr) - (a->h.addr < b->h.addr);
+}
+
+static candidate *find_candidate(candidate *c, uint32_t n, uint64_t w)
+{
+	uint32_t lo = 0, hi = n;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (c[mid].h.addr < w)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && c[lo].h.addr == w ? &c[lo] : NULL;
+}
+
+/* Does the aligned word at `b` (which straddles the edge of data segment
+ * d) equal the address of a candidate? The bytes d holds are compared
+ * first: only a word that could match is read in full. */
+static candidate *edge_word_match(const gw_module *m, const gw_data *d, uint64_t b, candidate *c, uint32_t n)
+{
+	uint64_t end = d->offset_value + d->size;
+	uint64_t lo = b > d->offset_value ? b : d->offset_value;
+	uint64_t hi = b + 8 < end ? b + 8 : end;
+	for (uint32_t i = 0; i < n; i++) {
+		bool could = true;
+		for (uint64_t k = lo; k < hi && could; k++)
+			could = d->bytes[k - d->offset_value] == (uint8_t)(c[i].h.addr >> (8 * (k - b)));
+		uint8_t q[8];
+		if (could)
+			return gw_module_read_memory(m, b, q, 8) ? find_candidate(c, n, le(q, 8)) : NULL;
+	}
+	return NULL;
+}
+
+/* Finds runtime.firstmoduledata for every candidate: an aligned word equal
+ * to the header address, followed by consistent slices. The word's high
+ * bytes are zero, so it may straddle a gap where Go split a run of zeros
+ * out of the segments: words at a segment's edge are read through the
+ * memory view. */
+static void find_moduledata(const gw_module *m, candidate *c, uint32_t n)
+{
+	uint64_t lo = c[0].h.addr, hi = c[n - 1].h.addr;
+	uint64_t md[48];
+	uint32_t left = n; /* candidates without a moduledata yet */
+	for (uint32_t s = 0; s < m->num_data_by_addr && left; s++) {
+		const gw_data *d = &m->datas[m->data_by_addr[s]];
+		uint64_t end = d->offset_value + d->size;
+		for (uint64_t b = d->offset_value & ~(uint64_t)7; b < end; b += 8) {
+			candidate *hit;
+			if (b >= d->offset_value && b + 8 <= end) {
+				const uint8_t *p = d->bytes + (b - d->offset_value);
+				if (p[7] | p[6] | p[5] | p[4]) /* addresses are below 4 GiB */
+					continue;
+				uint64_t w = le(p, 4);
+				if (w < lo || w > hi || !(hit = find_candidate(c, n, w)))
+					continue;
+			} else if (!(hit = edge_word_match(m, d, b, c, n))) {
+				continue;
+			}
+			if (!hit->md_addr && check_moduledata(m, &hit->h, b, md)) {
+				hit->md_addr = b;
+				left--;
+			}
+		}
+	}
+}
+
 static gw_status locate(const gw_module *m, header *h, uint64_t md[48], uint64_t *md_addr, gw_error *err)
 {
-	bool old_format = false;
-	size_t old_at = 0;
-	int tried = 0;
-	/* Candidate headers: 8-aligned magic followed by 00 00 01 08. */
+	candidate *c = malloc(MAX_CANDIDATES * sizeof *c);
+	if (!c)
+		return gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
+	uint32_t n = 0;
+	/* Candidate headers: 8-aligned magic followed by 00 00 01 08, whose
+	 * fields read. A hostile module may plant decoys (in a string
+	 * constant, say): keep those that agree best with the code. */
 	for (uint32_t s = 0; s < m->num_data_by_addr; s++) {
 		const gw_data *d = &m->datas[m->data_by_addr[s]];
 		uint64_t a = (d->offset_value + 7) & ~(uint64_t)7;
 		for (; a + 8 <= d->offset_value + d->size; a += 8) {
 			const uint8_t *p = d->bytes + (a - d->offset_value);
-			if (p[4] != 0 || p[5] != 0 || p[6] != 1 || p[7] != 8)
+			if (p[7] != 8 || p[6] != 1 || p[5] != 0 || p[4] != 0)
 				continue;
 			uint32_t magic = (uint32_t)le(p, 4);
-			if (magic == GW_PCLN_MAGIC_GO12) {
-				old_format = true;
-				old_at = d->file_offset + (size_t)(a - d->offset_value);
+			if (magic != GW_PCLN_MAGIC_GO12 && magic != GW_PCLN_MAGIC_GO116 && magic != GW_PCLN_MAGIC_GO118 &&
+			    magic != GW_PCLN_MAGIC_GO120)
+				continue;
+			candidate k = { .md_addr = 0 };
+			if (!read_header(m, a, &k.h))
+				continue;
+			k.score = header_score(m, &k.h);
+			if (n < MAX_CANDIDATES) {
+				c[n++] = k;
 				continue;
 			}
-			if (magic != GW_PCLN_MAGIC_GO116 && magic != GW_PCLN_MAGIC_GO118 && magic != GW_PCLN_MAGIC_GO120)
-				continue;
-			if (!read_header(m, a, h))
-				continue;
-			/* Bound the work a hostile module can ask for: each candidate
-			 * costs a scan of the data for its moduledata. */
-			if (++tried > 8)
-				return gw_fail(err, GW_ERR_FORMAT, d->file_offset,
-				               "more than 8 candidate pclntab headers; none is consistent");
-			/* runtime.firstmoduledata: an aligned word equal to the header
-			 * address, followed by consistent slices. The word's high bytes
-			 * are zero, so it may straddle a gap where Go split a run of
-			 * zeros out of the segments: words at a segment's edge are read
-			 * through the memory view. */
-			for (uint32_t s2 = 0; s2 < m->num_data_by_addr; s2++) {
-				const gw_data *d2 = &m->datas[m->data_by_addr[s2]];
-				uint64_t end = d2->offset_value + d2->size;
-				for (uint64_t b = d2->offset_value & ~(uint64_t)7; b < end; b += 8) {
-					uint64_t w;
-					if (b >= d2->offset_value && b + 8 <= end) {
-						w = le(d2->bytes + (b - d2->offset_value), 8);
-					} else {
-						/* Compare the bytes this segment holds first: only
-						 * a word that could match is read in full. */
-						uint64_t lo = b > d2->offset_value ? b : d2->offset_value;
-						uint64_t hi = b + 8 < end ? b + 8 : end;
-						bool could = true;
-						for (uint64_t k = lo; k < hi && could; k++)
-							could = d2->bytes[k - d2->offset_value] == (uint8_t)(a >> (8 * (k - b)));
-						uint8_t q[8];
-						if (!could || !gw_module_read_memory(m, b, q, 8))
-							continue;
-						w = le(q, 8);
-					}
-					if (w == a && check_moduledata(m, h, b, md)) {
-						*md_addr = b;
-						return GW_OK;
-					}
-				}
+			uint32_t worst = 0;
+			for (uint32_t i = 1; i < n; i++)
+				if (c[i].score < c[worst].score)
+					worst = i;
+			if (k.score > c[worst].score) {
+				memmove(&c[worst], &c[worst + 1], (n - worst - 1) * sizeof *c);
+				c[n - 1] = k;
 			}
 		}
 	}
-	if (old_format)
-		return gw_fail(err, GW_ERR_UNSUPPORTED, old_at,
-		               "pclntab of Go 1.15 or older (magic 0xfffffffb): not supported");
-	if (tried)
-		return gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET,
-		               "pclntab header found but no runtime.firstmoduledata points at it");
-	return GW_OK; /* none */
+	if (!n) {
+		free(c);
+		return GW_OK; /* none */
+	}
+	qsort(c, n, sizeof *c, cmp_candidate_addr);
+	find_moduledata(m, c, n);
+	/* The consistent table that agrees best with the code; the first in
+	 * memory of equals. */
+	const candidate *best = NULL;
+	for (uint32_t i = 0; i < n; i++)
+		if (c[i].md_addr && (!best || c[i].score > best->score))
+			best = &c[i];
+	gw_status st = GW_OK;
+	if (!best) {
+		if (n == 1)
+			st = gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET,
+			             "pclntab header found but no runtime.firstmoduledata points at it");
+		else
+			st = gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET,
+			             "%u pclntab headers found but no runtime.firstmoduledata points at any", n);
+	} else {
+		*h = best->h;
+		*md_addr = best->md_addr;
+		check_moduledata(m, h, *md_addr, md);
+	}
+	free(c);
+	return st;
 }
 
 gw_status gw_pclntab_read(const gw_module *m, gw_pclntab **out, gw_error *err)
@@ -219,26 +380,43 @@ gw_status gw_pclntab_read(const gw_module *m, gw_pclntab **out, gw_error *err)
 	t->moduledata_addr = md_addr;
 	t->nfunc = (uint32_t)h.nfunc;
 	t->nfiles = h.nfiles;
-	t->minpc = md[20];
-	t->maxpc = md[21];
-	t->text = md[22];
-	t->etext = md[23];
-	t->noptrdata = md[24];
+	bool go12 = h.magic == GW_PCLN_MAGIC_GO12;
+	/* moduledata: before Go 1.16 the three slices pclntable, ftab and
+	 * filetab, then findfunctab, minpc...; from 1.16 the header pointer
+	 * and six slices, then findfunctab, minpc... */
+	const uint64_t *after = md + (go12 ? 10 : 20);
+	t->minpc = after[0];
+	t->maxpc = after[1];
+	t->text = after[2];
+	t->etext = after[3];
+	t->noptrdata = after[4];
 	t->gofunc = h.magic == GW_PCLN_MAGIC_GO118 ? md[38] : h.magic == GW_PCLN_MAGIC_GO120 ? md[40] : 0;
-	t->func_size = h.magic == GW_PCLN_MAGIC_GO118 ? 40 : 44;
+	t->func_size = go12 || h.magic == GW_PCLN_MAGIC_GO118 ? 40 : 44;
 
-	/* Extents: each table ends where the next begins; the function table
-	 * (pclntable) has its length in moduledata. */
-	t->funcnametab = h.off[0];
-	t->funcnametab_end = h.off[1];
-	t->cutab = h.off[1];
-	t->cutab_end = h.off[2];
-	t->filetab = h.off[2];
-	t->filetab_end = h.off[3];
-	t->pctab = h.off[3];
-	t->pctab_end = h.off[4];
-	t->functab = h.off[4];
-	uint64_t plen = md[14];
+	uint64_t plen;
+	if (go12) {
+		/* One table: names, pc-value tables and records are at offsets
+		 * from its start; the file table holds u32 offsets of names. */
+		plen = md[1];
+		t->funcnametab = t->pctab = t->functab = 0;
+		t->funcnametab_end = t->pctab_end = plen;
+		t->filetab = h.fileoff;
+		t->filetab_end = h.fileoff + 4 * (h.nfiles + 1);
+		t->ftab = h.ftab;
+	} else {
+		/* Extents: each table ends where the next begins; the function
+		 * table (pclntable) has its length in moduledata. */
+		t->funcnametab = h.off[0];
+		t->funcnametab_end = h.off[1];
+		t->cutab = h.off[1];
+		t->cutab_end = h.off[2];
+		t->filetab = h.off[2];
+		t->filetab_end = h.off[3];
+		t->pctab = h.off[3];
+		t->pctab_end = h.off[4];
+		t->functab = t->ftab = h.off[4];
+		plen = md[14];
+	}
 	gw_status st = GW_OK;
 	if (plen > MAX_TABLE_BYTES || t->functab + plen > MAX_TABLE_BYTES) {
 		st = gw_fail(err, GW_ERR_LIMIT, GW_NO_OFFSET, "pclntab of %llu bytes is over the %llu-byte limit",
@@ -257,9 +435,9 @@ gw_status gw_pclntab_read(const gw_module *m, gw_pclntab **out, gw_error *err)
 		             (unsigned long long)h.addr);
 		goto fail;
 	}
-	/* The ftab itself must fit, and entries must be sorted. */
-	uint64_t esize = is_old(t) ? 16 : 8;
-	if ((uint64_t)t->nfunc * esize + (is_old(t) ? 8 : 4) > plen) {
+	/* The ftab itself must fit. */
+	uint64_t esize = wide(t) ? 16 : 8;
+	if (t->ftab + (uint64_t)t->nfunc * esize + (wide(t) ? 8 : 4) > t->functab_end) {
 		st = gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET, "pclntab function table of %u entries does not fit in %llu bytes",
 		             t->nfunc, (unsigned long long)plen);
 		goto fail;
@@ -267,8 +445,8 @@ gw_status gw_pclntab_read(const gw_module *m, gw_pclntab **out, gw_error *err)
 	/* Go 1.25+ stores function indices (0x1000 + i) instead of PCs on
 	 * wasm: tell them apart by value, not by version. */
 	uint64_t first = 0;
-	get(t, t->functab, is_old(t) ? 8 : 4, &first);
-	t->entry_is_index = !is_old(t) && first < 0x10000;
+	get(t, t->ftab, wide(t) ? 8 : 4, &first);
+	t->entry_is_index = !wide(t) && first < 0x10000;
 	*out = t;
 	return GW_OK;
 fail:
@@ -286,7 +464,7 @@ void gw_pclntab_free(gw_pclntab *t)
 
 static uint64_t entry_pc(const gw_pclntab *t, uint64_t raw)
 {
-	if (is_old(t))
+	if (wide(t))
 		return raw;
 	return t->text + (t->entry_is_index ? raw << 16 : raw);
 }
@@ -295,7 +473,7 @@ static uint64_t entry_pc(const gw_pclntab *t, uint64_t raw)
 static bool ftab_entry(const gw_pclntab *t, uint32_t i, uint64_t *pc)
 {
 	uint64_t raw;
-	if (!get(t, t->functab + (uint64_t)i * (is_old(t) ? 16 : 8), is_old(t) ? 8 : 4, &raw))
+	if (!get(t, t->ftab + (uint64_t)i * (wide(t) ? 16 : 8), wide(t) ? 8 : 4, &raw))
 		return false;
 	*pc = entry_pc(t, raw);
 	return true;
@@ -306,8 +484,8 @@ gw_status gw_pclntab_func(const gw_pclntab *t, uint32_t i, gw_pcln_func *f, gw_e
 	memset(f, 0, sizeof *f);
 	if (i >= t->nfunc)
 		return gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET, "pclntab function %u out of range (%u)", i, t->nfunc);
-	bool old = is_old(t);
-	uint64_t slot = t->functab + (uint64_t)i * (old ? 16 : 8), raw, funcoff;
+	bool old = wide(t);
+	uint64_t slot = t->ftab + (uint64_t)i * (old ? 16 : 8), raw, funcoff;
 	if (!get(t, slot, old ? 8 : 4, &raw) || !get(t, slot + (old ? 8 : 4), old ? 8 : 4, &funcoff))
 		return gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET, "pclntab function table entry %u out of range", i);
 	f->index = i;
@@ -323,7 +501,10 @@ gw_status gw_pclntab_func(const gw_pclntab *t, uint32_t i, gw_pcln_func *f, gw_e
 	f->pcfile = (uint32_t)le(p + base + 16, 4);
 	f->pcln = (uint32_t)le(p + base + 20, 4);
 	f->npcdata = (uint32_t)le(p + base + 24, 4);
-	f->cu_offset = (uint32_t)le(p + base + 28, 4);
+	if (t->magic == GW_PCLN_MAGIC_GO12)
+		f->cu_offset = f->pcfile ? 0 : UINT32_MAX; /* one global file table */
+	else
+		f->cu_offset = (uint32_t)le(p + base + 28, 4);
 	if (t->magic == GW_PCLN_MAGIC_GO120)
 		f->start_line = (int32_t)le(p + base + 32, 4);
 	f->func_id = p[t->func_size - 4];
@@ -482,6 +663,13 @@ static gw_str file_name(const gw_pclntab *t, const gw_pcln_func *f, int32_t file
 	gw_str none = { NULL, 0 };
 	if (fileno < 0 || f->cu_offset == UINT32_MAX)
 		return none;
+	if (t->magic == GW_PCLN_MAGIC_GO12) {
+		/* Entry 0 of the file table is its length: files count from 1. */
+		uint64_t at = t->filetab + 4 * (uint64_t)(uint32_t)fileno, off;
+		if (fileno == 0 || at + 4 > t->filetab_end || !get(t, at, 4, &off))
+			return none;
+		return c_string(t, 0, t->size, off);
+	}
 	uint64_t at = t->cutab + 4 * ((uint64_t)f->cu_offset + (uint32_t)fileno);
 	uint64_t off;
 	if (at + 4 > t->cutab_end || !get(t, at, 4, &off) || off == UINT32_MAX)
@@ -502,19 +690,20 @@ gw_status gw_pclntab_file_line(const gw_pclntab *t, const gw_pcln_func *f, uint6
 /* Where the inline tree of f lives in linear memory, or 0. */
 static uint64_t inline_tree(const gw_pclntab *t, const gw_pcln_func *f)
 {
-	if (f->nfuncdata <= FUNCDATA_INLTREE || f->npcdata <= PCDATA_INLTREE)
+	uint32_t k = t->magic == GW_PCLN_MAGIC_GO12 ? GW_FUNCDATA_INLTREE_GO12 : GW_FUNCDATA_INLTREE;
+	if (f->nfuncdata <= k || f->npcdata <= PCDATA_INLTREE)
 		return 0;
 	uint64_t at = f->funcoff + t->func_size + 4 * (uint64_t)f->npcdata;
 	uint64_t v;
-	if (is_old(t)) {
+	if (wide(t)) {
 		/* 8-aligned absolute addresses. */
 		uint64_t abs = t->header_addr + at;
 		abs = (abs + 7) & ~(uint64_t)7;
-		if (!get(t, abs - t->header_addr + 8 * FUNCDATA_INLTREE, 8, &v))
+		if (!get(t, abs - t->header_addr + 8 * k, 8, &v))
 			return 0;
 		return v;
 	}
-	if (!get(t, at + 4 * FUNCDATA_INLTREE, 4, &v) || v == UINT32_MAX)
+	if (!get(t, at + 4 * k, 4, &v) || v == UINT32_MAX)
 		return 0;
 	return t->gofunc + v;
 }

@@ -3,14 +3,18 @@
  * needs it for stack traces), so it names every function and places every
  * call site at file:line, inlined frames included, in stripped modules.
  *
- * Formats: Go 1.16-1.17 (magic 0xfffffffa), 1.18-1.19 (0xfffffff0) and
- * 1.20+ (0xfffffff1, including the 1.25 change where wasm function table
- * entries hold function indices rather than PCs). Go <= 1.15 (0xfffffffb)
- * is recognised and refused as unsupported.
+ * Formats: Go 1.2-1.15 (magic 0xfffffffb; wasm modules exist from Go
+ * 1.11, and the layout read is that of 1.12-1.15), 1.16-1.17
+ * (0xfffffffa), 1.18-1.19 (0xfffffff0) and 1.20+ (0xfffffff1, including
+ * the 1.25 change where wasm function table entries hold function indices
+ * rather than PCs).
  *
  * The table is located by its header and validated against the
  * runtime.firstmoduledata that points at it: a header whose offsets, counts
- * and module data do not agree is not used. Every offset read from the
+ * and module data do not agree is not used. Of several consistent
+ * candidates (decoy headers planted in data, say), the one that agrees
+ * with the code is used: its function count and the entry PCs of its
+ * first and last function. Every offset read from the
  * table is bounds-checked, every pc-value walk is bounded by its table, and
  * inline expansion is bounded in depth, so a hostile table costs an error.
  *
@@ -24,7 +28,7 @@
 
 #include "../wasm/module.h"
 
-#define GW_PCLN_MAGIC_GO12 0xfffffffbu   /* Go 1.2-1.15: not supported */
+#define GW_PCLN_MAGIC_GO12 0xfffffffbu   /* Go 1.2-1.15 */
 #define GW_PCLN_MAGIC_GO116 0xfffffffau
 #define GW_PCLN_MAGIC_GO118 0xfffffff0u
 #define GW_PCLN_MAGIC_GO120 0xfffffff1u
@@ -47,25 +51,30 @@ typedef struct gw_pclntab {
 	 * so the table is not contiguous in the file). */
 	uint8_t *mem;
 	uint64_t size;
-	/* Table extents, as offsets into mem. */
+	/* Table extents, as offsets into mem. Go 1.2-1.15 has one table:
+	 * names and pc-value tables are at offsets from its start (funcnametab
+	 * and pctab are the whole table), filetab holds u32 name offsets and
+	 * there is no cutab. */
 	uint64_t funcnametab, funcnametab_end;
 	uint64_t cutab, cutab_end;
 	uint64_t filetab, filetab_end;
 	uint64_t pctab, pctab_end;
-	uint64_t functab, functab_end;
-	uint32_t func_size;          /* _func header: 44, 40 or 44 bytes */
+	uint64_t functab, functab_end; /* _func record offsets are from functab */
+	uint64_t ftab;                 /* the {entry, record offset} pairs */
+	uint32_t func_size;          /* _func header: 40, 44, 40 or 44 bytes */
 
 	const gw_module *m;
 } gw_pclntab;
 
 /* Finds and validates the table. Returns GW_OK with *out set; GW_OK with
  * *out NULL when the module has none (not Go, or no candidate header);
- * GW_ERR_UNSUPPORTED for Go <= 1.15; GW_ERR_FORMAT when a header was found
- * but the table is inconsistent (the error says what and where). */
+ * GW_ERR_FORMAT when a header was found but the table is inconsistent (the
+ * error says what and where). */
 gw_status gw_pclntab_read(const gw_module *m, gw_pclntab **out, gw_error *err);
 void gw_pclntab_free(gw_pclntab *t);
 
-/* Go version family of the table: "1.16-1.17", "1.18-1.19", "1.20+". */
+/* Go version family of the table: "1.2-1.15", "1.16-1.17", "1.18-1.19",
+ * "1.20+". */
 const char *gw_pclntab_format_name(const gw_pclntab *t);
 
 typedef struct gw_pcln_func {
@@ -76,13 +85,17 @@ typedef struct gw_pcln_func {
 	int32_t args;          /* size of the argument frame in bytes */
 	uint32_t pcfile, pcln;
 	uint32_t npcdata, nfuncdata;
-	uint32_t cu_offset;
+	uint32_t cu_offset;    /* UINT32_MAX: no compilation unit, no positions
+	                        * (Go 1.2-1.15: no file table) */
 	int32_t start_line;    /* Go 1.20+, else 0 */
 	uint8_t func_id, flag;
 } gw_pcln_func;
 
-/* PCDATA and FUNCDATA indices of the inline tree, the same in every version. */
+/* PCDATA and FUNCDATA indices of the inline tree: PCDATA 2 from Go 1.12;
+ * FUNCDATA 4 in Go 1.12-1.15 (after the register and stack-object maps),
+ * 3 from Go 1.16. */
 #define GW_PCDATA_INLTREE 2
+#define GW_FUNCDATA_INLTREE_GO12 4
 #define GW_FUNCDATA_INLTREE 3
 
 /* The pctab offset of f's pcdata table i (0 = none). */

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal.h"
+
 const char *gw_names_source_name(gw_names_source s)
 {
 	switch (s) {
@@ -272,6 +274,67 @@ static gw_status visit(find_ctx *c, const gw_call *call)
 	return c->fn && c->fn(c->user, &site) ? GW_ERR_LIMIT : GW_OK;
 }
 
+/* Calls f(offset) for each offset of funcnametab holding `name` followed
+ * by a NUL, as gw_pclntab_name reads it; stops when f returns true. */
+static bool each_name(const gw_pclntab *t, gw_str name, bool (*f)(void *, uint64_t), void *ctx)
+{
+	uint64_t ntab = t ? t->funcnametab_end - t->funcnametab : 0;
+	if (!name.len || memchr(name.p, 0, name.len) || name.len + 1 > ntab)
+		return false;
+	const uint8_t *tab = t->mem + t->funcnametab;
+	for (uint64_t off = 0; off + name.len < ntab;) {
+		const uint8_t *p = gw_go_find_bytes(tab + off, (size_t)(ntab - off), name.p, name.len);
+		if (!p)
+			break;
+		off = (uint64_t)(p - tab);
+		if (off + name.len < ntab && p[name.len] == 0 && f(ctx, off))
+			return true;
+		off++;
+	}
+	return false;
+}
+
+static bool mark_one(void *ctx, uint64_t off)
+{
+	((bool *)ctx)[off] = true;
+	return false;
+}
+
+static void mark_name(const gw_pclntab *t, gw_str name, bool *marks)
+{
+	each_name(t, name, mark_one, marks);
+}
+
+/* A name in the table that starts a string (after a NUL or at the start):
+ * a function name, of an out-of-line or an inlined function. */
+static bool starts_string(void *ctx, uint64_t off)
+{
+	const gw_pclntab *t = ctx;
+	return off == 0 || t->mem[t->funcnametab + off - 1] == 0;
+}
+
+/* Function i is `name`: by its Go name, or, when the names come from the
+ * name section (no usable pclntab), by the linker's rewriting of it
+ * ("syscall/js.FuncOf" is "syscall_js.FuncOf" there). */
+static bool names_function(const gw_go_symbols *syms, uint32_t i, gw_str name)
+{
+	gw_str f = syms->funcs[i].name;
+	return gw_str_same(f, name) || (syms->source == GW_NAMES_NAME_SECTION && f.len && gw_go_name_matches(name, f));
+}
+
+bool gw_go_name_known(const gw_module *m, const gw_go_info *go, const gw_go_symbols *syms, gw_str name)
+{
+	for (uint32_t i = 0; i < syms->num_funcs; i++)
+		if (names_function(syms, i, name))
+			return true;
+	for (uint32_t i = 0; i < m->num_func_imports; i++) {
+		const gw_import *im = gw_module_func_import(m, i);
+		if (im && gw_str_same(im->field, name))
+			return true;
+	}
+	return go->pcln && each_name(go->pcln, name, starts_string, (void *)go->pcln);
+}
+
 gw_status gw_go_find_calls(const gw_module *m, const gw_go_info *go, const gw_go_symbols *syms, gw_str name,
                            gw_call_site_fn fn, void *ctx, gw_error *err)
 {
@@ -296,8 +359,9 @@ gw_status gw_go_find_calls(const gw_module *m, const gw_go_info *go, const gw_go
 	c->caller = UINT32_MAX;
 	/* Targets: Go functions of that name, and host imports of that field
 	 * name together with their wrappers. */
-	for (uint32_t i = gw_go_symbols_lookup(syms, name, 0); i != UINT32_MAX; i = gw_go_symbols_lookup(syms, name, i + 1))
-		c->is_target[m->num_func_imports + i] = true;
+	for (uint32_t i = 0; i < syms->num_funcs; i++)
+		if (names_function(syms, i, name))
+			c->is_target[m->num_func_imports + i] = true;
 	for (uint32_t i = 0; i < m->num_func_imports; i++) {
 		const gw_import *im = gw_module_func_import(m, i);
 		if (im && gw_str_same(im->field, name)) {
@@ -306,15 +370,9 @@ gw_status gw_go_find_calls(const gw_module *m, const gw_go_info *go, const gw_go
 				c->is_target[go->wrapper_of_import[i]] = true;
 		}
 	}
-	/* Where the name stands in funcnametab (inline trees point there). */
-	for (uint64_t off = 0; name.len && off + name.len < ntab;) {
-		const uint8_t *p = t->mem + t->funcnametab + off;
-		const uint8_t *nul = memchr(p, 0, (size_t)(ntab - off));
-		uint64_t len = nul ? (uint64_t)(nul - p) : ntab - off;
-		if (len == name.len && memcmp(p, name.p, name.len) == 0)
-			c->name_is_target[off] = true;
-		off += len + 1;
-	}
+	/* Where the name stands in funcnametab (inline trees point there):
+	 * every offset whose NUL-terminated string is the name. */
+	mark_name(t, name, c->name_is_target);
 	gw_status s = GW_OK;
 	for (uint32_t i = 0; i < go->num_calls && s == GW_OK; i++)
 		s = visit(c, &go->calls[i]);

@@ -77,6 +77,11 @@ typedef int (*gw_call_site_fn)(void *ctx, const gw_call_site *site);
 gw_status gw_go_find_calls(const gw_module *m, const gw_go_info *go, const gw_go_symbols *syms, gw_str name,
                            gw_call_site_fn fn, void *ctx, gw_error *err);
 
+/* Whether the module knows `name` at all: a defined function, a host
+ * import's field, or a function name in the pclntab (one inlined
+ * everywhere has no function of its own). */
+bool gw_go_name_known(const gw_module *m, const gw_go_info *go, const gw_go_symbols *syms, gw_str name);
+
 /* The call sites of `name` (gw_go_find_calls), kept: the list owns copies
  * of the calls and their frames; v[i].call and v[i].frames point into it. */
 typedef struct gw_call_site_list {

@@ -119,12 +119,15 @@ def pclntab_modules():
     """Synthetic Go modules with a pclntab in each format, intact and with
     single fields broken (see tests/integration/pclnsynth.py)."""
     out = []
-    for fmt in ("1.16", "1.18", "1.20"):
+    for fmt in ("1.2", "1.16", "1.18", "1.20"):
         m = pclnsynth.build(fmt)
         out.append(m.data)
         out.append(pclnsynth.patch(m, "inl0.parentPc", "i", 2))
         out.append(pclnsynth.patch(m, "func1.pcln", "I", 0x7FFFFFF0))
-        out.append(pclnsynth.patch(m, "magic", "I", 0xFFFFFFFB))
+        out.append(pclnsynth.patch(m, "magic", "I", 0xFFFFFFFB if fmt != "1.2" else 0xFFFFFFF1))
+    # Decoy headers before the real table, one with a consistent moduledata.
+    out.append(pclnsynth.build("1.20", decoys=3, decoy_moduledata=True).data)
+    out.append(pclnsynth.build("1.2", decoys=3, decoy_moduledata=True).data)
     return out
 
 

@@ -1,5 +1,5 @@
 """Builds small Go-shaped js/wasm modules with a runtime.pclntab of a
-chosen format (Go 1.16-1.17, 1.18-1.19 or 1.20+), whose every byte the
+chosen format (Go 1.2-1.15, 1.16-1.17, 1.18-1.19 or 1.20+), whose every byte the
 tests know, so that they can corrupt one field at a time. Also the seeds
 of the pclntab fuzzer.
 
@@ -11,15 +11,21 @@ of the pclntab fuzzer.
 Layout of linear memory (one data segment at BASE): pcHeader, funcnametab,
 cutab, filetab, pctab, functab (ftab and _func records), the inline tree
 (the "go:func.*" area, moduledata.gofunc), then runtime.firstmoduledata.
+Go 1.2-1.15: header and ftab, _func records, names, file names, the file
+table, pc-value tables (all one table), the inline tree, moduledata.
+decoys=N puts N fake headers (magic, plausible fields) in a string
+constant in a data segment below the real table.
 Functions: 0 main.helper (lines 5-6), 1 main.main (lines 20-22, with
 main.helper inlined at pc 2 and a call whose return PC is 3), 2 runtime.other.
 """
 import struct
 
 BASE = 0x10000
+DECOY_ADDR = 0x4000  # the decoys' "string constant", below the real table
 
-MAGIC = {"1.16": 0xFFFFFFFA, "1.18": 0xFFFFFFF0, "1.20": 0xFFFFFFF1}
-GOVERSION = {"1.16": "go1.16.15", "1.18": "go1.19.8", "1.20": "go1.20.14"}
+MAGIC = {"1.2": 0xFFFFFFFB, "1.16": 0xFFFFFFFA, "1.18": 0xFFFFFFF0, "1.20": 0xFFFFFFF1}
+GOVERSION = {"1.2": "go1.15.15", "1.16": "go1.16.15", "1.18": "go1.19.8", "1.20": "go1.20.14"}
+FORMAT_NAME = {"1.2": "1.2-1.15", "1.16": "1.16-1.17", "1.18": "1.18-1.19", "1.20": "1.20+"}
 
 
 def uleb(n):
@@ -85,14 +91,150 @@ FUNCS = [
 FILES = ["/src/app/main.go", "/go/src/runtime/other.go"]
 
 
+def _go12_memory(nf):
+    """Linear memory from BASE for the Go 1.2-1.15 format: (mem, fields)."""
+    fields = {}
+    mem = bytearray(1 << 16)
+
+    def put(off, fmtc, val, label=None):
+        struct.pack_into("<" + fmtc, mem, off, val)
+        if label:
+            fields[label] = off
+
+    ftab = 16
+    fileoff_at = ftab + 16 * nf + 8
+    pos = (fileoff_at + 4 + 7) & ~7
+    recs = []
+    for i, (n, fileno, lines, size) in enumerate(FUNCS):
+        npcdata = 3 if n == "main.main" else 2
+        nfuncdata = 5 if n == "main.main" else 0
+        recs.append((pos, npcdata, nfuncdata))
+        end = pos + 40 + 4 * npcdata
+        if nfuncdata:
+            end = ((end + 7) & ~7) + 8 * nfuncdata
+        pos = (end + 7) & ~7
+    nameoff = []
+    for n, *_ in FUNCS:
+        nameoff.append(pos)
+        mem[pos:pos + len(n) + 1] = n.encode() + b"\0"
+        pos += len(n) + 1
+    filename = []
+    for f in FILES:
+        filename.append(pos)
+        mem[pos:pos + len(f) + 1] = f.encode() + b"\0"
+        pos += len(f) + 1
+    fileoff = (pos + 3) & ~3
+    nfiletab = len(FILES) + 1
+    put(fileoff, "I", nfiletab)
+    for k, o in enumerate(filename):
+        put(fileoff + 4 + 4 * k, "I", o)
+    pos = fileoff + 4 * nfiletab
+    tables = []
+    for i, (n, fileno, lines, size) in enumerate(FUNCS):
+        t = {}
+        for key, runs in (("pcfile", [(fileno + 1, size)]), ("pcln", lines), ("pcsp", [(0, size)])):
+            b = pctable(runs)
+            t[key] = pos
+            mem[pos:pos + len(b)] = b
+            pos += len(b)
+        if n == "main.main":
+            b = pctable([(-1, 2), (0, 1), (-1, 1)])
+            t["inl"] = pos
+            mem[pos:pos + len(b)] = b
+            pos += len(b)
+        tables.append(t)
+    pclntable_len = pos
+    inl = (pos + 7) & ~7
+    md = (inl + 20 + 7) & ~7
+
+    put(0, "I", MAGIC["1.2"], "magic")
+    mem[4:8] = b"\0\0\x01\x08"
+    put(8, "Q", nf, "nfunc")
+    for i in range(nf):
+        put(ftab + 16 * i, "Q", (0x1000 + i) << 16, f"ftab{i}.entry")
+        put(ftab + 16 * i + 8, "Q", recs[i][0], f"ftab{i}.funcoff")
+    end_pc = ((0x1000 + nf - 1) << 16) + FUNCS[-1][3]
+    put(ftab + 16 * nf, "Q", end_pc)
+    put(fileoff_at, "I", fileoff, "fileoff")
+    fields["pctab"] = 0
+    for i, (n, fileno, lines, size) in enumerate(FUNCS):
+        r, npcdata, nfuncdata = recs[i]
+        t = tables[i]
+        put(r, "Q", (0x1000 + i) << 16)
+        put(r + 8, "i", nameoff[i], f"func{i}.nameoff")
+        put(r + 12, "i", 16)            # args
+        put(r + 16, "I", 0)             # deferreturn
+        put(r + 20, "I", t["pcsp"])
+        put(r + 24, "I", t["pcfile"], f"func{i}.pcfile")
+        put(r + 28, "I", t["pcln"], f"func{i}.pcln")
+        put(r + 32, "I", npcdata, f"func{i}.npcdata")
+        mem[r + 39] = nfuncdata
+        fields[f"func{i}.nfuncdata"] = r + 39
+        if npcdata > 2:
+            put(r + 40 + 8, "I", t["inl"], f"func{i}.pcdata_inl")
+        if nfuncdata:
+            fd = (r + 40 + 4 * npcdata + 7) & ~7
+            put(fd + 8 * 4, "Q", BASE + inl, f"func{i}.inltree")   # FUNCDATA_InlTree is 4 before Go 1.16
+    # the inline tree of main.main: main.helper inlined, called at pc 1
+    put(inl, "h", -1)
+    put(inl + 4, "i", 1)
+    put(inl + 8, "i", 21)
+    put(inl + 12, "i", nameoff[0], "inl0.nameoff")
+    put(inl + 16, "i", 1, "inl0.parentPc")
+    words = [0] * 48
+    words[0:9] = [BASE, pclntable_len, pclntable_len, BASE + ftab, nf + 1, nf + 1, BASE + fileoff, nfiletab, nfiletab]
+    words[10] = 0x10000000      # minpc
+    words[11] = end_pc          # maxpc
+    words[12] = 0               # text
+    words[13] = 16 * nf         # etext
+    for k, w in enumerate(words):
+        put(md + 8 * k, "Q", w)
+    fields["moduledata"] = md
+    fields["md.ftab.len"] = md + 4 * 8
+    return mem[:md + 48 * 8], fields
+
+
+def decoy_segment(n, with_moduledata=False):
+    """A "string constant" holding n fake Go 1.20 pclntab headers (at
+    DECOY_ADDR) whose offsets read; with_moduledata: the first also has a
+    runtime.firstmoduledata pointing at it, consistent with its header, but
+    its table does not agree with the code (7 functions, entries 0)."""
+    out = bytearray()
+    first = None
+    for k in range(n):
+        at = len(out)
+        first = at if first is None else first
+        nf = 7 if with_moduledata and k == 0 else len(FUNCS)
+        h = struct.pack("<I", MAGIC["1.20"]) + b"\0\0\x01\x08" + struct.pack("<QQQ", nf, len(FILES), 0)
+        h += b"".join(struct.pack("<Q", 72 + 8 * j) for j in range(5))
+        out += h + b"fake pclntab header %d\0" % k
+        out += b"\0" * (-len(out) % 8)
+        out += b"\0" * 128  # room for the fake ftab
+    if with_moduledata and n:
+        base = DECOY_ADDR + first
+        offs = [72 + 8 * j for j in range(5)]
+        words = [0] * 48
+        words[0] = base
+        for j, o in enumerate(offs):
+            words[1 + 3 * j] = base + o
+        words[16], words[17], words[18] = base + offs[4], 8, 8
+        out += b"".join(struct.pack("<Q", w) for w in words)
+    return bytes(out)
+
+
 def build(fmt="1.20", module="go", imports=("runtime.wasmExit", "runtime.wasmWrite", "syscall/js.valueGet"),
-          exports=("run", "resume", "getsp", "mem"), names=None, version=None, foreign=()):
-    """names: a list of name-section function names for the defined
+          exports=("run", "resume", "getsp", "mem"), names=None, version=None, foreign=(), decoys=0,
+          decoy_moduledata=False):
+    """decoys, decoy_moduledata: see decoy_segment.
+    names: a list of name-section function names for the defined
     functions (None: no name section), or raw bytes for the section.
     foreign: extra imports (module, field, number of i32 parameters) after
     the ABI ones, as go:wasmimport declares them."""
     old = fmt == "1.16"
     nf = len(FUNCS)
+    if fmt == "1.2":
+        mem, fields = _go12_memory(nf)
+        return _module(fmt, mem, fields, module, imports, exports, names, version, foreign, (decoys, decoy_moduledata))
     hsize = 64 if old else 72
     mem = bytearray()
     fields = {}
@@ -269,7 +411,13 @@ def build(fmt="1.20", module="go", imports=("runtime.wasmExit", "runtime.wasmWri
         put(md + 8 * k, "Q", w)
     fields["moduledata"] = md
     fields["md.ftab.len"] = md + 17 * 8
+    return _module(fmt, mem, fields, module, imports, exports, names, version, foreign, (decoys, decoy_moduledata))
 
+
+def _module(fmt, mem, fields, module, imports, exports, names, version, foreign, decoy):
+    """The module around linear memory `mem` (at BASE)."""
+    total = len(mem)
+    nf = len(FUNCS)
     # --- the module around it
     ni = len(imports) + len(foreign)
     types = vec([b"\x60\x01\x7f\x01\x7f", b"\x60\x01\x7f\x00"] +
@@ -296,8 +444,13 @@ def build(fmt="1.20", module="go", imports=("runtime.wasmExit", "runtime.wasmWri
             bytes([3]) + uleb(len(funcs)) + funcs + bytes([5]) + uleb(len(memsec)) + memsec +
             bytes([6]) + uleb(len(glob)) + glob + bytes([7]) + uleb(len(exp)) + exp +
             bytes([10]) + uleb(len(code)) + code)
+    segs = b""
+    decoys = decoy[0]
+    if decoys:
+        d = decoy_segment(*decoy)
+        segs = b"\x00\x41" + sleb(DECOY_ADDR) + b"\x0b" + uleb(len(d)) + d
     seg_hdr = b"\x00\x41" + sleb(BASE) + b"\x0b" + uleb(len(mem))
-    datasec_payload = uleb(1) + seg_hdr
+    datasec_payload = uleb(2 if decoys else 1) + segs + seg_hdr
     data_start = len(head) + 1 + len(uleb(len(datasec_payload) + len(mem))) + len(datasec_payload)
     body = head + bytes([11]) + uleb(len(datasec_payload) + len(mem)) + datasec_payload + bytes(mem)
     custom = name("producers") + producers
@@ -313,10 +466,12 @@ def build(fmt="1.20", module="go", imports=("runtime.wasmExit", "runtime.wasmWri
 
     m = Module()
     m.data = body
+    # runtime.firstmoduledata words of etext and noptrdata
+    m.md_word = {"etext": 13, "noptrdata": 14} if fmt == "1.2" else {"etext": 23, "noptrdata": 24}
     m.at = {k: data_start + v for k, v in fields.items()}
     m.addr = {k: BASE + v for k, v in fields.items()}
     m.expect = {
-        "format": {"1.16": "1.16-1.17", "1.18": "1.18-1.19", "1.20": "1.20+"}[fmt],
+        "format": FORMAT_NAME[fmt],
         "names": [f[0] for f in FUNCS],
         "files": [FILES[f[1]] for f in FUNCS],
         "lines": [f[2][0][0] for f in FUNCS],
@@ -335,6 +490,6 @@ def patch(m, label, fmtc, value, delta=0):
 if __name__ == "__main__":
     import sys
     out = sys.argv[1] if len(sys.argv) > 1 else "."
-    for f in ("1.16", "1.18", "1.20"):
+    for f in ("1.2", "1.16", "1.18", "1.20"):
         with open(f"{out}/synth-{f}.wasm", "wb") as fh:
             fh.write(build(f).data)

@@ -109,7 +109,8 @@ def esbuild_wasm():
 
 
 # Older real modules, one per pclntab format (tests/npm/pins.txt).
-OLD_ESBUILDS = [("esbuild-wasm@0.11.23", "go1.16.3", "1.16-1.17"), ("esbuild-wasm@0.14.54", "go1.19", "1.18-1.19"),
+OLD_ESBUILDS = [("esbuild-wasm@0.4.11", "go1.14.2", "1.2-1.15"), ("esbuild-wasm@0.6.31", "go1.15", "1.2-1.15"),
+                ("esbuild-wasm@0.11.23", "go1.16.3", "1.16-1.17"), ("esbuild-wasm@0.14.54", "go1.19", "1.18-1.19"),
                 ("esbuild-wasm@0.19.12", "go1.20.12", "1.20+"), ("esbuild-wasm@0.27.2", "go1.25.5", "1.20+")]
 
 

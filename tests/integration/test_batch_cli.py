@@ -441,7 +441,7 @@ def md_set(m, data, word, value):
 
 def synth(name, fmt="1.20", etext=0x8000, noptrdata=0x10000, **kw):
     m = pclnsynth.build(fmt, **{"imports": IMPS, **kw})
-    data = md_set(m, md_set(m, m.data, 23, etext), 24, noptrdata)
+    data = md_set(m, md_set(m, m.data, m.md_word["etext"], etext), m.md_word["noptrdata"], noptrdata)
     p = os.path.join(tmp, name + ".wasm")
     with open(p, "wb") as f:
         f.write(data)
@@ -464,6 +464,12 @@ refused([], p, "go1.13.15 is older than Go 1.14", "a module claiming go1.13")
 p, _ = synth("synth-go114", fmt="1.16", version="go1.14")
 r = batch(["-n", p])
 eq(r.returncode, 0, "a module claiming go1.14 is accepted (dry run)", r.stderr)
+p, _ = synth("synth-go115", fmt="1.2", version="go1.15.15")
+r = batch(["-n", "--json", p])
+eq(r.returncode, 0, "item 12: a go1.15 module (Go 1.2-1.15 symbol table) is accepted (dry run)", r.stderr)
+g = json.loads(r.stdout) if r.returncode == 0 else {}
+eq(g.get("buffer", {}).get("end"), 0x8000, "item 12: go1.15: the buffer ends at the old moduledata's etext")
+eq((g.get("readonly") or {}).get("end"), 0x10000, "item 12: go1.15: read-only names end at the old moduledata's noptrdata")
 p, _ = synth("synth-devel", version="devel go1.22-abcdef")
 refused([], p, "unknown Go version", "a module with an unknown Go version")
 p, _ = synth("synth-wasip1", module="wasi_snapshot_preview1", imports=("fd_write", "proc_exit"))

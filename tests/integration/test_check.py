@@ -118,6 +118,15 @@ r, j = check(p)
 ok(j and [f for f in j["findings"] if f["rule"] == "pclntab-corrupt" and "cycle" in f["message"]],
    "integrity: a corrupt table is a pclntab-corrupt finding", j and j["findings"])
 
+# item 15: decoy pclntab headers in a string constant do not hide the real table from the rules.
+for fmt in ("1.2", "1.20"):
+    r0, plain = check(synth(f"plain-{fmt}", fmt=fmt))
+    r1, decoyed = check(synth(f"decoys-{fmt}", fmt=fmt, decoys=9, decoy_moduledata=True))
+    rules = lambda j: sorted((f["rule"], f["message"]) for f in j["findings"])  # noqa: E731
+    eq(rules(decoyed), rules(plain), f"item 15: {fmt}: decoy pclntab headers ignored, the same findings as without them")
+    eq([f for f in decoyed["findings"] if f["rule"].startswith("pclntab")], [],
+       f"item 15: {fmt}: no pclntab finding with nine decoys before the table")
+
 # --- glue
 esb = esbuild_wasm()
 esb_glue = npm_file("esbuild-wasm@0.28.2", "wasm_exec.js")
@@ -152,6 +161,96 @@ with open(notglue, "w") as f:
 r = run([CHECK, "--glue", notglue, go_fixture("hello")])
 eq(r.returncode, 2, "a glue that is not wasm_exec.js: exit 2")
 ok("notglue.js" in r.stderr.decode() and r.stderr.decode().count("\n") == 1, "and one line naming it", r.stderr)
+
+# --- item 13: the glue's object keys are read as JavaScript reads them.
+def glue_variant(label, text):
+    path = os.path.join(tmp, label.replace(" ", "-") + ".wasm_exec.js")
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def glue_findings(module, glue):
+    r, j = check(module, "--glue", glue)
+    return r, [f["message"] for f in (j or {}).get("findings", []) if f["rule"] == "glue-mismatch"]
+
+
+hello = go_fixture("hello")   # Go 1.19: imports go.debug among 25 imports
+DEBUG = '"debug": (value) => {'
+ok(DEBUG in text, "item 13: Go 1.19's glue defines debug with a quoted key (test sanity)")
+variants = [
+    ("identifier key", text.replace(DEBUG, "debug: (value) => {")),
+    ("method", text.replace(DEBUG, "debug(value) {")),
+    ("function expression", text.replace(DEBUG, "debug: function (value) {")),
+    ("computed single-quoted keys", re.sub(r'"((?:runtime|syscall/js)\.\w+)": \(sp\) =>', r"['\1']: (sp) =>", text)),
+    ("escaped key", text.replace('"runtime.walltime":', '"runtime\\x2ewalltime":')),
+    ("async method", text.replace(DEBUG, "async debug(value) {")),
+]
+variants.append(("all at once", re.sub(r'"((?:runtime|syscall/js)\.\w+)": \(sp\) =>', r"'\1'(sp)",
+                                       text.replace(DEBUG, "debug: function (value) {"))))
+for label, v in variants:
+    ok(v != text, f"item 13: {label}: the variant differs from the original (test sanity)")
+    r, gm = glue_findings(hello, glue_variant(label, v))
+    eq(gm, [], f"item 13: {label}: every import found, no glue-mismatch")
+    eq(r.returncode, 0, f"item 13: {label}: check passes")
+# esbuild's minifier turns "debug": into debug: (a real reformatting).
+minify = os.path.join(tmp, "minify.cjs")
+with open(minify, "w") as f:
+    f.write("const e = require(process.argv[2]);\n"
+            "e.transform(require('fs').readFileSync(process.argv[3], 'utf8'), { minify: true })"
+            ".then((r) => { process.stdout.write(r.code); if (e.stop) e.stop(); }, (x) => { console.error(x); process.exit(1); });\n")
+r = run(["node", minify, npm_file("esbuild-wasm@0.28.2", "lib/main.js"), go119_glue], timeout=120)
+mini = r.stdout.decode()
+if ok(r.returncode == 0 and "debug:" in mini and '"debug":' not in mini,
+      "item 13: esbuild minifies Go 1.19's glue into an identifier key debug: (test sanity)", r.stderr.decode()[-400:]):
+    r, gm = glue_findings(hello, glue_variant("minified", mini))
+    eq(gm, [], "item 13: the minified Go 1.19 glue provides every import")
+# gowasm-pack refused such a glue (its glue check is this one); gowasm-verify accepts the bundle.
+PACK, VERIFY = os.environ.get("GOWASM_PACK", ""), os.environ.get("GOWASM_VERIFY", "")
+zp = os.path.join(tmp, "hello-debug-ident.zip")
+r = run([PACK, hello, "--glue", glue_variant("pack identifier key", variants[0][1]), "--version", "1.0.0", "-o", zp],
+        env={**os.environ, "SOURCE_DATE_EPOCH": "0"})
+eq(r.returncode, 0, "item 13: gowasm-pack packs a glue with debug: (value) => {", r.stderr.decode())
+if r.returncode == 0:
+    r = run([VERIFY, zp])
+    eq(r.returncode, 0, "item 13: and gowasm-verify finds the bundle valid", r.stdout.decode() + r.stderr.decode())
+# Keys in comments, strings and templates provide nothing.
+gone = text.replace('"runtime.walltime":', '"runtime.walltime_gone":')
+for label, extra in (("line comment", '// "runtime.walltime": (sp) => {},\n'),
+                     ("block comment", '/* { "runtime.walltime": (sp) => {}, } */\n'),
+                     ("string", 'const s = "{ \\"runtime.walltime\\": 1 }";\n'),
+                     ("template", 'const t = `{ "runtime.walltime": ${ { "x": 1 }.x } }`;\n')):
+    v = gone.replace('"use strict";', '"use strict";\n' + extra, 1)
+    r, gm = glue_findings(hello, glue_variant("gone " + label, v))
+    ok(len(gm) == 1 and "import runtime.walltime" in gm[0],
+       f"item 13: runtime.walltime only in a {label}: reported missing", gm)
+# The real glue of each pinned esbuild release provides its module's imports.
+for spec in ("esbuild-wasm@0.4.11", "esbuild-wasm@0.6.31", "esbuild-wasm@0.11.23", "esbuild-wasm@0.19.12",
+             "esbuild-wasm@0.27.2"):
+    r, gm = glue_findings(npm_file(spec, "esbuild.wasm"), npm_file(spec, "wasm_exec.js"))
+    eq(gm, [], f"item 13: {spec} with its own wasm_exec.js: no glue-mismatch")
+
+# --- item 14: a batched module needs the gowasm-batch companion with its glue.
+BATCH = os.environ.get("GOWASM_BATCH", "")
+batched_bridge = os.path.join(tmp, "bridge.batched.wasm")
+r = run([BATCH, "--quiet", go_fixture("bridge"), "-o", batched_bridge])
+if ok(r.returncode == 0, "item 14: gowasm-batch rewrites the bridge fixture (test sanity)", r.stderr.decode()):
+    r, j = check(batched_bridge, "--glue", go119_glue)
+    bc = [f["message"] for f in j["findings"] if f["rule"] == "batch-companion"]
+    ok(len(bc) == 1 and 'module="gowasm": module is not an object or function' in bc[0] and "companion" in bc[0],
+       "item 14: a batched module checked with a glue alone: batch-companion says it needs the companion", j["findings"])
+    eq(r.returncode, 1, "item 14: and the check fails")
+    eq([f["rule"] for f in j["findings"] if f["rule"] == "glue-mismatch"], [],
+       "item 14: the glue itself provides every go import (no glue-mismatch)")
+    r, j = check(batched_bridge, "--glue", go119_glue, "--companion")
+    eq([f["rule"] for f in j["findings"] if f["rule"] in ("batch-companion", "glue-mismatch")], [],
+       "item 14: with --companion (the glue runs with enableBatching): no finding")
+    r, j = check(go_fixture("bridge"), "--glue", go119_glue)
+    eq([f["rule"] for f in j["findings"] if f["rule"] == "batch-companion"], [],
+       "item 14: the unbatched module needs no companion")
+    r, j = check(batched_bridge)
+    eq([f["rule"] for f in j["findings"] if f["rule"] == "batch-companion"], [],
+       "item 14: without --glue nothing is said about the glue's companion")
 
 # --- esbuild: every finding, each judged in the notes of the change that added this test.
 r, j = check(esb, "--glue", esb_glue, "--target", "node")

@@ -197,7 +197,8 @@ FEATURE_FLAGS = {"sign-ext": "sign-extension", "nontrapping-float-to-int": "satu
 
 
 def check_json(module, glue):
-    r = run([CHECK, "--format", "json", "--glue", glue, "--target", "browser", module], timeout=300)
+    # A bundle ships the gowasm-batch companion with the glue of a batched module.
+    r = run([CHECK, "--format", "json", "--glue", glue, "--companion", "--target", "browser", module], timeout=300)
     try:
         return json.loads(r.stdout), r
     except ValueError:

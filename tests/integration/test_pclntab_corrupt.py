@@ -30,8 +30,9 @@ def problems(j):
     return [(p["check"], p["message"]) for p in j["integrity"]["problems"] if p["severity"] != "note"]
 
 
-for fmt in ("1.16", "1.18", "1.20"):
+for fmt in ("1.2", "1.16", "1.18", "1.20"):
     m = pclnsynth.build(fmt)
+    wide = fmt in ("1.2", "1.16")
     j, err = inspect(m.data, f"{fmt} intact", "--calls", "runtime.other")
     if not ok(j, f"{fmt}: intact module reads", err):
         continue
@@ -57,17 +58,25 @@ for fmt in ("1.16", "1.18", "1.20"):
 
     P = pclnsynth.patch
     broken("nfunc absurd", P(m, "nfunc", "Q", 0xFFFFFFFFFFFF), "pclntab-missing", ["no runtime.pclntab"])
-    broken("nfunc off by one", P(m, "nfunc", "Q", 4), "pclntab-corrupt", ["firstmoduledata"])
-    broken("funcname offset past memory", P(m, "funcnameOffset", "Q", 1 << 40), "pclntab-missing", ["no runtime.pclntab"])
-    broken("pctab offset past memory", P(m, "pctabOffset", "Q", 1 << 33), "pclntab-missing", ["no runtime.pclntab"])
+    # (Go 1.2-1.15: nfunc places the file table offset, so the header no longer reads.)
+    broken("nfunc off by one", P(m, "nfunc", "Q", 4), *(("pclntab-missing", ["no runtime.pclntab"]) if fmt == "1.2"
+                                                       else ("pclntab-corrupt", ["firstmoduledata"])))
+    if fmt == "1.2":
+        broken("file table offset past memory", P(m, "fileoff", "I", 0xFFFFFFF0), "pclntab-missing", ["no runtime.pclntab"])
+        broken("file table offset inside the function table", P(m, "fileoff", "I", 8), "pclntab-missing",
+               ["no runtime.pclntab"])
+    else:
+        broken("funcname offset past memory", P(m, "funcnameOffset", "Q", 1 << 40), "pclntab-missing",
+               ["no runtime.pclntab"])
+        broken("pctab offset past memory", P(m, "pctabOffset", "Q", 1 << 33), "pclntab-missing", ["no runtime.pclntab"])
     broken("moduledata ftab length", P(m, "md.ftab.len", "Q", 1 << 40), "pclntab-corrupt", ["firstmoduledata"])
     broken("pcln offset out of range", P(m, "func1.pcln", "I", 0x7FFFFFF0), "pclntab-corrupt", ["out of range"])
     broken("pcfile offset out of range", P(m, "func2.pcfile", "I", 0xFFFFFF00), "pclntab-corrupt", ["out of range"])
-    broken("record offset out of range", P(m, "ftab1.funcoff", "Q" if fmt == "1.16" else "I", 0x7FFFFFF0),
+    broken("record offset out of range", P(m, "ftab1.funcoff", "Q" if wide else "I", 0x7FFFFFF0),
            "pclntab-corrupt", ["out of range"])
     broken("name offset out of range", P(m, "func2.nameoff", "i", 0x7FFFFFF0), "pclntab-corrupt", ["no name"])
     broken("npcdata absurd", P(m, "func1.npcdata", "I", 0xFFFFFFFF), "pclntab-corrupt", ["pcdata"])
-    broken("entry out of order", P(m, "ftab2.entry", "Q" if fmt == "1.16" else "I", 0x10000000), "pclntab-corrupt",
+    broken("entry out of order", P(m, "ftab2.entry", "Q" if wide else "I", 0x10000000), "pclntab-corrupt",
            ["differs", "entry"])
     # Bad varints: the whole pc table area of main.main overwritten with 0xff.
     b = bytearray(m.data)
@@ -82,8 +91,26 @@ for fmt in ("1.16", "1.18", "1.20"):
     broken("inline parent out of function", P(m, "inl0.parentPc", "i", -5), "pclntab-corrupt", ["parent pc"])
     broken("inline tree entry outside memory", P(m, "inl0.nameoff", "i", 0x7FFFFFFF), "pclntab-corrupt", ["no name"])
 
-    # A Go 1.15 table is recognised and refused as unsupported.
-    j, err = inspect(P(m, "magic", "I", 0xFFFFFFFB), f"{fmt} go1.15 magic")
-    if j:
-        eq([p["check"] for p in j["integrity"]["problems"] if p["check"].startswith("pclntab")],
-           ["pclntab-unsupported"], f"{fmt}: magic 0xfffffffb is reported as an unsupported Go <= 1.15 table")
+    # A newer table relabelled with the Go 1.2-1.15 magic is not read as one.
+    if fmt != "1.2":
+        j, err = inspect(P(m, "magic", "I", 0xFFFFFFFB), f"{fmt} go1.15 magic")
+        if j:
+            eq([p["check"] for p in j["integrity"]["problems"] if p["check"].startswith("pclntab")],
+               ["pclntab-missing"], f"{fmt}: its table under magic 0xfffffffb is not taken for a Go 1.2-1.15 table")
+
+# item 15: decoy headers in a string constant before the real table (nine
+# that no moduledata points at; and one with a consistent moduledata whose
+# table disagrees with the code) do not hide the real table.
+for fmt in ("1.2", "1.20"):
+    for label, kw in (("nine decoys", {"decoys": 9}), ("nine decoys, one with a moduledata",
+                                                       {"decoys": 9, "decoy_moduledata": True}),
+                      ("100 decoys", {"decoys": 100, "decoy_moduledata": True})):
+        m = pclnsynth.build(fmt, **kw)
+        j, err = inspect(m.data, f"{fmt} {label}", "--calls", "runtime.other")
+        if not ok(j, f"item 15: {fmt} {label}: reads", err):
+            continue
+        eq((j["symbols"]["source"], j["symbols"]["pclntab"] and j["symbols"]["pclntab"]["address"]),
+           ("pclntab", pclnsynth.BASE), f"item 15: {fmt} {label}: decoy pclntab headers ignored, the real table used")
+        eq([f["name"] for f in j["functions"]], m.expect["names"], f"item 15: {fmt} {label}: names")
+        eq(problems(j), [], f"item 15: {fmt} {label}: no integrity problems")
+        eq(len(j["calls"]["sites"]), 1, f"item 15: {fmt} {label}: the inlined call site is found")

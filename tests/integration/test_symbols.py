@@ -8,7 +8,8 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from tap import ok, eq, go_fixture, npm_file, esbuild_wasm, run, INSPECT, SOURCE_ROOT, OLD_ESBUILDS  # noqa: E402
+from tap import ok, eq, go_fixture, npm_file, esbuild_wasm, run, INSPECT, SOURCE_ROOT, OLD_ESBUILDS, FIXTURES  # noqa: E402
+import wasmcalls  # noqa: E402
 
 
 def inspect(path, *args):
@@ -129,8 +130,20 @@ ok(re.search(rf"main\.go:{cm['wrap-funcof']}: main\.wrap calls syscall/js\.FuncO
    "text --calls: the inlined site names the function it was inlined into", out[-600:])
 ok(re.search(rf"main\.go:{cm['loop-funcof']}: main\.handlers calls syscall/js\.FuncOf in a loop\n", out),
    "text --calls: a site in a loop says so", out[-600:])
-r = run([INSPECT, "--calls", "no.such.function", go_fixture("hello")])
-ok(r.returncode == 0 and "call sites of no.such.function: 0" in r.stdout.decode(), "--calls of an unknown name: none")
+# item 12: a name the module does not have is a usage error, not "0 call sites".
+for args in ([], ["--json"]):
+    r = run([INSPECT, *args, "--calls", "no.such.function", go_fixture("hello")])
+    err = r.stderr.decode()
+    ok(r.returncode == 2 and r.stdout == b"" and err.count("\n") == 1 and
+       "--calls no.such.function: no Go function, inlined function or host import of that name" in err,
+       f"item 12: --calls of a name the module does not have exits 2 with one line {args}", (r.returncode, err))
+# Names that exist but are never called still answer (0 sites, exit 0):
+# a defined function, a host import, a function only inlined.
+for name, path in (("main.main", go_fixture("hello")), ("runtime.wasmExit", go_fixture("hello")),
+                   ("syscall/js.valueGet", go_fixture("hello-stripped"))):
+    r = run([INSPECT, "--calls", name, path])
+    ok(r.returncode == 0 and f"call sites of {name}: " in r.stdout.decode(),
+       f"item 12: --calls {name} (in the module) exits 0", r.stderr.decode())
 
 # --- esbuild.wasm (stripped, Go 1.26.5)
 j, err = inspect(esbuild_wasm(), "--functions")
@@ -179,3 +192,93 @@ for spec, version, fmt in OLD_ESBUILDS:
     ok("main.main" in {f["name"] for f in j["functions"]}, f"{spec}: main.main named")
     total = sum(p["code_bytes"] for p in j["code_size"]["packages"]) + j["code_size"]["section_header"]
     eq(total, j["code_size"]["section"], f"{spec}: package breakdown adds up")
+
+# --- item 12: Go 1.14 and 1.15 (the Go 1.2-1.15 table format), against Go's
+# own debug/gosym (tests/go/oracle-gosym, built for this machine) and an
+# independent reader of the code (wasmcalls.py) for the call sites.
+ORACLE = os.path.join(FIXTURES, "oracle-gosym")
+FUNCOF_SITES = {"esbuild-wasm@0.4.11": 7, "esbuild-wasm@0.6.31": 1}
+for spec, version, fmt in OLD_ESBUILDS[:2]:
+    path = npm_file(spec, "esbuild.wasm")
+    j, err = inspect(path, "--functions")
+    if not ok(j, f"item 12: {spec}: inspect", err):
+        continue
+    fs = j["functions"]
+    eq(j["symbols"]["source"], "pclntab", f"item 12: {spec}: names come from the Go 1.2-1.15 pclntab")
+    eq(j["integrity"]["ok"], True, f"item 12: {spec}: integrity checks pass", j["integrity"]["problems"])
+    n = j["counts"]["defined_functions"]
+    eq((j["integrity"]["names_compared"], j["integrity"]["names_matched"]), (n, n),
+       f"item 12: {spec}: pclntab names equal the name section for every function")
+    bad = [f for f in fs if sanitize(f["name"]) != f["name_section"]]
+    eq(bad[:3], [], f"item 12: {spec}: sanitize(pclntab name) == name-section name (demangled names)")
+    # Package sizes: from the Go names (last slash, then the first dot), never
+    # from the name section's mangled "github.com_evanw_..." names.
+    def package(name):
+        if name.startswith(("go.", "go:")):
+            return "go:"
+        if name.startswith(("type.", "type:")):
+            return "type:"
+        head = name.split("[")[0]
+        slash = head.rfind("/")
+        dot = head.find(".", slash + 1)
+        return head[:dot] if dot >= 0 else head
+    eq([f["package"] for f in fs], [package(f["name"]) for f in fs], f"item 12: {spec}: every function's package")
+    pk = {p["name"]: p for p in j["code_size"]["packages"]}
+    ok("github.com/evanw/esbuild/internal/parser" in pk and pk["github.com/evanw/esbuild/internal/parser"]["code_bytes"] > 500000,
+       f"item 12: {spec}: the parser package is one entry of its real size", list(pk)[:5])
+    ok(not any(p.startswith("github.com_") or p == "github" for p in pk),
+       f"item 12: {spec}: no package split at the first dot of a mangled name", list(pk)[:8])
+    # debug/gosym reads the same table: every name, file and entry line.
+    r = run([ORACLE, path], input=b"")
+    if not ok(r.returncode == 0, f"item 12: {spec}: debug/gosym reads the table", r.stderr.decode()):
+        continue
+    o = json.loads(r.stdout)
+    eq(j["symbols"]["pclntab"]["address"], o["address"], f"item 12: {spec}: the table debug/gosym reads")
+    eq([(f["name"], f["file"] or "", f["line"] if f["file"] else None) for f in fs],
+       [(g["name"], g["file"], g["line"] if g["file"] else None) for g in o["funcs"]],
+       f"item 12: {spec}: every function's name, file and entry line equal debug/gosym's")
+    eq([(0x1000 + f["index"] - (fs[0]["index"])) << 16 for f in fs], [g["entry"] for g in o["funcs"]],
+       f"item 12: {spec}: entry PCs equal debug/gosym's")
+    # --calls syscall/js.FuncOf: the calls the code makes, placed by debug/gosym.
+    oracle_sites = wasmcalls.call_sites(path, "syscall_js.FuncOf")
+    ok(all(pc for _, pc in oracle_sites), f"item 12: {spec}: every FuncOf call pushes a return PC (oracle sanity)")
+    r = run([ORACLE, path], input="".join(f"{pc - 1}\n" for _, pc in oracle_sites).encode())
+    want = sorted((p["file"], p["line"], p["func"]) for p in json.loads(r.stdout)["pcs"])
+    sites = calls(path, "syscall/js.FuncOf")
+    got = sorted((s["file"], s["line"], (s["inlined_into"][-1]["function"] if s["inlined_into"] else s["function"]))
+                 for s in sites)
+    eq(len(got), FUNCOF_SITES[spec], f"item 12: {spec}: --calls syscall/js.FuncOf finds {FUNCOF_SITES[spec]} call sites")
+    eq(got, want, f"item 12: {spec}: the FuncOf call sites at the file:line and in the function debug/gosym gives")
+    eq(sorted(s["caller_index"] for s in sites), sorted(c for c, _ in oracle_sites),
+       f"item 12: {spec}: the FuncOf callers are the functions whose code calls it")
+
+# The same oracle on the formats Go 1.19's debug/gosym also reads (1.16-1.17
+# and 1.18-1.19): one decoder for every format, agreeing with Go's.
+for label, path in [(spec, npm_file(spec, "esbuild.wasm")) for spec, _, fmt in OLD_ESBUILDS
+                    if fmt in ("1.16-1.17", "1.18-1.19")] + [("hello-stripped", go_fixture("hello-stripped"))]:
+    j, err = inspect(path, "--functions")
+    r = run([ORACLE, path], input=b"")
+    if not ok(j and r.returncode == 0, f"{label}: inspect and debug/gosym read the table", err + r.stderr.decode()):
+        continue
+    o = json.loads(r.stdout)
+    eq([(f["name"], f["file"] or "", f["line"] if f["file"] else None) for f in j["functions"]],
+       [(g["name"], g["file"], g["line"] if g["file"] else None) for g in o["funcs"]],
+       f"{label}: every function's name, file and entry line equal debug/gosym's")
+
+# item 12: without a usable symbol table (its magic wiped) the names come
+# from the name section, where the linker wrote "syscall_js.FuncOf":
+# --calls syscall/js.FuncOf still finds the calls, by function.
+import tempfile  # noqa: E402
+src = npm_file("esbuild-wasm@0.4.11", "esbuild.wasm")
+with open(src, "rb") as f:
+    data = f.read()
+wiped = data.replace(b"\xfb\xff\xff\xff\x00\x00\x01\x08", b"\x00\x00\x00\x00\x00\x00\x01\x08")
+path = os.path.join(tempfile.mkdtemp(prefix="gowasm-symbols-"), "esbuild-0.4.11-no-pclntab.wasm")
+with open(path, "wb") as f:
+    f.write(wiped)
+j, err = inspect(path, "--calls", "syscall/js.FuncOf")
+if ok(j and wiped != data, "item 12: esbuild 0.4.11 with its pclntab magic wiped: inspect --calls", err):
+    eq(j["symbols"]["source"], "name section", "item 12: wiped pclntab: names from the name section")
+    eq(sorted(s["caller_index"] for s in j["calls"]["sites"]),
+       sorted(c for c, _ in wasmcalls.call_sites(src, "syscall_js.FuncOf")),
+       "item 12: wiped pclntab: --calls syscall/js.FuncOf matches the name section's syscall_js.FuncOf")

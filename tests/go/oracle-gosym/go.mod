@@ -1,0 +1,3 @@
+module gowasm.test/oracle-gosym
+
+go 1.19
