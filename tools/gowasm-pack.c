@@ -176,7 +176,9 @@ static int write_npm(const char *dir, const packed *p, const char *manifest, siz
 		return -1;
 	}
 	chmod(tmp, 0755);
-	int rc = 0;
+	int slots[19], rc = 0; /* removed on SIGINT/TERM/HUP: the folder, then its files */
+	for (uint32_t i = 0; i < 19; i++)
+		slots[i] = i ? -1 : gw_cli_temp_add(tmp);
 	for (uint32_t i = 0; i <= p->n + 1 && !rc; i++) {
 		const char *name;
 		const void *data;
@@ -196,6 +198,7 @@ static int write_npm(const char *dir, const packed *p, const char *manifest, siz
 		}
 		char path[4400];
 		snprintf(path, sizeof path, "%s/%s", tmp, name);
+		slots[i + 1] = gw_cli_temp_add(path);
 		FILE *f = fopen(path, "wb");
 		if (!f || fwrite(data, 1, len, f) != len || fclose(f) != 0) {
 			gw_cli_fail(prog, path, "cannot write: %s", strerror(errno));
@@ -204,7 +207,7 @@ static int write_npm(const char *dir, const packed *p, const char *manifest, siz
 	}
 	if (!rc) {
 		rmdir(dir); /* an empty folder, checked above */
-		if (rename(tmp, dir) != 0) {
+		if (gw_cli_temp_rename(slots[0], dir) != 0) {
 			gw_cli_fail(prog, dir, "cannot rename the new folder into place: %s", strerror(errno));
 			rc = -1;
 		}
@@ -218,6 +221,8 @@ static int write_npm(const char *dir, const packed *p, const char *manifest, siz
 		}
 		rmdir(tmp);
 	}
+	for (uint32_t i = 0; i <= p->n + 2; i++)
+		gw_cli_temp_forget(slots[i]);
 	return rc;
 }
 
@@ -600,7 +605,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: out of memory\n", prog);
 		goto done;
 	}
-	fwrite(report.data, 1, report.len, stdout);
+	if (gw_cli_write_report(prog, NULL, report.data ? report.data : "", report.len, !json))
+		goto done;
 	rc = GW_EXIT_OK;
 done:
 	gw_unmap_file(&gluef);

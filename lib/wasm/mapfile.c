@@ -3,16 +3,29 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-gw_status gw_map_file(const char *path, gw_mapped_file *out, gw_error *err)
+static const char *kind(mode_t m)
+{
+	return S_ISDIR(m) ? "is a directory" : S_ISFIFO(m) ? "is a FIFO, not a regular file"
+	       : S_ISCHR(m) ? "is a character device, not a regular file"
+	       : S_ISBLK(m) ? "is a block device, not a regular file"
+	       : S_ISSOCK(m) ? "is a socket, not a regular file" : "not a regular file";
+}
+
+gw_status gw_read_file(const char *path, size_t max, gw_mapped_file *out, gw_error *err)
 {
 	static const uint8_t empty[1];
 	memset(out, 0, sizeof *out);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (!max || max > GW_MAX_INPUT_SIZE)
+		max = GW_MAX_INPUT_SIZE;
+	/* O_NONBLOCK: opening a FIFO without a writer returns at once; the
+	 * type check below then refuses it. It changes nothing for regular
+	 * files. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return gw_fail(err, GW_ERR_IO, GW_NO_OFFSET, "cannot open: %s", strerror(errno));
 	struct stat st;
@@ -21,18 +34,14 @@ gw_status gw_map_file(const char *path, gw_mapped_file *out, gw_error *err)
 		close(fd);
 		return gw_fail(err, GW_ERR_IO, GW_NO_OFFSET, "cannot stat: %s", strerror(e));
 	}
-	if (S_ISDIR(st.st_mode)) {
-		close(fd);
-		return gw_fail(err, GW_ERR_IO, GW_NO_OFFSET, "is a directory");
-	}
 	if (!S_ISREG(st.st_mode)) {
 		close(fd);
-		return gw_fail(err, GW_ERR_IO, GW_NO_OFFSET, "not a regular file");
+		return gw_fail(err, GW_ERR_IO, GW_NO_OFFSET, "%s", kind(st.st_mode));
 	}
-	if ((uint64_t)st.st_size > GW_MAX_INPUT_SIZE) {
+	if ((uint64_t)st.st_size > max) {
 		close(fd);
 		return gw_fail(err, GW_ERR_LIMIT, GW_NO_OFFSET, "file of %lld bytes is larger than the %zu-byte limit",
-		               (long long)st.st_size, GW_MAX_INPUT_SIZE);
+		               (long long)st.st_size, max);
 	}
 	out->size = (size_t)st.st_size;
 	if (out->size == 0) {
@@ -40,19 +49,41 @@ gw_status gw_map_file(const char *path, gw_mapped_file *out, gw_error *err)
 		out->data = empty;
 		return GW_OK;
 	}
-	void *p = mmap(NULL, out->size, PROT_READ, MAP_PRIVATE, fd, 0);
-	int e = errno;
+	uint8_t *p = malloc(out->size);
+	if (!p) {
+		close(fd);
+		return gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory for %zu bytes", out->size);
+	}
+	size_t got = 0;
+	while (got < out->size) {
+		ssize_t r = read(fd, p + got, out->size - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			int e = errno;
+			free(p);
+			close(fd);
+			if (r < 0)
+				return gw_fail(err, GW_ERR_IO, GW_NO_OFFSET, "cannot read: %s", strerror(e));
+			return gw_fail(err, GW_ERR_IO, GW_NO_OFFSET,
+			               "the file shrank from %zu to %zu bytes while it was read (changed by another program?)",
+			               out->size, got);
+		}
+		got += (size_t)r;
+	}
 	close(fd);
-	if (p == MAP_FAILED)
-		return gw_fail(err, GW_ERR_IO, GW_NO_OFFSET, "cannot map: %s", strerror(e));
 	out->map = p;
 	out->data = p;
 	return GW_OK;
 }
 
+gw_status gw_map_file(const char *path, gw_mapped_file *out, gw_error *err)
+{
+	return gw_read_file(path, 0, out, err);
+}
+
 void gw_unmap_file(gw_mapped_file *f)
 {
-	if (f->map)
-		munmap(f->map, f->size);
+	free(f->map);
 	memset(f, 0, sizeof *f);
 }
