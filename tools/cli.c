@@ -322,28 +322,41 @@ int gw_cli_write_output(const char *prog, const char *path, const char *data, si
 		return -1;
 	}
 	size_t plen = strlen(target);
-	char *tmp = malloc(plen + 16);
+	char *tmp = malloc(plen + 48);
 	if (!tmp) {
 		fprintf(stderr, "%s: out of memory\n", prog);
 		free(target);
 		return -1;
 	}
-	memcpy(tmp, target, plen);
-	memcpy(tmp + plen, ".tmp.XXXXXX", 12);
-	sigset_t old;
-	block_signals(&old);
-	int fd = mkstemp(tmp);
-	int e = errno;
-	int slot = fd >= 0 ? gw_cli_temp_add(tmp) : -1;
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	/* The temporary is registered before it is created: a signal handled
+	 * by another thread (Binaryen's workers do not block it) must never
+	 * find it created but not yet registered. */
+	static unsigned serial;
+	int fd = -1, slot = -1, e = 0;
+	for (int attempt = 0; attempt < 100 && fd < 0; attempt++) {
+		snprintf(tmp, plen + 48, "%s.tmp.%ld.%u", target, (long)getpid(), serial++);
+		slot = gw_cli_temp_add(tmp);
+		if (slot < 0) {
+			e = ENOMEM;
+			break;
+		}
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0600);
+		e = errno;
+		if (fd < 0) {
+			gw_cli_temp_forget(slot);
+			slot = -1;
+			if (e != EEXIST)
+				break;
+		}
+	}
 	if (fd < 0) {
 		gw_cli_fail(prog, path, "cannot create: %s", strerror(e));
 		free(tmp);
 		free(target);
 		return -1;
 	}
-	int rc = slot < 0 ? -1 : write_all(fd, data, len);
-	e = slot < 0 ? ENOMEM : errno;
+	int rc = write_all(fd, data, len);
+	e = errno;
 	if (rc == 0 && fsync(fd) != 0) {
 		rc = -1;
 		e = errno;
@@ -352,7 +365,7 @@ int gw_cli_write_output(const char *prog, const char *path, const char *data, si
 		rc = -1;
 		e = errno;
 	}
-	/* mkstemp creates 0600; outputs are ordinary files. */
+	/* Created 0600; outputs are ordinary files. */
 	if (rc == 0) {
 		mode_t mask = umask(0);
 		umask(mask);

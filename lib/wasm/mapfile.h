@@ -22,6 +22,7 @@ typedef struct gw_mapped_file {
 	const uint8_t *data;
 	size_t size;
 	void *map;      /* the allocation; NULL when size is 0 */
+	size_t map_len; /* its length, when it is an anonymous mapping */
 } gw_mapped_file;
 
 /* Reads the regular file at `path` (at most `max` bytes, and never more
