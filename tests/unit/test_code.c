@@ -327,6 +327,16 @@ static const bad_body bad_bodies[] = {
 	B("block type 0x60", 0, GW_ERR_FORMAT, 2, "invalid block type -32", 0x00, 0x02, 0x60, 0x0b, 0x0b),
 	B("block type truncated", 0, GW_ERR_FORMAT, 2, "block type", 0x00, 0x02, 0x80),
 	B("alignment 2^5", 0, GW_ERR_FORMAT, 2, "alignment", 0x00, 0x28, 0x05, 0x00, 0x0b),
+	/* item 23: said "invalid alignment 2^4294967231" */
+	B("item 23: alignment field 2^32-1", 0, GW_ERR_FORMAT, 2,
+	  "i32.load: alignment field 4294967231 is invalid; it is the log2 of the alignment and may be at most 2 for "
+	  "this 4-byte access", 0x00, 0x28, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x00, 0x0b),
+	B("item 23: i32.load8_u aligned to 2 bytes", 0, GW_ERR_FORMAT, 2, "i32.load8_u: alignment field 1 is invalid",
+	  0x00, 0x2d, 0x01, 0x00, 0x0b),
+	B("item 23: i64.store aligned to 16 bytes", 0, GW_ERR_FORMAT, 2, "may be at most 3 for this 8-byte access",
+	  0x00, 0x37, 0x04, 0x00, 0x0b),
+	B("item 23: load from memory 1", 0, GW_ERR_UNSUPPORTED, 3, "only memory 0 is supported", 0x00, 0x28, 0x42,
+	  0x01, 0x00, 0x0b),
 	B("i32.const truncated", 0, GW_ERR_FORMAT, 2, "i32.const", 0x00, 0x41, 0x80),
 	B("i32.const too long", 0, GW_ERR_FORMAT, 2, "i32.const", 0x00, 0x41, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00,
 	  0x0b),
