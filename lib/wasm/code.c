@@ -80,7 +80,9 @@ static gw_status read_blocktype(gw_code_reader *r, gw_insn *in, gw_error *err)
 	size_t at = c->pos;
 	TRY(gw_read_sleb(c, 33, &idx, "block type", err));
 	if (idx < 0 || (uint64_t)idx >= r->m->num_types)
-		return gw_fail(err, GW_ERR_FORMAT, at, "invalid block type %lld", (long long)idx);
+		return gw_fail(err, GW_ERR_FORMAT, at,
+		               "function %u: invalid block type %lld: neither empty (0x40), a value type, nor one of the "
+		               "module's %u type indices", r->func_index, (long long)idx, r->m->num_types);
 	in->a = (uint64_t)idx | 0x100000000ull;
 	return GW_OK;
 }
@@ -91,8 +93,8 @@ static gw_status read_index(gw_code_reader *r, uint64_t limit, uint64_t *out, co
 	uint32_t v;
 	TRY(gw_read_u32(&r->c, &v, what, err));
 	if (v >= limit)
-		return gw_fail(err, GW_ERR_FORMAT, at, "function %u: %s %u out of range (%llu)", r->func_index, what, v,
-		               (unsigned long long)limit);
+		return gw_fail(err, GW_ERR_FORMAT, at, "function %u: %s %u out of range (%llu exist%s)", r->func_index, what,
+		               v, (unsigned long long)limit, limit == 1 ? "s" : "");
 	*out = v;
 	return GW_OK;
 }

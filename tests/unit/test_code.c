@@ -325,6 +325,11 @@ static const bad_body bad_bodies[] = {
 	  0x0b, 0x0b, 0x01, 0x01),
 	B("block type index 3 of 3", 0, GW_ERR_FORMAT, 2, "invalid block type 3", 0x00, 0x02, 0x03, 0x0b, 0x0b),
 	B("block type 0x60", 0, GW_ERR_FORMAT, 2, "invalid block type -32", 0x00, 0x02, 0x60, 0x0b, 0x0b),
+	B("item 23: block type 0x60 says what a block type may be", 0, GW_ERR_FORMAT, 2,
+	  "invalid block type -32: neither empty (0x40), a value type, nor one of the module's", 0x00, 0x02, 0x60, 0x0b,
+	  0x0b),
+	B("item 23: an index out of range says how many exist", 0, GW_ERR_FORMAT, 2,
+	  "global index 2 out of range (2 exist)", 0x00, 0x23, 0x02, 0x0b),
 	B("block type truncated", 0, GW_ERR_FORMAT, 2, "block type", 0x00, 0x02, 0x80),
 	B("alignment 2^5", 0, GW_ERR_FORMAT, 2, "alignment", 0x00, 0x28, 0x05, 0x00, 0x0b),
 	/* item 23: said "invalid alignment 2^4294967231" */
