@@ -221,6 +221,41 @@ int gw_cli_temp_rename(int slot, const char *to)
 	return rc;
 }
 
+/* Creates a new temporary file (0600) or folder (0700) named
+ * TARGET SEP PID.N, registered before it is created: a signal handled by
+ * another thread (Binaryen's workers do not block it) or between two
+ * calls must never find it created but not registered. Returns the file
+ * descriptor (0 for a folder) with its name in out and its slot, or -1
+ * with errno set. */
+static int temp_create(const char *target, const char *sep, bool dir, char *out, size_t size, int *slot)
+{
+	static unsigned serial;
+	for (int attempt = 0; attempt < 100; attempt++) {
+		snprintf(out, size, "%s%s%ld.%u", target, sep, (long)getpid(), serial++);
+		*slot = gw_cli_temp_add(out);
+		if (*slot < 0) {
+			errno = ENOMEM;
+			return -1;
+		}
+		int fd = dir ? mkdir(out, 0700) : open(out, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0600);
+		if (fd >= 0)
+			return fd;
+		int e = errno;
+		gw_cli_temp_forget(*slot);
+		*slot = -1;
+		errno = e;
+		if (e != EEXIST)
+			return -1;
+	}
+	return -1;
+}
+
+int gw_cli_temp_mkdir(const char *target, char *out, size_t size)
+{
+	int slot;
+	return temp_create(target, ".tmp-", true, out, size, &slot) < 0 ? -1 : slot;
+}
+
 static int write_all(int fd, const char *p, size_t n)
 {
 	while (n) {
@@ -328,35 +363,16 @@ int gw_cli_write_output(const char *prog, const char *path, const char *data, si
 		free(target);
 		return -1;
 	}
-	/* The temporary is registered before it is created: a signal handled
-	 * by another thread (Binaryen's workers do not block it) must never
-	 * find it created but not yet registered. */
-	static unsigned serial;
-	int fd = -1, slot = -1, e = 0;
-	for (int attempt = 0; attempt < 100 && fd < 0; attempt++) {
-		snprintf(tmp, plen + 48, "%s.tmp.%ld.%u", target, (long)getpid(), serial++);
-		slot = gw_cli_temp_add(tmp);
-		if (slot < 0) {
-			e = ENOMEM;
-			break;
-		}
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0600);
-		e = errno;
-		if (fd < 0) {
-			gw_cli_temp_forget(slot);
-			slot = -1;
-			if (e != EEXIST)
-				break;
-		}
-	}
+	int slot;
+	int fd = temp_create(target, ".tmp.", false, tmp, plen + 48, &slot);
 	if (fd < 0) {
-		gw_cli_fail(prog, path, "cannot create: %s", strerror(e));
+		gw_cli_fail(prog, path, "cannot create: %s", strerror(errno));
 		free(tmp);
 		free(target);
 		return -1;
 	}
 	int rc = write_all(fd, data, len);
-	e = errno;
+	int e = errno;
 	if (rc == 0 && fsync(fd) != 0) {
 		rc = -1;
 		e = errno;

@@ -54,6 +54,10 @@ int gw_cli_print_text(FILE *f, const char *prog, const char *text, size_t len);
  * renames the temporary into place and forgets it, with the signals
  * held; gw_cli_temp_forget forgets it (after removing it yourself). */
 int gw_cli_temp_add(const char *path);
+/* Creates a new folder TARGET.tmp-PID.N (mode 0700), registered as
+ * above before it exists. Returns its slot with its name in out, or -1
+ * with errno set. */
+int gw_cli_temp_mkdir(const char *target, char *out, size_t size);
 int gw_cli_temp_rename(int slot, const char *to);
 void gw_cli_temp_forget(int slot);
 

@@ -170,15 +170,14 @@ static int write_npm(const char *dir, const packed *p, const char *manifest, siz
 		}
 	}
 	char tmp[4096];
-	snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", dir);
-	if (!mkdtemp(tmp)) {
+	int slots[19], rc = 0; /* removed on SIGINT/TERM/HUP: the folder, then its files */
+	for (uint32_t i = 0; i < 19; i++)
+		slots[i] = i ? -1 : gw_cli_temp_mkdir(dir, tmp, sizeof tmp);
+	if (slots[0] < 0) {
 		gw_cli_fail(prog, dir, "cannot create a folder beside it: %s", strerror(errno));
 		return -1;
 	}
 	chmod(tmp, 0755);
-	int slots[19], rc = 0; /* removed on SIGINT/TERM/HUP: the folder, then its files */
-	for (uint32_t i = 0; i < 19; i++)
-		slots[i] = i ? -1 : gw_cli_temp_add(tmp);
 	for (uint32_t i = 0; i <= p->n + 1 && !rc; i++) {
 		const char *name;
 		const void *data;
