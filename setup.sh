@@ -18,10 +18,12 @@ cd "$(dirname "$0")"
 #   bundle and its precompressed copies), libjansson-dev (reading manifests)
 #   fixtures: golang-1.19-go (Go 1.19.8); wabt's wasm-objdump is the test oracle
 #   tests: python3 (also meson's), mandoc (man page lint), zip, chromium
-#   (batched modules are also run in a headless browser)
+#   (batched modules are also run in a headless browser), strace (holds a tool at
+#   a chosen syscall so that the signal tests land mid-write), time (GNU time: the
+#   peak memory of a tool in the bounds test)
 PACKAGES=(meson ninja-build gcc g++ pkg-config clang libclang-rt-14-dev binaryen wabt
           libzip-dev zlib1g-dev libdeflate-dev libbrotli-dev libjansson-dev golang-1.19-go python3 mandoc zip
-          ca-certificates chromium)
+          ca-certificates chromium strace time)
 
 install_deps() {
 	local missing=()

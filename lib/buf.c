@@ -87,13 +87,12 @@ void gw_buf_printf(gw_buf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
-void gw_buf_put_printable(gw_buf *b, const void *data, size_t n)
+static void put_escaped(gw_buf *b, const unsigned char *p, size_t n, bool keep_lines)
 {
-	const unsigned char *p = data;
 	size_t i = 0;
 	while (i < n) {
 		size_t run = i;
-		while (run < n && p[run] >= 0x20 && p[run] < 0x7f)
+		while (run < n && ((p[run] >= 0x20 && p[run] < 0x7f) || (keep_lines && (p[run] == '\n' || p[run] == '\t'))))
 			run++;
 		if (run > i) {
 			gw_buf_append(b, p + i, run - i);
@@ -101,12 +100,25 @@ void gw_buf_put_printable(gw_buf *b, const void *data, size_t n)
 			continue;
 		}
 		size_t len = p[i] >= 0x80 ? gw_utf8_seq_len(p + i, n - i) : 0;
-		if (len) {
+		if (len && !gw_utf8_is_control(p + i, len)) {
 			gw_buf_append(b, p + i, len);
 			i += len;
 		} else {
-			gw_buf_printf(b, "\\x%02x", p[i]);
-			i++;
+			/* A control sequence is shown byte by byte, so that the
+			 * original bytes can be read back from the message. */
+			for (size_t k = 0; k < (len ? len : 1); k++)
+				gw_buf_printf(b, "\\x%02x", p[i + k]);
+			i += len ? len : 1;
 		}
 	}
+}
+
+void gw_buf_put_printable(gw_buf *b, const void *data, size_t n)
+{
+	put_escaped(b, data, n, false);
+}
+
+void gw_buf_put_text(gw_buf *b, const void *data, size_t n)
+{
+	put_escaped(b, data, n, true);
 }

@@ -23,7 +23,12 @@ void gw_buf_puts(gw_buf *b, const char *s);
 void gw_buf_putc(gw_buf *b, char c);
 void gw_buf_printf(gw_buf *b, const char *fmt, ...) GW_PRINTF(2, 3);
 /* Appends bytes from the input for a terminal: printable ASCII and valid
- * UTF-8 as is, anything else (control bytes, escape sequences) as \xNN. */
+ * UTF-8 as is, anything else (control bytes, DEL, escape sequences, the
+ * C1 controls and the other code points of gw_utf8_is_control, invalid
+ * UTF-8) as \xNN per byte. The one escaping rule of every text output. */
 void gw_buf_put_printable(gw_buf *b, const void *p, size_t n);
+/* The same for a whole text that may span lines: newlines and tabs are
+ * kept, everything else is escaped as above. Idempotent on its output. */
+void gw_buf_put_text(gw_buf *b, const void *p, size_t n);
 
 #endif

@@ -10,6 +10,12 @@ root=$PWD
 ./setup.sh --deps-only || exit 2
 tests/npm/fetch.sh || exit 2
 
+# The robustness and fuzz suites are sized by a time budget (seconds per
+# suite; see tests/integration/test_robust.py and tests/fuzz/run.sh), so
+# that the whole run ends in time on a loaded 2-core machine; what the
+# budget cut is printed at the end.
+export GOWASM_TEST_BUDGET=${GOWASM_TEST_BUDGET:-300}
+
 status=0
 configure() { # dir, meson args...
 	local dir=$1

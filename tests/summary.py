@@ -19,6 +19,8 @@ for log in sys.argv[1:]:
     for line in lines:
         t = json.loads(line)
         out = t.get("stdout") or ""
+        for c in re.findall(r"^# cut: (.*)$", out, re.M):
+            print(f"cut by the time budget: {c}")
         oks = len(re.findall(r"^ok \d+", out, re.M))
         bad = re.findall(r"^not ok \d+.*$", out, re.M)
         passed += oks

@@ -345,7 +345,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: out of memory\n", prog);
 		goto done;
 	}
-	fwrite(out.data, 1, out.len, stdout);
+	if (gw_cli_write_report(prog, NULL, out.data ? out.data : "", out.len, !json))
+		goto done;
 	rc = GW_EXIT_OK;
 done:
 	if (mod)

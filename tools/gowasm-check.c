@@ -146,6 +146,10 @@ int main(int argc, char **argv)
 	if (!file)
 		return GW_EXIT_ERROR;
 
+	const char *inputs[] = { file, glue_path, baseline_path };
+	if (gw_cli_refuse_overwrite(prog, output, inputs, 3) || gw_cli_refuse_overwrite(prog, write_baseline, inputs, 3))
+		return GW_EXIT_ERROR;
+
 	int rc = GW_EXIT_ERROR;
 	gw_error err;
 	gw_error_clear(&err);
@@ -176,7 +180,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (l.go->producer == GW_PRODUCER_NOT_GO) {
-		fprintf(stderr, "%s: %s: not a Go WebAssembly module\n", prog, file);
+		gw_cli_fail(prog, file, "not a Go WebAssembly module");
 		goto out;
 	}
 	if (gw_check_run(l.m, l.go, l.syms, &l.integrity, &copt, &findings, &err)) {
@@ -229,9 +233,9 @@ int main(int argc, char **argv)
 	/* Text goes to stderr like any compiler's diagnostics, unless -o. */
 	bool text = strcmp(format, "text") == 0;
 	if (text && !output) {
-		if (b.len)
-			fputs(b.data, stderr);
-	} else if (gw_cli_write_output(prog, output, b.data ? b.data : "", b.len)) {
+		if (gw_cli_print_text(stderr, prog, b.data, b.len))
+			goto out;
+	} else if (gw_cli_write_report(prog, output, b.data ? b.data : "", b.len, text)) {
 		goto out; /* -o is always written, empty when clean: no stale report */
 	}
 	rc = gw_check_failed(&report) ? GW_EXIT_FINDINGS : GW_EXIT_OK;

@@ -83,6 +83,9 @@ int main(int argc, char **argv)
 	if (!file)
 		return GW_EXIT_ERROR;
 
+	if (gw_cli_refuse_overwrite(prog, output, &file, 1))
+		return GW_EXIT_ERROR;
+
 	gw_error err;
 	gw_error_clear(&err);
 	gw_loaded l;
@@ -104,7 +107,7 @@ int main(int argc, char **argv)
 		gw_cli_error(prog, file, &err);
 	else if (b.oom)
 		fprintf(stderr, "%s: out of memory\n", prog);
-	else if (gw_cli_write_output(prog, output, b.data, b.len) == 0)
+	else if (gw_cli_write_report(prog, output, b.data, b.len, !json) == 0)
 		rc = GW_EXIT_OK;
 	gw_buf_free(&b);
 	gw_unload(&l);

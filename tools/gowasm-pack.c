@@ -168,13 +168,14 @@ static int write_npm(const char *dir, const packed *p, const char *manifest, siz
 		}
 	}
 	char tmp[4096];
-	snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", dir);
-	if (!mkdtemp(tmp)) {
+	int slots[19], rc = 0; /* removed on SIGINT/TERM/HUP: the folder, then its files */
+	for (uint32_t i = 0; i < 19; i++)
+		slots[i] = i ? -1 : gw_cli_temp_mkdir(dir, tmp, sizeof tmp);
+	if (slots[0] < 0) {
 		gw_cli_fail(prog, dir, "cannot create a folder beside it: %s", strerror(errno));
 		return -1;
 	}
 	chmod(tmp, 0755);
-	int rc = 0;
 	for (uint32_t i = 0; i <= p->n + 1 && !rc; i++) {
 		const char *name;
 		const void *data;
@@ -194,6 +195,7 @@ static int write_npm(const char *dir, const packed *p, const char *manifest, siz
 		}
 		char path[4400];
 		snprintf(path, sizeof path, "%s/%s", tmp, name);
+		slots[i + 1] = gw_cli_temp_add(path);
 		FILE *f = fopen(path, "wb");
 		if (!f || fwrite(data, 1, len, f) != len || fclose(f) != 0) {
 			gw_cli_fail(prog, path, "cannot write: %s", strerror(errno));
@@ -202,7 +204,7 @@ static int write_npm(const char *dir, const packed *p, const char *manifest, siz
 	}
 	if (!rc) {
 		rmdir(dir); /* an empty folder, checked above */
-		if (rename(tmp, dir) != 0) {
+		if (gw_cli_temp_rename(slots[0], dir) != 0) {
 			gw_cli_fail(prog, dir, "cannot rename the new folder into place: %s", strerror(errno));
 			rc = -1;
 		}
@@ -216,6 +218,8 @@ static int write_npm(const char *dir, const packed *p, const char *manifest, siz
 		}
 		rmdir(tmp);
 	}
+	for (uint32_t i = 0; i <= p->n + 2; i++)
+		gw_cli_temp_forget(slots[i]);
 	return rc;
 }
 
@@ -599,7 +603,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: out of memory\n", prog);
 		goto done;
 	}
-	fwrite(report.data, 1, report.len, stdout);
+	if (gw_cli_write_report(prog, NULL, report.data ? report.data : "", report.len, !json))
+		goto done;
 	rc = GW_EXIT_OK;
 done:
 	gw_unmap_file(&gluef);

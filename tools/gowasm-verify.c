@@ -143,7 +143,10 @@ int main(int argc, char **argv)
 		rc = GW_EXIT_ERROR;
 	} else {
 		FILE *out = json || !r.n ? stdout : stderr;
-		fwrite(b.data, 1, b.len, out);
+		if (json)
+			fwrite(b.data, 1, b.len, out);
+		else if (gw_cli_print_text(out, prog, b.data, b.len))
+			rc = GW_EXIT_ERROR;
 	}
 	gw_buf_free(&b);
 	gw_verify_report_free(&r);

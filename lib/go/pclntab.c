@@ -425,6 +425,16 @@ gw_status gw_pclntab_read(const gw_module *m, gw_pclntab **out, gw_error *err)
 	}
 	t->functab_end = t->functab + plen;
 	t->size = t->functab_end;
+	/* The table is copied out of the data segments: never allocate from
+	 * the sizes moduledata claims beyond what the module's data holds
+	 * (a 1 KiB module claiming 256 MiB made every tool allocate it). */
+	const gw_section *ds = gw_module_section(m, GW_SEC_DATA);
+	if (t->size > (ds ? ds->size : 0)) {
+		st = gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET,
+		             "pclntab of %llu bytes (from runtime.firstmoduledata) is larger than the module's %llu bytes of data",
+		             (unsigned long long)t->size, (unsigned long long)(ds ? ds->size : 0));
+		goto fail;
+	}
 	t->mem = malloc(t->size ? t->size : 1);
 	if (!t->mem) {
 		st = gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory for the pclntab");

@@ -26,7 +26,7 @@ void gw_json_quote(gw_buf *b, const uint8_t *p, size_t n)
 		uint8_t c = p[i];
 		size_t run = i;
 		/* Copy plain ASCII in runs. */
-		while (run < n && p[run] >= 0x20 && p[run] < 0x80 && p[run] != '"' && p[run] != '\\')
+		while (run < n && p[run] >= 0x20 && p[run] < 0x7f && p[run] != '"' && p[run] != '\\')
 			run++;
 		if (run > i) {
 			gw_buf_append(b, p + i, run - i);
@@ -41,13 +41,19 @@ void gw_json_quote(gw_buf *b, const uint8_t *p, size_t n)
 		case '\r': gw_buf_puts(b, "\\r"); i++; continue;
 		default: break;
 		}
-		if (c < 0x20) {
+		if (c < 0x20 || c == 0x7f) {
 			gw_buf_printf(b, "\\u%04x", c);
 			i++;
 			continue;
 		}
 		size_t len = gw_utf8_seq_len(p + i, n - i);
-		if (len) {
+		if (len && gw_utf8_is_control(p + i, len)) {
+			/* The same string, safe to print raw on a terminal. */
+			unsigned cp = len == 2 ? (p[i] & 0x1fu) << 6 | (p[i + 1] & 0x3fu)
+			                       : (p[i] & 0x0fu) << 12 | (p[i + 1] & 0x3fu) << 6 | (p[i + 2] & 0x3fu);
+			gw_buf_printf(b, "\\u%04x", cp);
+			i += len;
+		} else if (len) {
 			gw_buf_append(b, p + i, len);
 			i += len;
 		} else {

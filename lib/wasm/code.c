@@ -80,7 +80,9 @@ static gw_status read_blocktype(gw_code_reader *r, gw_insn *in, gw_error *err)
 	size_t at = c->pos;
 	TRY(gw_read_sleb(c, 33, &idx, "block type", err));
 	if (idx < 0 || (uint64_t)idx >= r->m->num_types)
-		return gw_fail(err, GW_ERR_FORMAT, at, "invalid block type %lld", (long long)idx);
+		return gw_fail(err, GW_ERR_FORMAT, at,
+		               "function %u: invalid block type %lld: neither empty (0x40), a value type, nor one of the "
+		               "module's %u type indices", r->func_index, (long long)idx, r->m->num_types);
 	in->a = (uint64_t)idx | 0x100000000ull;
 	return GW_OK;
 }
@@ -91,23 +93,44 @@ static gw_status read_index(gw_code_reader *r, uint64_t limit, uint64_t *out, co
 	uint32_t v;
 	TRY(gw_read_u32(&r->c, &v, what, err));
 	if (v >= limit)
-		return gw_fail(err, GW_ERR_FORMAT, at, "function %u: %s %u out of range (%llu)", r->func_index, what, v,
-		               (unsigned long long)limit);
+		return gw_fail(err, GW_ERR_FORMAT, at, "function %u: %s %u out of range (%llu exist%s)", r->func_index, what,
+		               v, (unsigned long long)limit, limit == 1 ? "s" : "");
 	*out = v;
 	return GW_OK;
+}
+
+/* The natural alignment (log2 of the access width in bytes) of the
+ * loads and stores 0x28..0x3e, which an alignment hint may not exceed. */
+static uint32_t natural_alignment(uint32_t op)
+{
+	static const uint8_t log2_width[] = {
+		2, 3, 2, 3, 0, 0, 1, 1, 0, 0, 1, 1, 2, 2, /* loads 0x28..0x35 */
+		2, 3, 2, 3, 0, 1, 0, 1, 2,                /* stores 0x36..0x3e */
+	};
+	return log2_width[op - 0x28];
 }
 
 static gw_status read_memarg(gw_code_reader *r, gw_insn *in, gw_error *err)
 {
 	uint32_t align, off;
+	size_t at = r->c.pos;
 	TRY(gw_read_u32(&r->c, &align, "memory alignment", err));
 	if (align & 0x40) { /* multi-memory: a memory index follows */
 		uint32_t mem;
+		size_t mem_at = r->c.pos;
 		TRY(gw_read_u32(&r->c, &mem, "memory index", err));
+		if (mem != 0)
+			return gw_fail(err, GW_ERR_UNSUPPORTED, mem_at,
+			               "function %u: %s of memory %u: only memory 0 is supported", r->func_index,
+			               gw_op_name(in->op), mem);
 		align &= ~0x40u;
 	}
-	if (align > 4)
-		return gw_fail(err, GW_ERR_FORMAT, in->offset + 1, "invalid alignment 2^%u", align);
+	uint32_t natural = natural_alignment(in->op);
+	if (align > natural)
+		return gw_fail(err, GW_ERR_FORMAT, at,
+		               "function %u: %s: alignment field %u is invalid; it is the log2 of the alignment and "
+		               "may be at most %u for this %u-byte access",
+		               r->func_index, gw_op_name(in->op), align, natural, 1u << natural);
 	TRY(gw_read_u32(&r->c, &off, "memory offset", err));
 	in->a = align;
 	in->b = off;
@@ -148,7 +171,7 @@ static inline gw_status decode(gw_code_reader *r, gw_insn *in, gw_error *err)
 		c->pos--;
 		return read_index(r, r->num_locals, &in->a, "local index", err);
 	}
-	if (op >= 0x28 && op <= 0x3e && c->end - c->pos >= 2 && c->base[c->pos] <= 4 && c->base[c->pos + 1] < 0x80) {
+	if (op >= 0x28 && op <= 0x3e && c->end - c->pos >= 2 && c->base[c->pos] <= natural_alignment(op) && c->base[c->pos + 1] < 0x80) {
 		in->a = c->base[c->pos];
 		in->b = c->base[c->pos + 1];
 		c->pos += 2;
@@ -354,8 +377,27 @@ const char *gw_op_name(uint32_t op)
 	case 0x24: return "global.set";
 	case 0x28: return "i32.load";
 	case 0x29: return "i64.load";
+	case 0x2a: return "f32.load";
+	case 0x2b: return "f64.load";
+	case 0x2c: return "i32.load8_s";
+	case 0x2d: return "i32.load8_u";
+	case 0x2e: return "i32.load16_s";
+	case 0x2f: return "i32.load16_u";
+	case 0x30: return "i64.load8_s";
+	case 0x31: return "i64.load8_u";
+	case 0x32: return "i64.load16_s";
+	case 0x33: return "i64.load16_u";
+	case 0x34: return "i64.load32_s";
+	case 0x35: return "i64.load32_u";
 	case 0x36: return "i32.store";
 	case 0x37: return "i64.store";
+	case 0x38: return "f32.store";
+	case 0x39: return "f64.store";
+	case 0x3a: return "i32.store8";
+	case 0x3b: return "i32.store16";
+	case 0x3c: return "i64.store8";
+	case 0x3d: return "i64.store16";
+	case 0x3e: return "i64.store32";
 	case 0x41: return "i32.const";
 	case 0x42: return "i64.const";
 	case 0x43: return "f32.const";

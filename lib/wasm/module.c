@@ -875,6 +875,9 @@ static gw_status parse(gw_module *m, gw_error *err)
 				return gw_fail(err, GW_ERR_FORMAT, sc.pos, "%s section has %zu trailing bytes",
 				               gw_section_name(s.id), sc.end - sc.pos);
 		}
+		if (m->num_sections == GW_MAX_SECTIONS)
+			return gw_fail(err, GW_ERR_LIMIT, s.header_offset,
+			               "more than %u sections (real modules have a few dozen at most)", GW_MAX_SECTIONS);
 		TRY(add_section(m, &cap, &s, err));
 		c.pos = s.offset + size;
 	}

@@ -47,6 +47,12 @@ enum gw_valtype {
 
 const char *gw_valtype_name(uint8_t t);
 
+/* At most this many sections (custom ones included) are read; a module
+ * with more is refused with GW_ERR_LIMIT. Each costs a record and, in
+ * reports, a line: 16M empty custom sections (48 MB) would otherwise cost
+ * gigabytes and minutes. */
+#define GW_MAX_SECTIONS 4096u
+
 typedef struct gw_section {
 	uint8_t id;
 	size_t header_offset;  /* offset of the id byte */
