@@ -100,7 +100,10 @@ function enableBatching(go) {
 		}
 	}
 
-	const stats = { flushes: 0, records: 0, namesDecoded: 0, namesReused: 0 };
+	/* setIndex*: runs of SetIndex records replayed by assignment to a
+	 * typed array, by the sloppy-mode store, by Reflect.set. */
+	const stats = { flushes: 0, records: 0, namesDecoded: 0, namesReused: 0, setIndexTyped: 0, setIndexLoose: 0,
+		setIndexReflect: 0 };
 	gowasmBatchStats.set(go, stats);
 	const decoder = new TextDecoder("utf-8");
 	const glueFinalizeRef = glue["syscall/js.finalizeRef"];
@@ -367,6 +370,13 @@ function enableBatching(go) {
 		const typed = ArrayBuffer.isView(target) && !(target instanceof DataView);
 		const loose = !typed && target !== null && (typeof target === "object" || typeof target === "function") ?
 			gowasmLooseSetter() : null;
+		if (typed) {
+			stats.setIndexTyped++;
+		} else if (loose !== null) {
+			stats.setIndexLoose++;
+		} else {
+			stats.setIndexReflect++;
+		}
 		for (;;) {
 			const index = dv.getUint32(at + 16, true) + dv.getInt32(at + 20, true) * 4294967296;
 			const f = dv.getFloat64(at + 24, true);
@@ -454,7 +464,8 @@ function enableBatching(go) {
 }
 
 /* Counters of a Go instance's batching (flushes, records replayed, names
- * decoded and reused), or undefined when batching was not enabled. */
+ * decoded and reused, runs of SetIndex records by the way they were
+ * stored), or undefined when batching was not enabled. */
 function batchingStats(go) {
 	"use strict";
 	const s = gowasmBatchStats.get(go);
