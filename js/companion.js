@@ -37,7 +37,7 @@ const gowasmBatchStats = new WeakMap();
  * it through its inline caches instead of a call into the runtime, which
  * is what makes Reflect.set slow. This function is sloppy where the file
  * is not strict (the CommonJS form; the rest of the code is strict by the
- * directive of each function); enableBatching checks that it really is
+ * directive of each function); gowasmLooseSetter checks that it really is
  * (it must not throw on a frozen array) before using it. */
 function gowasmLooseStore(o, k, v) {
 	o[k] = v;
@@ -49,6 +49,13 @@ function gowasmLooseStore(o, k, v) {
  * without 'unsafe-eval' (and report it), and wherever code generation
  * from strings is forbidden. */
 let gowasmLoose;
+
+/* %TypedArray%.prototype[@@toStringTag]'s getter: the name of a typed
+ * array, undefined for anything else. A brand check that runs no user code
+ * (instanceof would walk a prototype chain, which may hold a Proxy). */
+const gowasmTypedArrayName = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype),
+	Symbol.toStringTag).get;
+
 function gowasmLooseSetter() {
 	"use strict";
 	if (gowasmLoose !== undefined) {
@@ -368,7 +375,7 @@ function enableBatching(go) {
 		const lo = dv.getUint32(at + 8, true);
 		const hi = dv.getUint32(at + 12, true);
 		const target = loadValue(at + 8);
-		const typed = ArrayBuffer.isView(target) && !(target instanceof DataView);
+		const typed = gowasmTypedArrayName.call(target) !== undefined;
 		const loose = !typed && target !== null && (typeof target === "object" || typeof target === "function") ?
 			gowasmLooseSetter() : null;
 		if (typed) {

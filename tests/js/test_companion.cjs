@@ -1036,6 +1036,24 @@ function suite(mod, abi, tag) {
 			assert.match(tw.errA.message, re);
 		});
 	}
+	t("item 14: a typed array with a Proxy on its prototype chain, a DataView: no trap runs, as Reflect.set", () => {
+		const tw = twins(mod, abi, [0, 1, 5].flatMap((i) => [
+			{ k: "idx", target: { obj: "protoProxiedU8" }, index: i, value: { val: 200 + i } },
+			{ k: "idx", target: { obj: "dataView" }, index: i, value: { val: i } },
+		]), (w, add) => {
+			const traps = {};
+			for (const n of ["getPrototypeOf", "get", "set", "has", "getOwnPropertyDescriptor"]) {
+				traps[n] = (t, ...a) => { w.log.push(["trap " + n]); return Reflect[n](t, ...a); };
+			}
+			add("protoProxiedU8", Object.setPrototypeOf(new Uint8Array(2), new Proxy(Uint8Array.prototype, traps)));
+			add("dataView", new DataView(new ArrayBuffer(2)));
+		});
+		assert.deepStrictEqual([tw.wa.log, tw.wb.log], [[], []]); // (before the snapshots, which run traps)
+		assertSameAsGlue(tw);
+		assert.deepStrictEqual(Array.from(tw.wa.objs.protoProxiedU8), [200, 201]);
+		assert.equal(tw.wa.objs.dataView[5], 5);
+		assert.ok(tw.stats.setIndexTyped >= 3 && tw.stats.setIndexLoose >= 3, `stats ${JSON.stringify(tw.stats)}`);
+	});
 	t("item 14: a number value is stored as is, an id through the value table, 0 bits as undefined (Array run)", () => {
 		const { w } = fresh();
 		const rec = new Records(w.go, BATCH);
