@@ -549,7 +549,7 @@ def main():
     ap.add_argument("--node", default=shutil.which("node") or "/usr/bin/node")
     ap.add_argument("--batch", default=os.environ.get("GOWASM_BATCH", os.path.join(root, "build", "tools", "gowasm-batch")))
     ap.add_argument("--floor", action="store_true",
-                    help="also run the batched setindex module with its batches dropped (the Go side alone)")
+                    help="also run the batched setindex modules with their batches dropped (the Go side alone)")
     ap.add_argument("--profile", action="store_true",
                     help="also profile each setindex row once per variant (node --cpu-prof) and print where the time goes")
     ap.add_argument("--profile-scale", type=float, default=3.0, help="work of a profiled run, times --scale (default 3)")
