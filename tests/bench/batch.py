@@ -79,8 +79,9 @@ original and batched module once more under `node --cpu-prof` (V8's
 sampling profiler, 100 us interval) and prints where the samples fall:
 wasm (Go code, the Go runtime included), glue (wasm_exec.js), companion
 (gowasm-batch.cjs), gc (V8's garbage collector), v8 ("(program)": V8
-itself, compilation and runtime calls not attributed to a JS function,
-e.g. Reflect.set's C++), runner and other. The profile covers the whole
+itself, e.g. compilation), runner and other; V8 counts builtins such as
+Reflect.set in the JS function that calls them (the glue's
+valueSetIndex). The profile covers the whole
 process (start-up, compilation, the untimed warm-up), so it is run with
 --profile-scale (default 3) times the work; the .cpuprofile files are kept
 with --keep.
