@@ -29,7 +29,67 @@ const GOWASM_BATCH_VERSION = "@VERSION@";
 
 const gowasmBatchStats = new WeakMap();
 
+/* The glue's valueSetIndex is Reflect.set(target, index, value) with its
+ * result ignored. An assignment in sloppy-mode code is exactly that for an
+ * object target (PutValue: the target's [[Set]](key, value, target); a
+ * false result is ignored, only strict code throws on it), for any object:
+ * frozen, sealed, with setters or proxies anywhere, a Proxy itself. V8 runs
+ * it through its inline caches instead of a call into the runtime, which
+ * is what makes Reflect.set slow. This function is sloppy where the file
+ * is not strict (the CommonJS form; the rest of the code is strict by the
+ * directive of each function); gowasmLooseSetter checks that it really is
+ * (it must not throw on a frozen array) before using it. */
+function gowasmLooseStore(o, k, v) {
+	o[k] = v;
+}
+
+/* A sloppy-mode store, or null: gowasmLooseStore in the CommonJS form;
+ * in an ES module (always strict) one made by new Function, except in
+ * browsers and workers, where that would break a Content Security Policy
+ * without 'unsafe-eval' (and report it), and wherever code generation
+ * from strings is forbidden. */
+let gowasmLoose;
+
+/* %TypedArray%.prototype[@@toStringTag]'s getter: the name of a typed
+ * array, undefined for anything else. A brand check that runs no user code
+ * (instanceof would walk a prototype chain, which may hold a Proxy). */
+const gowasmTypedArrayName = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype),
+	Symbol.toStringTag).get;
+
+function gowasmLooseSetter() {
+	"use strict";
+	if (gowasmLoose !== undefined) {
+		return gowasmLoose;
+	}
+	/* Index 0 is the probe's own read-only element: [[Set]] returns false
+	 * without looking at the prototypes (whose setters must not run). */
+	const sloppy = (f) => {
+		try {
+			const probe = Object.freeze([0]);
+			f(probe, 0, 1);
+			return probe[0] === 0;
+		} catch (e) {
+			return false;
+		}
+	};
+	gowasmLoose = null;
+	if (sloppy(gowasmLooseStore)) {
+		gowasmLoose = gowasmLooseStore;
+	} else if (typeof document === "undefined" && typeof WorkerGlobalScope === "undefined") {
+		try {
+			const f = new Function("o", "k", "v", "o[k] = v;");
+			if (sloppy(f)) {
+				gowasmLoose = f;
+			}
+		} catch (e) {
+			/* code generation from strings is not allowed: Reflect.set */
+		}
+	}
+	return gowasmLoose;
+}
+
 function enableBatching(go) {
+	"use strict";
 	if (go === null || typeof go !== "object" || go.importObject === null || typeof go.importObject !== "object") {
 		throw new TypeError("enableBatching: expected a Go instance (new Go() from wasm_exec.js)");
 	}
@@ -48,7 +108,10 @@ function enableBatching(go) {
 		}
 	}
 
-	const stats = { flushes: 0, records: 0, namesDecoded: 0, namesReused: 0 };
+	/* setIndex*: runs of SetIndex records replayed by assignment to a
+	 * typed array, by the sloppy-mode store, by Reflect.set. */
+	const stats = { flushes: 0, records: 0, namesDecoded: 0, namesReused: 0, setIndexTyped: 0, setIndexLoose: 0,
+		setIndexReflect: 0 };
 	gowasmBatchStats.set(go, stats);
 	const decoder = new TextDecoder("utf-8");
 	const glueFinalizeRef = glue["syscall/js.finalizeRef"];
@@ -294,6 +357,63 @@ function enableBatching(go) {
 		},
 	};
 
+	/* Replays a run of SetIndex records on one target: the record at at
+	 * (of size bytes) and the 32-byte ones on the same target that follow
+	 * it before end; returns where the run stopped. The target is
+	 * looked up once. The value is decoded in place, as the glue's
+	 * loadValue does (0 is undefined, another number is itself, a NaN-boxed
+	 * id indexes the value table), so a number costs no call. How each
+	 * element is stored is chosen once per run, and each way is exactly the
+	 * glue's Reflect.set(target, index, value) with its result ignored:
+	 * - a typed array: assignment. [[Set]] of a number key on a typed array
+	 *   always succeeds (out-of-range writes are dropped), so strict
+	 *   assignment never throws where Reflect.set would not.
+	 * - any other object (Array, ordinary object, function, Proxy, frozen,
+	 *   with setters...): the sloppy-mode store (gowasmLooseSetter), whose
+	 *   assignment ignores a false [[Set]] as Reflect.set's caller does.
+	 * - otherwise (no sloppy store in this host, or not an object):
+	 *   Reflect.set itself.
+	 * A setter, trap or valueOf run by a store may call Go, which may grow
+	 * the memory: the view is renewed after every store. */
+	const setIndexRun = (at, size, end) => {
+		const lo = dv.getUint32(at + 8, true);
+		const hi = dv.getUint32(at + 12, true);
+		const target = loadValue(at + 8);
+		const typed = gowasmTypedArrayName.call(target) !== undefined;
+		const loose = !typed && target !== null && (typeof target === "object" || typeof target === "function") ?
+			gowasmLooseSetter() : null;
+		if (typed) {
+			stats.setIndexTyped++;
+		} else if (loose !== null) {
+			stats.setIndexLoose++;
+		} else {
+			stats.setIndexReflect++;
+		}
+		for (;;) {
+			const index = dv.getUint32(at + 16, true) + dv.getInt32(at + 20, true) * 4294967296;
+			const f = dv.getFloat64(at + 24, true);
+			const value = f === 0 ? undefined : f === f ? f : go._values[dv.getUint32(at + 24, true)];
+			if (typed) {
+				target[index] = value;
+			} else if (loose !== null) {
+				loose(target, index, value);
+			} else {
+				Reflect.set(target, index, value);
+			}
+			if (u8.length === 0) {
+				view();
+			}
+			at += size;
+			size = 32;
+			if (at + 32 > end || dv.getUint32(at, true) !== 6 || dv.getUint32(at + 4, true) !== 32 ||
+				dv.getUint32(at + 8, true) !== lo || dv.getUint32(at + 12, true) !== hi) {
+				break;
+			}
+			stats.records++;
+		}
+		return at;
+	};
+
 	/* Replays the records in [start, end), in order. */
 	const replay = (start, end) => {
 			stats.flushes++;
@@ -340,32 +460,10 @@ function enableBatching(go) {
 					break;
 				case 6:
 					if (fast) {
-						/* A run of SetIndex on one target: it is looked up once. */
-						const lo = dv.getUint32(at + 8, true);
-						const hi = dv.getUint32(at + 12, true);
-						const target = loadValue(at + 8);
-						/* On a typed array, [[Set]] of an index always succeeds
-						 * (out of range writes are dropped), so assignment is
-						 * Reflect.set exactly, and several times faster. */
-						const typed = ArrayBuffer.isView(target) && !(target instanceof DataView);
-						for (;;) {
-							const index = dv.getUint32(at + 16, true) + dv.getInt32(at + 20, true) * 4294967296;
-							if (typed) {
-								target[index] = loadValue(at + 24);
-							} else {
-								Reflect.set(target, index, loadValue(at + 24));
-							}
-							view(); /* the value's valueOf may have run Go */
-							if (at + 64 > end || dv.getUint32(at + 32, true) !== 6 || dv.getUint32(at + 36, true) !== 32 ||
-								dv.getUint32(at + 40, true) !== lo || dv.getUint32(at + 44, true) !== hi) {
-								break;
-							}
-							at += 32;
-							stats.records++;
-						}
-					} else {
-						glueValueSetIndex(at);
+						at = setIndexRun(at, size, end);
+						continue;
 					}
+					glueValueSetIndex(at);
 					break;
 				default:
 					throw new Error("gowasm: unknown batch record kind " + kind + " at " + at +
@@ -378,8 +476,10 @@ function enableBatching(go) {
 }
 
 /* Counters of a Go instance's batching (flushes, records replayed, names
- * decoded and reused), or undefined when batching was not enabled. */
+ * decoded and reused, runs of SetIndex records by the way they were
+ * stored), or undefined when batching was not enabled. */
 function batchingStats(go) {
+	"use strict";
 	const s = gowasmBatchStats.get(go);
 	return s === undefined ? undefined : Object.assign({}, s);
 }

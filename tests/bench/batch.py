@@ -3,7 +3,7 @@
 invocation, alternating runs so both see the same machine.
 
     tests/bench/batch.py [--runs N] [--only set,dom,...] [--scale X] [--json] [--check]
-                         [--batch PATH] [--companion PATH] [--no-batch]
+                         [--batch PATH] [--companion PATH] [--no-batch] [--floor] [--profile]
 
 Needs: Go 1.19 (--go, default /usr/lib/go-1.19/bin/go, and its
 misc/wasm/wasm_exec.js), Node.js (--node), build/tools/gowasm-batch and its
@@ -11,7 +11,7 @@ CommonJS companion build/js/gowasm-batch.cjs (`ninja -C build` makes both),
 and for the esbuild rows the pinned npm package esbuild-wasm@0.28.2
 (tests/npm/fetch.sh puts it in ~/.cache/gowasm/npm).
 
-Workloads. The four Go programs in tests/bench/go/ are compiled with Go 1.19
+Workloads. The Go programs in tests/bench/go/ are compiled with Go 1.19
 into a temporary folder at every invocation, then rewritten by gowasm-batch.
 Each does a fixed amount of work, times only that work inside the program
 (time.Now() around the loop and the read-back that ends it, which is also
@@ -21,8 +21,12 @@ lines that describe the work done (counts, checksums):
 
   set         js.Value.Set of numbers with 8 literal property names, 1M Sets
               (ns per Set)                                   goal: speed-up >= 2.0
-  setindex    SetIndex over a JS Array, a Float64Array and a Uint8Array,
-              about 3M calls (ns per SetIndex)               goal: speed-up >= 1.5
+  setindex-array    SetIndex(i, number) over a plain JS Array of 1024
+              elements, about 1M calls (ns per SetIndex)     goal: speed-up >= 1.5
+  setindex-objects  the same, storing js.Values of objects   reported only
+  setindex-typed    alternately a Float64Array and a Uint8Array  reported only
+  setindex-intkeys  an ordinary object ({}) with integer keys reported only
+              (the program tests/bench/go/setindex, one mode per row)
   finalizers  450k js.Values (Get of an object, Object.New, ValueOf(string))
               dropped, runtime.GC every 4500 so their finalizers run in
               storms (ns per js.Value, storms included)      goal: speed-up >= 1.3
@@ -67,6 +71,20 @@ exits 1 on a missed goal only with --check. --json adds one JSON line with
 every number. --no-batch runs the originals only (no gowasm-batch needed).
 A full run takes 5-10 minutes, mostly esbuild-opt's compilations; --only
 picks workloads, --scale shortens the Go programs' work.
+
+--floor also runs the batched setindex modules with every batch dropped (a
+companion whose flush does nothing): the Go side alone, so original/floor
+is the most any replay could give. --profile then runs each setindex row's
+original and batched module once more under `node --cpu-prof` (V8's
+sampling profiler, 100 us interval) and prints where the samples fall:
+wasm (Go code, the Go runtime included), glue (wasm_exec.js), companion
+(gowasm-batch.cjs), gc (V8's garbage collector), v8 ("(program)": V8
+itself, e.g. compilation), runner and other; V8 counts builtins such as
+Reflect.set in the JS function that calls them (the glue's
+valueSetIndex). The profile covers the whole
+process (start-up, compilation, the untimed warm-up), so it is run with
+--profile-scale (default 3) times the work; the .cpuprofile files are kept
+with --keep.
 """
 import argparse
 import hashlib
@@ -85,9 +103,14 @@ root = os.path.dirname(os.path.dirname(here))
 
 # name, unit shown, divisor from the program's ns/op, goal kind, goal value
 GO_BENCHES = [("set", "ns/Set", 1, "speedup", 2.0),
-              ("setindex", "ns/SetIndex", 1, "speedup", 1.5),
+              ("setindex-array", "ns/SetIndex", 1, "speedup", 1.5),
+              ("setindex-objects", "ns/SetIndex", 1, None, None),
+              ("setindex-typed", "ns/SetIndex", 1, None, None),
+              ("setindex-intkeys", "ns/SetIndex", 1, None, None),
               ("finalizers", "ns/value", 1, "speedup", 1.3),
               ("dom", "us/frame", 1000, None, None)]
+# Rows that run one program of tests/bench/go in a mode: (program, arguments).
+PROGRAMS = {f"setindex-{m}": ("setindex", [m]) for m in ("array", "objects", "typed", "intkeys")}
 ESBUILDS = [("esbuild", "ms", 1, "slowdown", 1.05), ("esbuild-opt", "ms", 1, "slowdown", 1.05)]
 # Node flags of the esbuild rows: V8's defaults (lazy compilation, Liftoff
 # first, optimizing tier-up in background threads), and everything compiled
@@ -192,6 +215,8 @@ def parse_go_output(out):
 
 def build_go(a, name, tmp):
     out = os.path.join(tmp, name + ".wasm")
+    if os.path.exists(out):
+        return out  # one program, several rows
     r = subprocess.run([os.path.join(root, "tests", "go", "build.sh"), a.go, os.path.join(here, "go", name), out],
                        capture_output=True, text=True)
     if r.returncode != 0:
@@ -205,6 +230,8 @@ BATCH_REPORTS = {}
 def batch(a, module):
     """Rewrites module with gowasm-batch; keeps a summary of its report."""
     out = module[:-len(".wasm")] + ".batched.wasm"
+    if out in BATCH_REPORTS:
+        return out
     r = subprocess.run([a.batch, "--json", module, "-o", out], capture_output=True, text=True)
     if r.returncode != 0:
         raise Failure(f"gowasm-batch refused {os.path.basename(module)} (exit {r.returncode}): "
@@ -230,7 +257,8 @@ def alternate(a, n, fn, floor=False):
     return res
 
 
-FLOOR_OK = {"setindex"}
+FLOOR_OK = set(PROGRAMS)
+PROFILE_OK = set(PROGRAMS)
 
 
 def floor_companion(tmp):
@@ -242,11 +270,12 @@ def floor_companion(tmp):
 
 
 def bench_go(a, name, tmp):
-    orig = build_go(a, name, tmp)
+    prog, pargs = PROGRAMS.get(name, (name, []))
+    orig = build_go(a, prog, tmp)
     mods = {"original": orig}
     if not a.no_batch:
         mods["batched"] = batch(a, orig)
-    args = [repr(a.scale)] if a.scale != 1.0 else []
+    args = pargs + ([repr(a.scale)] if a.scale != 1.0 else [])
     comp = {"original": None, "batched": a.companion}
     # Only where the Go side does the same work whatever JS holds (no
     # read-back steers it): there dropping the batches isolates it.
@@ -292,7 +321,78 @@ def bench_go(a, name, tmp):
             row[f"{v} {k}"] = statistics.median(r[1][k] for r in runs)
         row[f"{v} runs"] = [r[0] for r in runs]
         row[f"{v} min"] = min(r[0] for r in runs)
+    if a.profile and name in PROFILE_OK:
+        for v in ("original", "batched"):
+            if v in mods:
+                row[f"{v} profile"] = profile(a, tmp, name, v, mods[v], pargs, comp[v])
     return row
+
+
+def profile(a, tmp, name, variant, module, pargs, companion):
+    """One run under node --cpu-prof: the share of the samples (idle ones
+    left out) in each group, and the heaviest functions of each group."""
+    d = os.path.join(tmp, f"profile-{name}-{variant}")
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    run_node(a, module, pargs + [repr(a.scale * a.profile_scale)], companion, a.glue,
+             node_flags=["--cpu-prof", "--cpu-prof-dir", d, "--cpu-prof-interval", "100"])
+    files = [f for f in os.listdir(d) if f.endswith(".cpuprofile")]
+    if len(files) != 1:
+        raise Failure(f"node --cpu-prof wrote {len(files)} profiles for {name} ({variant})")
+    with open(os.path.join(d, files[0])) as f:
+        p = json.load(f)
+    nodes = {n["id"]: n["callFrame"] for n in p["nodes"]}
+    glue = os.path.realpath(a.glue)
+    comp = os.path.realpath(companion) if companion else None
+
+    def group(cf):
+        url, fn = cf.get("url", ""), cf.get("functionName", "")
+        path = url[len("file://"):] if url.startswith("file://") else url
+        if fn == "(idle)":
+            return None
+        if url.startswith("wasm://"):
+            return "wasm"
+        if path and os.path.realpath(path) == glue:
+            return "glue"
+        if comp and path and os.path.realpath(path) == comp:
+            return "companion"
+        if fn == "(garbage collector)":
+            return "gc"
+        if fn == "(program)":
+            return "v8"
+        if path and os.path.realpath(path) == os.path.realpath(a.runner_path):
+            return "runner"
+        return "other"
+    groups, funcs = {}, {}
+    for sid in p["samples"]:
+        cf = nodes[sid]
+        g = group(cf)
+        if g is None:
+            continue
+        groups[g] = groups.get(g, 0) + 1
+        key = (g, cf.get("functionName") or "(anonymous)")
+        funcs[key] = funcs.get(key, 0) + 1
+    total = sum(groups.values()) or 1
+    out = {"samples": total, "groups": {g: n / total for g, n in groups.items()}, "top": {}}
+    for (g, fn), n in sorted(funcs.items(), key=lambda kv: -kv[1]):
+        top = out["top"].setdefault(g, [])
+        if len(top) < 4 and n / total >= 0.01:
+            top.append([fn, n / total])
+    return out
+
+
+PROFILE_GROUPS = ("wasm", "glue", "companion", "v8", "gc", "runner", "other")
+
+
+def profile_text(prof):
+    parts = []
+    for g in PROFILE_GROUPS:
+        share = prof["groups"].get(g)
+        if share is None:
+            continue
+        top = ", ".join(f"{fn} {x * 100:.0f}%" for fn, x in prof["top"].get(g, []) if g in ("wasm", "glue", "companion"))
+        parts.append(f"{g} {share * 100:.0f}%" + (f" ({top})" if top else ""))
+    return "; ".join(parts) + f"; {prof['samples']} samples"
 
 
 def esbuild_input(tmp):
@@ -442,14 +542,18 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=7, help="timed runs of each variant (default 7)")
-    ap.add_argument("--only", default="", help="comma-separated workloads: set,setindex,finalizers,dom,esbuild,esbuild-opt")
+    ap.add_argument("--only", default="", help="comma-separated workloads: set,setindex-array,setindex-objects,"
+                    "setindex-typed,setindex-intkeys,finalizers,dom,esbuild,esbuild-opt; setindex means all four")
     ap.add_argument("--scale", type=float, default=1.0, help="multiplies the work of the Go programs (not esbuild)")
     ap.add_argument("--go", default=os.environ.get("GOWASM_GO", "/usr/lib/go-1.19/bin/go"))
     ap.add_argument("--glue", default=None, help="wasm_exec.js for the Go programs (default: the Go's misc/wasm)")
     ap.add_argument("--node", default=shutil.which("node") or "/usr/bin/node")
     ap.add_argument("--batch", default=os.environ.get("GOWASM_BATCH", os.path.join(root, "build", "tools", "gowasm-batch")))
     ap.add_argument("--floor", action="store_true",
-                    help="also run the batched setindex module with its batches dropped (the Go side alone)")
+                    help="also run the batched setindex modules with their batches dropped (the Go side alone)")
+    ap.add_argument("--profile", action="store_true",
+                    help="also profile each setindex row once per variant (node --cpu-prof) and print where the time goes")
+    ap.add_argument("--profile-scale", type=float, default=3.0, help="work of a profiled run, times --scale (default 3)")
     ap.add_argument("--companion", default=None,
                     help="the CommonJS companion (default: gowasm-batch.cjs next to build/tools, in build/js)")
     ap.add_argument("--runner", default=None, help="another Node runner with the same command line, e.g. tests/js/run-go.cjs")
@@ -468,6 +572,7 @@ def main():
         a.companion = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(a.batch))), "js", "gowasm-batch.cjs")
     names = [b[0] for b in GO_BENCHES + ESBUILDS]
     only = [n for n in a.only.split(",") if n] or names
+    only = [m for n in only for m in ([k for k in PROGRAMS if k.startswith("setindex-")] if n == "setindex" else [n])]
     for n in only:
         if n not in names:
             ap.error(f"unknown workload {n} (one of {', '.join(names)})")
@@ -517,7 +622,7 @@ def report(a, rows):
     print(f"node:      {a.node} ({subprocess.run([a.node, '--version'], capture_output=True, text=True).stdout.strip()})"
           f"{'' if a.own_runner else ', runner ' + a.runner_path}")
     print()
-    print(f"{'workload':<11} {'original':>18} {'batched':>18} {'ratio':>8}  goal")
+    print(f"{'workload':<16} {'original':>18} {'batched':>18} {'ratio':>8}  goal")
     out = {"schema": "gowasm-bench-batch/1", "runs": a.runs, "scale": a.scale, "batched": not a.no_batch,
            "workloads": {}}
     for name, unit, div, kind, goal in GO_BENCHES + ESBUILDS:
@@ -532,22 +637,22 @@ def report(a, rows):
         if row.get("error"):
             broken = True
             missed |= kind is not None
-            print(f"{name:<11} {'-':>18} {'-':>18} {'-':>8}  {goal_text(kind, goal)}: NOT MEASURED")
+            print(f"{name:<16} {'-':>18} {'-':>18} {'-':>8}  {goal_text(kind, goal)}: NOT MEASURED")
             for line in row["error"].splitlines()[:12]:
-                print(f"            {line}")
+                print(f"                 {line}")
             continue
         o = f"{row['original'] / div:.1f} {unit}"
         b = f"{row['batched'] / div:.1f} {unit}" if "batched" in row else "-"
         r = "-" if ratio is None else (f"{ratio:.3f}" if kind == "slowdown" else f"{ratio:.2f}x")
         state = "" if met is None else (": met" if met else ": MISSED")
-        print(f"{name:<11} {o:>18} {b:>18} {r:>8}  {goal_text(kind, goal)}{state}")
+        print(f"{name:<16} {o:>18} {b:>18} {r:>8}  {goal_text(kind, goal)}{state}")
         if met is False:
             missed = True
         if row.get("mismatch"):
             broken = True
-            print(f"            OUTPUT DIFFERS: {row['mismatch']}")
+            print(f"                 OUTPUT DIFFERS: {row['mismatch']}")
         spread = "; ".join(f"{v} {spread_text(row[f'{v} runs'])}" for v in ("original", "batched") if f"{v} runs" in row)
-        line = f"            spread (min-max/median): {spread}"
+        line = f"                 spread (min-max/median): {spread}"
         if "batched min" in row:
             rmin = (row["batched min"] / row["original min"] if kind == "slowdown"
                     else row["original min"] / row["batched min"])
@@ -556,33 +661,36 @@ def report(a, rows):
         print(line)
         variants = ["original"] + ([] if a.no_batch else ["batched"])
         if a.floor and "floor" not in row and "batched" in row and name in FLOOR_OK:
-            print("            Go side alone: not measurable (the program reads back what the dropped batches wrote)")
+            print("                 Go side alone: not measurable (the program reads back what the dropped batches wrote)")
         if "floor" in row:
-            print(f"            Go side alone (batches dropped): {row['floor'] / div:.1f} {unit}; "
+            print(f"                 Go side alone (batches dropped): {row['floor'] / div:.1f} {unit}; "
                   f"original/floor {row['original'] / row['floor']:.2f}x is the most any replay could give; "
                   f"replay costs {(row['batched'] - row['floor']) / div:.1f}, the original's JS side "
                   f"{(row['original'] - row['floor']) / div:.1f} {unit}")
+        for v in variants:
+            if f"{v} profile" in row:
+                print(f"                 profile {v}: {profile_text(row[f'{v} profile'])}")
         if row.get("gowasm-batch"):
-            print(f"            gowasm-batch: {row['gowasm-batch']}")
+            print(f"                 gowasm-batch: {row['gowasm-batch']}")
         if name.startswith("esbuild"):
             how = ("in-process, go.run() to exit" if row["measure"] == "in-process" else "whole-process wall")
-            print(f"            {how}: minify - --version; node {' '.join(row['node_flags']) or '(V8 defaults)'}; "
+            print(f"                 {how}: minify - --version; node {' '.join(row['node_flags']) or '(V8 defaults)'}; "
                   f"input {row['input_bytes']} bytes ({row['input_files']} files x{row['input_copies']}), "
                   f"output {row['output_bytes']} bytes")
             for v in variants:
                 d = row[f"{v} done-in"]
-                print(f"            {v:<9} minify {row[f'{v} minify']:.0f} ms, --version {row[f'{v} version']:.0f} ms; "
+                print(f"                 {v:<9} minify {row[f'{v} minify']:.0f} ms, --version {row[f'{v} version']:.0f} ms; "
                       f"esbuild's Done in {'-' if d is None else f'{d:.0f} ms'}; "
                       f"wall {row[f'{v} wall']:.0f} ms (--version {row[f'{v} version wall']:.0f} ms)")
             if "batched" in row:
                 d0, d1 = row["original done-in"], row["batched done-in"]
                 extra = f"; Done in {d1 / d0:.3f}" if d0 and d1 else ""
-                print(f"            batched/original: wall {row['batched wall'] / row['original wall']:.3f}{extra}")
+                print(f"                 batched/original: wall {row['batched wall'] / row['original wall']:.3f}{extra}")
         else:
-            print(f"            work: {' | '.join(row['work'])}")
+            print(f"                 work: {' | '.join(row['work'])}")
             for k in sorted(k for k in row if k.startswith("original ") and k.endswith("ns/op")):
                 info = k.split(" ", 1)[1]
-                line = f"            {info}: original {row[k]:.1f}"
+                line = f"                 {info}: original {row[k]:.1f}"
                 if f"batched {info}" in row:
                     line += f", batched {row[f'batched {info}']:.1f}, ratio {row[k] / row[f'batched {info}']:.2f}x"
                 print(line)

@@ -720,7 +720,8 @@ console.log(JSON.stringify({
         ok(st.get("same"), "enableBatching twice is harmless: the same flush and valueGet stay")
         ok(st.get("keys"), "enableBatching keeps the glue's import names")
         ok(st.get("before"), "batchingStats is undefined before enableBatching")
-        eq(st.get("stats"), {"flushes": 0, "records": 0, "namesDecoded": 0, "namesReused": 0},
+        eq(st.get("stats"), {"flushes": 0, "records": 0, "namesDecoded": 0, "namesReused": 0, "setIndexTyped": 0,
+                             "setIndexLoose": 0, "setIndexReflect": 0},
            "batchingStats after enableBatching: all zero")
 
         # The modules run: unbatched with and without the companion, batched with it.

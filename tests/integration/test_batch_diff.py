@@ -3,9 +3,13 @@ original under Node 20.
 
 The Go 1.19 programs tests/go/batch-* (fixtures batch-values,
 batch-callbacks and its stripped build, batch-async, batch-gc, batch-exit in
-four modes) and esbuild-wasm@0.28.2 (go1.26.5) as a command-line program
-(and five older releases, Go 1.14 to 1.25)
-run through tests/js/run-go.cjs with their own wasm_exec.js:
+four modes, batch-setindex in seven: every target whose [[Set]] of an
+index is observable or fails, and six exceptions thrown by a SetIndex,
+which must be the same, as must the state they leave; also with the ES
+module in a worker-like host, where Reflect.set is used) and
+esbuild-wasm@0.28.2 (go1.26.5) as a command-line program (and five older
+releases, Go 1.14 to 1.25) run through tests/js/run-go.cjs with their own
+wasm_exec.js:
 
   original                      the reference
   original + CJS companion      enableBatching is harmless on an unbatched module
@@ -55,6 +59,31 @@ GO_CASES = [
      ["[gc] holder: 1000 objects, id sum 49950000, 1000 strings match, 0 holes", "[gc] float64 sum: 4999950000",
       "[gc] bad strings: 0", "[gc] after growth: {\"0\":\"r0\",\"1\":\"r1\",\"2\":\"r2\",\"3\":\"r3\",\"round3\":3}",
       "batch-gc: done, 0 mismatches"], [], True),
+    ("batch-setindex", [], 0,
+     ["[frozen] Array frozen non-extensible{0-w-c:1,1-w-c:2,2-w-c:3,length-w-e-c:3} | log: ",
+      "[fixedLength] Array{0:10,1:\"eleven\",length-w-e-c:2} | log: ",
+      "[own] Array{0:0,1-w:\"ro\",2:<get true set true>,3:<get true set false>,4:400,5:500,length-e-c:6} | log: own[2] setter 200",
+      "[protoSetter] Array{6:6,10:10,length-e-c:11} | log: Array.prototype[7] setter array 7 Object.prototype[9] setter 9",
+      "[protoRO] Array{6:6,10:10,length-e-c:11} | log: ",
+      "[falseProxy] log: falseProxy.set 0 1 falseProxy.set 1 <obj>", "[noSetTrap] log: ",
+      "[proxy] log: set(\"0\",1,<object>) getOwnPropertyDescriptor(\"0\") defineProperty(\"0\",<object>) set(\"1\"",
+      "[frozenUnderProxy] Array frozen non-extensible{0-w-c:5,1-w-c:6,length-w-e-c:2} | log: ",
+      "[underProxy] object{0:1,1:<obj>,4:\"four\",-1:\"minus\"} | log: ",
+      "[string] object{0-w-c:\"a\",1-w-c:\"b\",2-w-c:\"c\",3:\"string3\",length-w-e-c:3}",
+      "[plain] sum 5997000 tail Array{0:1,1:0,2:-1.5,3:NaN,4:Infinity,5:0,6:\"s\",7:true,8:false,9:null,10:undefined,11:<obj>",
+      "[u8] Uint8Array(4)[1,44,255,0]", "batch-setindex: done, 0 mismatches"], [], True),
+    ("batch-setindex", ["throw-setter"], 5,
+     ["caught TypeError: setter refuses fifty", "after: Array{49:\"forty-nine\",length-e-c:50} log: "], [], True),
+    ("batch-setindex", ["throw-proxy"], 5,
+     ["caught RangeError: trap refuses 1", "after: Array{0:7,1:0,2:0,length-e-c:3,"], [], True),
+    ("batch-setindex", ["throw-revoked"], 5,
+     ["caught TypeError: Cannot perform 'set' on a proxy that has been revoked", "after: Array{0:0,1:0,2:0,"], [], True),
+    ("batch-setindex", ["throw-invariant"], 5,
+     ["caught TypeError: 'set' on proxy: trap returned truish for property '1'", "after: Array{0:0,1-w-c:0,2:0,"], [], True),
+    ("batch-setindex", ["throw-bigint"], 5,
+     ["caught TypeError: Cannot convert 1 to a BigInt", "after: BigInt64Array(2)[0,0] log: "], [], True),
+    ("batch-setindex", ["throw-valueof"], 5,
+     ["caught Error: valueOf refuses", "after: Float64Array(4)[1.5,0,0,0] log: "], [], True),
     ("batch-exit", ["exit"], 3,
      ["exiting with 3", "exit hook: code 3 state mode=\"exit\" arr=[\"a0\",null,\"a2\"] "
       "pending=\"written just before the end\" ключ=\"значение\""], [], True),
@@ -92,12 +121,12 @@ class Run:
         return f"exit {self.rc}; stdout {len(self.out)} chars; stderr: {clip(self.err, 600)}"
 
 
-def node(tmp, glue, module, args, companion=None, stdin=None):
+def node(tmp, glue, module, args, companion=None, stdin=None, node_flags=()):
     """Runs module under run-go.cjs with a small, fixed environment."""
     stats = os.path.join(tmp, "stats.json")
     if os.path.exists(stats):
         os.unlink(stats)
-    argv = ["node", RUNNER, "--glue", glue, "--stats", stats]
+    argv = ["node", *node_flags, RUNNER, "--glue", glue, "--stats", stats]
     if companion:
         argv += ["--companion", companion]
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "TMPDIR": tmp}
@@ -249,9 +278,43 @@ def go_programs(tmp, cjs, mjs):
         if isinstance(s, dict) and s.get("flushes"):
             print(f"# {name}: {s['records']} records in {s['flushes']} flushes "
                   f"({s['records'] / s['flushes']:.1f} per flush); stats {json.dumps(s)}")
+        if fixture == "batch-setindex":
+            setindex_paths(s, name, "CJS", args)
         got = node(tmp, GO_GLUE, out, args, mjs)
         same(ref, got, f"{name}: batched + ESM companion")
-        batched(got, f"{name}: batched + ESM companion")
+        s = batched(got, f"{name}: batched + ESM companion")
+        if fixture == "batch-setindex":
+            setindex_paths(s, name, "ESM", args)
+            # In a browser or worker the ES module makes no sloppy-mode store
+            # (new Function would break a Content Security Policy): there it
+            # uses Reflect.set, with the same output. A worker-like host.
+            preload = os.path.join(tmp, "worker-like.cjs")
+            with open(preload, "w") as f:
+                f.write("globalThis.WorkerGlobalScope = class WorkerGlobalScope {};\n")
+            got = node(tmp, GO_GLUE, out, args, mjs, node_flags=["--require", preload])
+            same(ref, got, f"{name}: batched + ESM companion in a worker-like host")
+            setindex_paths(batched(got, f"{name}: batched + ESM companion in a worker-like host"), name,
+                           "ESM in a worker-like host", args)
+
+
+# The runs of SetIndex records each batch-setindex case replays, by path:
+# the sloppy-mode store, typed-array assignment, Reflect.set.
+SETINDEX_PATHS = {"": ("loose", "typed"), "throw-setter": ("loose",), "throw-proxy": ("loose",),
+                  "throw-revoked": ("loose",), "throw-invariant": ("loose",), "throw-bigint": ("typed",),
+                  "throw-valueof": ("typed",)}
+
+
+def setindex_paths(s, name, how, args):
+    """item 14: the fast paths really ran (identical output alone would also
+    hold if everything fell back to Reflect.set)."""
+    if not isinstance(s, dict):
+        return
+    want = SETINDEX_PATHS["".join(args)]
+    if how == "ESM in a worker-like host":
+        want = tuple("reflect" if p == "loose" else p for p in want)
+    got = {p: s.get("setIndex" + p.capitalize(), 0) for p in ("loose", "typed", "reflect")}
+    ok(all(got[p] > 0 for p in want) and all(got[p] == 0 for p in got if p not in want),
+       f"item 14: {name}: {how}: SetIndex runs replayed by {' and '.join(want)} only", f"batchingStats: {s}")
 
 
 def label(arg):

@@ -15,7 +15,9 @@
 // twin fake Go driven by the plain glue functions one call at a time.
 //
 // The whole suite runs four times: CommonJS and ES module builds, each with
-// the Go 1.19 import module "go" and the Go 1.21+ one "gojs". Output is TAP.
+// the Go 1.19 import module "go" and the Go 1.21+ one "gojs"; then the
+// SetIndex checks again in two child processes, a browser-like host and one
+// where code generation from strings is forbidden. Output is TAP.
 "use strict";
 
 const path = require("path");
@@ -445,7 +447,7 @@ class Records {
 
 // The same JS objects, stored into a fake go's tables in the same order, so
 // that a batched world and a glue-driven one have the same ids.
-function buildWorld(go, abi) {
+function buildWorld(go, abi, extra) {
 	const w = {
 		go, abi, log: [], objs: Object.create(null), labels: new Map(), refs: Object.create(null),
 		tmps: new Map(), roNames: new Map(), roNext: RO_START, heapNext: HEAP,
@@ -504,6 +506,7 @@ function buildWorld(go, abi) {
 		},
 		notFn: 5,
 	});
+	if (extra) extra(w, add);
 	for (const label of Object.keys(w.objs)) w.refs[label] = storeJS(go, w.objs[label]);
 	return w;
 }
@@ -573,7 +576,13 @@ function dumpObj(w, o) {
 function snapshot(w) {
 	const go = w.go;
 	const objs = {};
-	for (const label of Object.keys(w.objs)) objs[label] = dumpObj(w, w.objs[label]);
+	for (const label of Object.keys(w.objs)) {
+		try {
+			objs[label] = dumpObj(w, w.objs[label]);
+		} catch (e) { // a revoked Proxy
+			objs[label] = "throws " + errSig(e);
+		}
+	}
 	return {
 		objs,
 		log: w.log.slice(),
@@ -686,12 +695,12 @@ function errSig(e) {
 }
 
 // The same operations, batched (one flush) and through the glue one by one.
-function twins(mod, abi, ops) {
+function twins(mod, abi, ops, extra) {
 	const A = new FakeGo(abi);
 	mod.enableBatching(A);
-	const wa = buildWorld(A, abi);
+	const wa = buildWorld(A, abi, extra);
 	const B = new FakeGo(abi);
-	const wb = buildWorld(B, abi);
+	const wb = buildWorld(B, abi, extra);
 	let errA = null;
 	let errB = null;
 	let rec = null;
@@ -709,6 +718,64 @@ function assertSameAsGlue(tw, { throws = false } = {}) {
 		assert.equal(errSig(tw.errA), errSig(tw.errB), "the batched replay does not throw what the glue throws");
 	}
 	assert.deepStrictEqual(snapshot(tw.wa), snapshot(tw.wb), "JS state differs between batched replay and glue");
+}
+
+// ---------------------------------------------------------------- item 14
+
+// Targets whose [[Set]] of an index fails or is observable (added after the
+// common world, so its ids stay).
+function item14World(w, add) {
+	const log = w.log;
+	const d = (v) => ser(w, v);
+	add("frozenArr", Object.freeze([1, 2, 3]));
+	add("sealedArr", Object.seal([1, 2, 3]));
+	add("nonextArr", Object.preventExtensions([1, 2, 3]));
+	add("fixedLen", Object.defineProperty([1, 2], "length", { writable: false }));
+	const elems = [0, 1, 2, 3];
+	Object.defineProperty(elems, 1, { value: "ro", writable: false, enumerable: true, configurable: true });
+	Object.defineProperty(elems, 2, { get() { return 2; }, set(v) { log.push(["elem[2] setter", d(v)]); }, configurable: true });
+	Object.defineProperty(elems, 3, { get() { return 3; }, configurable: true });
+	add("elems", elems);
+	add("holey", new Array(3));
+	add("plainArr", [0, 1]);
+	add("intKeys", { 0: "a", 5: "b" });
+	const traps = {};
+	for (const n of ["set", "getOwnPropertyDescriptor", "defineProperty", "getPrototypeOf", "has", "get"]) {
+		traps[n] = (t, ...a) => { log.push(["trap " + n, ...a.map((x) => (typeof x === "object" && x !== null ? "obj" : d(x)))]); return Reflect[n](t, ...a); };
+	}
+	add("logProxy", new Proxy([0, 0], traps));
+	add("falseProxy", new Proxy([0, 0], { set(t, k, v) { log.push(["falseProxy.set", k, d(v)]); return false; } }));
+	add("frozenProxy", new Proxy(Object.freeze([7]), {}));
+	add("protoProxied", Object.create(new Proxy({}, traps)));
+	add("arrayLike", Object.defineProperty({ length: 1 }, 1, { set(v) { log.push(["arrayLike[1] setter", d(v)]); }, configurable: true }));
+	add("strObj", new String("ab"));
+	add("fnTarget", function fnTarget() {});
+	const r = Proxy.revocable([], {});
+	r.revoke();
+	add("revoked", r.proxy);
+	const ro = Object.defineProperty([0, 0, 0], 1, { value: 0, writable: false, configurable: false });
+	add("liar", new Proxy(ro, { set() { return true; } }));
+	add("throwingTrap", new Proxy([0, 0, 0], { set(t, k, v) { if (k === "1") throw new RangeError("trap refuses 1"); t[k] = v; return true; } }));
+	add("throwingSetter", Object.defineProperty([0, 0, 0], 1, { set() { throw new TypeError("setter refuses 1"); }, configurable: true }));
+}
+
+function item14Ops() {
+	const ops = [];
+	const idx = (obj, index, value) => ops.push({ k: "idx", target: { obj }, index, value });
+	for (const o of ["frozenArr", "sealedArr", "nonextArr", "fixedLen", "elems", "logProxy", "falseProxy", "frozenProxy",
+		"protoProxied", "arrayLike", "strObj", "fnTarget", "plainArr", "intKeys"]) {
+		for (const i of [0, 1, 2, 3, 5, -1]) idx(o, i, { val: 10 + i });
+		idx(o, 0, { obj: "o1" });
+	}
+	for (const i of [10, 1, 2 ** 32 - 2, 2 ** 32 - 1, 2 ** 32, 2 ** 53 + 2, -(2 ** 40), 2 ** 62]) idx("holey", i, { val: "h" + i });
+	for (let i = 0; i < 300; i++) idx("plainArr", i, { val: i * 3 }); // a long run, growing the array
+	for (let i = 0; i < 6; i++) { // interleaved: runs of one record
+		idx("plainArr", i, { val: "again" });
+		idx("f64", i % 4, { val: i });
+		idx("logProxy", i, { val: i });
+		idx("sealedArr", i, { val: "s" });
+	}
+	return ops;
 }
 
 // ---------------------------------------------------------------- the suite
@@ -919,6 +986,101 @@ function suite(mod, abi, tag) {
 			{ k: "idx", target: { obj: "f64" }, index: 2, value: { val: 2.5 } },
 		]);
 		assertSameAsGlue(tw, { throws: true });
+	});
+
+	// ---- item 14: SetIndex runs on any object through the sloppy-mode store
+
+	t("item 14: SetIndex on frozen, sealed, non-extensible Arrays, a read-only length, read-only and accessor elements: as Reflect.set, no throw", () => {
+		const tw = twins(mod, abi, item14Ops(), item14World);
+		assertSameAsGlue(tw);
+		assert.ok(tw.stats.setIndexLoose >= 10 && tw.stats.setIndexReflect === 0, `stats ${JSON.stringify(tw.stats)}`);
+		const { frozenArr, sealedArr, nonextArr, fixedLen, holey } = tw.wa.objs;
+		assert.deepStrictEqual([...frozenArr], [1, 2, 3]);
+		assert.deepStrictEqual([sealedArr[0], sealedArr.length, nonextArr[1], nonextArr.length, fixedLen.length],
+			["s", 3, 11, 3, 2]);
+		assert.equal(holey.length, 2 ** 32 - 1);
+		assert.ok(tw.wa.log.some((e) => e[0] === "trap set") && tw.wa.log.some((e) => e[0] === "elem[2] setter"));
+	});
+	t("item 14: SetIndex with a setter and a read-only value on Array.prototype and Object.prototype: as Reflect.set", () => {
+		const proto = [];
+		Object.defineProperty(Array.prototype, 57, { set(v) { proto.push(["Array.prototype[57]", String(v)]); }, configurable: true });
+		Object.defineProperty(Array.prototype, 58, { value: "ro", writable: false, configurable: true });
+		Object.defineProperty(Object.prototype, 59, { set(v) { proto.push(["Object.prototype[59]", String(v)]); }, configurable: true });
+		let tw;
+		try {
+			tw = twins(mod, abi, ["plainArr", "holey", "intKeys"].flatMap((o) => [56, 57, 58, 59, 60].map((i) =>
+				({ k: "idx", target: { obj: o }, index: i, value: { val: o + i } }))), item14World);
+		} finally {
+			delete Array.prototype[57];
+			delete Array.prototype[58];
+			delete Object.prototype[59];
+		}
+		assertSameAsGlue(tw);
+		const half = proto.length / 2; // batched world first, then the glue's
+		assert.deepStrictEqual(proto.slice(0, half), proto.slice(half));
+		assert.deepStrictEqual(proto.slice(0, half), [["Array.prototype[57]", "plainArr57"], ["Object.prototype[59]", "plainArr59"],
+			["Array.prototype[57]", "holey57"], ["Object.prototype[59]", "holey59"], ["Object.prototype[59]", "intKeys59"]]);
+		assert.ok(!Object.hasOwn(tw.wa.objs.plainArr, 58) && tw.wa.objs.intKeys[58] === "intKeys58");
+	});
+	const throwing = [
+		["a revoked Proxy", "revoked", /proxy that has been revoked/],
+		["a trap invariant (truish for a read-only target element)", "liar", /trap returned truish/],
+		["a set trap that throws", "throwingTrap", /^trap refuses 1$/],
+		["an own setter that throws", "throwingSetter", /^setter refuses 1$/],
+	];
+	for (const [what, label, re] of throwing) {
+		t(`item 14: SetIndex on ${what} throws what Reflect.set throws, records before it applied, none after`, () => {
+			const tw = twins(mod, abi, [0, 1, 2].map((i) => ({ k: "idx", target: { obj: label }, index: i, value: { val: i + 0.5 } })),
+				item14World);
+			assertSameAsGlue(tw, { throws: true });
+			assert.match(tw.errA.message, re);
+		});
+	}
+	t("item 14: a typed array with a Proxy on its prototype chain, a DataView: no trap runs, as Reflect.set", () => {
+		const tw = twins(mod, abi, [0, 1, 5].flatMap((i) => [
+			{ k: "idx", target: { obj: "protoProxiedU8" }, index: i, value: { val: 200 + i } },
+			{ k: "idx", target: { obj: "dataView" }, index: i, value: { val: i } },
+		]), (w, add) => {
+			const traps = {};
+			for (const n of ["getPrototypeOf", "get", "set", "has", "getOwnPropertyDescriptor"]) {
+				traps[n] = (t, ...a) => { w.log.push(["trap " + n]); return Reflect[n](t, ...a); };
+			}
+			add("protoProxiedU8", Object.setPrototypeOf(new Uint8Array(2), new Proxy(Uint8Array.prototype, traps)));
+			add("dataView", new DataView(new ArrayBuffer(2)));
+		});
+		assert.deepStrictEqual([tw.wa.log, tw.wb.log], [[], []]); // (before the snapshots, which run traps)
+		assertSameAsGlue(tw);
+		assert.deepStrictEqual(Array.from(tw.wa.objs.protoProxiedU8), [200, 201]);
+		assert.equal(tw.wa.objs.dataView[5], 5);
+		assert.ok(tw.stats.setIndexTyped >= 3 && tw.stats.setIndexLoose >= 3, `stats ${JSON.stringify(tw.stats)}`);
+	});
+	t("item 14: a number value is stored as is, an id through the value table, 0 bits as undefined (Array run)", () => {
+		const { w } = fresh();
+		const rec = new Records(w.go, BATCH);
+		rec.setIndex(w.refs.arr, 0, num(2.5));
+		rec.setIndex(w.refs.arr, 1, w.refs.o1);
+		rec.setIndex(w.refs.arr, 2, { lo: 0, hi: 0 });
+		rec.setIndex(w.refs.arr, 3, storeJS(w.go, NaN));
+		rec.flush();
+		assert.equal(w.objs.arr[0], 2.5);
+		assert.equal(w.objs.arr[1], w.objs.o1);
+		assert.ok(Object.hasOwn(w.objs.arr, 2) && w.objs.arr[2] === undefined);
+		assert.ok(Number.isNaN(w.objs.arr[3]));
+	});
+	t("item 14: without go._values (an unknown glue), SetIndex records go through the glue's own valueSetIndex", () => {
+		const { go, w } = fresh();
+		const rec = new Records(go, BATCH);
+		rec.setIndex(w.refs.arr, 0, num(1));
+		rec.setIndex(w.refs.arr, 1, num(2));
+		const pool = go._idPool;
+		go._idPool = { pop() {}, push() {} }; // not an Array: the table's layout is not the known one
+		try {
+			rec.flush();
+		} finally {
+			go._idPool = pool;
+		}
+		assert.equal(go.glueCalls.valueSetIndex, 2);
+		assert.deepStrictEqual([w.objs.arr[0], w.objs.arr[1]], [1, 2]);
 	});
 
 	// ---- 2. order: a mixed batch of 50 records
@@ -1650,9 +1812,82 @@ function suite(mod, abi, tag) {
 	});
 }
 
+// ---------------------------------------------------------------- item 14, other hosts
+
+// Run in a child process (test_companion.cjs DIR --child HOST): in a
+// browser-like host (document defined) or where code generation from
+// strings is forbidden (node --disallow-code-generation-from-strings), the
+// ES module has no sloppy-mode store and uses Reflect.set; the CommonJS
+// form keeps its own. Either way the JS state is the glue's.
+function childSuite(mod, build, host) {
+	if (host === "prototype setters") {
+		// The companion checks its sloppy-mode store once, on a frozen
+		// Array of its own: no setter of the prototypes may run then.
+		check(`[${build}] item 14: choosing the SetIndex store runs no setter of Array.prototype or Object.prototype`, () => {
+			const frozenCalls = [];
+			const install = (proto, i) => Object.defineProperty(proto, i, {
+				set(v) {
+					if (Object.isFrozen(this)) frozenCalls.push(String(i));
+					else Object.defineProperty(this, i, { value: v, writable: true, enumerable: true, configurable: true });
+				},
+				configurable: true,
+			});
+			for (let i = 0; i < 4; i++) {
+				install(Array.prototype, i);
+				install(Object.prototype, i);
+			}
+			let tw;
+			try {
+				tw = twins(mod, "go", [{ k: "idx", target: { obj: "plainArr" }, index: 0, value: { val: 1.5 } }], item14World);
+			} finally {
+				for (let i = 0; i < 4; i++) {
+					delete Array.prototype[i];
+					delete Object.prototype[i];
+				}
+			}
+			assertSameAsGlue(tw);
+			assert.deepStrictEqual(frozenCalls, []);
+			assert.equal(tw.stats.setIndexLoose, 1, `stats ${JSON.stringify(tw.stats)}`);
+		});
+		return;
+	}
+	const expectLoose = build === "cjs";
+	for (const abi of ["go", "gojs"]) {
+		check(`[${build}/${abi}] item 14, ${host}: SetIndex replayed by ${expectLoose ? "the sloppy-mode store" : "Reflect.set"}, as the glue`, () => {
+			const tw = twins(mod, abi, item14Ops(), item14World);
+			assertSameAsGlue(tw);
+			const st = tw.stats;
+			assert.ok(st.setIndexTyped > 0, `stats ${JSON.stringify(st)}`);
+			if (expectLoose) assert.ok(st.setIndexLoose > 0 && st.setIndexReflect === 0, `stats ${JSON.stringify(st)}`);
+			else assert.ok(st.setIndexLoose === 0 && st.setIndexReflect > 0, `stats ${JSON.stringify(st)}`);
+		});
+		check(`[${build}/${abi}] item 14, ${host}: a revoked Proxy throws what Reflect.set throws`, () => {
+			assertSameAsGlue(twins(mod, abi, [0, 1].map((i) => ({ k: "idx", target: { obj: "revoked" }, index: i, value: { val: 1.5 } })),
+				item14World), { throws: true });
+		});
+	}
+}
+
+function runChild(host) {
+	const { spawnSync } = require("child_process");
+	const flags = host === "no code generation" ? ["--disallow-code-generation-from-strings"] : [];
+	const r = spawnSync(process.execPath, [...flags, __filename, companionDir, "--child", host], { encoding: "utf8" });
+	const lines = (r.stdout || "").split("\n");
+	check(`item 14: ${host}: the child run passes all its checks (${lines.filter((l) => l.startsWith("ok ")).length} ok)`, () => {
+		assert.equal(r.status, 0, `exit ${r.status}\n${r.stdout}\n${r.stderr}`);
+		assert.equal(lines.filter((l) => l.startsWith("not ok")).length, 0, r.stdout);
+		assert.equal(lines.filter((l) => l.startsWith("ok ")).length, host === "prototype setters" ? 4 : 10, r.stdout);
+	});
+}
+
 // ---------------------------------------------------------------- main
 
 async function main() {
+	const childAt = process.argv.indexOf("--child");
+	const child = childAt > 0 ? process.argv[childAt + 1] : null;
+	if (child === "browser-like host") {
+		globalThis.document = {}; // before the first SetIndex run: the companion looks once
+	}
 	const builds = [
 		["cjs", async () => require(path.join(companionDir, "gowasm-batch.cjs"))],
 		["mjs", async () => import(url.pathToFileURL(path.join(companionDir, "gowasm-batch.mjs")).href)],
@@ -1674,7 +1909,16 @@ async function main() {
 			assert.equal(mod.batchingStats({}), undefined);
 		});
 		if (!mod || typeof mod.enableBatching !== "function") continue;
+		if (child) {
+			childSuite(mod, build, child);
+			continue;
+		}
 		for (const abi of ["go", "gojs"]) suite(mod, abi, `${build}/${abi}`);
+	}
+	if (!child) {
+		runChild("browser-like host");
+		runChild("no code generation");
+		runChild("prototype setters");
 	}
 	console.log(`1..${count}`);
 	process.exitCode = failures > 0 ? 1 : 0;

@@ -1,0 +1,3 @@
+module example.com/batch-setindex
+
+go 1.19
