@@ -169,6 +169,9 @@ gw_status gw_go_loops_read(const gw_module *m, uint32_t func_index, gw_go_loops 
 				for (uint32_t i = 0; i < ntargets; i++)
 					if (targets[i] >= out->num_regions)
 						targets[i] = UINT32_MAX; /* not a region: ignore jumps there */
+				out->region_offsets = calloc(out->num_regions ? out->num_regions : 1, sizeof *out->region_offsets);
+				if (!out->region_offsets)
+					s = gw_fail(err, GW_ERR_NOMEM, in.offset, "out of memory");
 			}
 			break;
 		case GW_OP_END:
@@ -180,6 +183,8 @@ gw_status gw_go_loops_read(const gw_module *m, uint32_t func_index, gw_go_loops 
 				if (in_regions && falls && next_region < out->num_regions && !add_edge(&edges, region, next_region))
 					s = gw_fail(err, GW_ERR_NOMEM, in.offset, "out of memory");
 				region = next_region;
+				if (region < out->num_regions)
+					out->region_offsets[region] = in.offset + 1; /* `end` is one byte */
 				region_depth = r.depth;
 				in_regions = true;
 			}
@@ -213,7 +218,8 @@ gw_status gw_go_loops_read(const gw_module *m, uint32_t func_index, gw_go_loops 
 	}
 	free(edges.from);
 	free(edges.to);
-	free(targets);
+	out->pc_regions = targets;
+	out->num_pcs = ntargets;
 	gw_code_end(&r);
 	if (s)
 		gw_go_loops_free(out);
@@ -224,6 +230,8 @@ void gw_go_loops_free(gw_go_loops *l)
 {
 	free(l->in_loop);
 	free(l->call_regions);
+	free(l->region_offsets);
+	free(l->pc_regions);
 	memset(l, 0, sizeof *l);
 }
 

@@ -29,6 +29,13 @@ typedef struct gw_go_loops {
 	/* The region of each call, in code order of the function's calls. */
 	uint32_t *call_regions;
 	uint32_t num_calls;
+	/* Where each region's code starts (module offset of its first
+	 * instruction), and the dispatch table: the region each resume point
+	 * (PC_B) selects, pc_regions[num_pcs - 1] being the br_table default.
+	 * Entries that name no region are UINT32_MAX. */
+	size_t *region_offsets;       /* [region] */
+	uint32_t *pc_regions;
+	uint32_t num_pcs;
 } gw_go_loops;
 
 /* Analyses one defined function (func_index is a function index). */
