@@ -162,7 +162,7 @@ int main(int argc, char **argv)
 	}
 	gw_symbolize_stats st;
 	if (gw_go_addr_new(l.m, l.go, l.syms, &a, &err) ||
-	    gw_symbolize(a, text ? text : "", len, json, &out, &warnings, &st, &err)) {
+	    gw_symbolize(a, l.m, text ? text : "", len, json, &out, &warnings, &st, &err)) {
 		gw_cli_error(prog, file, &err);
 		goto out;
 	}

@@ -262,9 +262,8 @@ gw_status gw_go_addr_lookup_func(gw_go_addr *a, uint32_t func_index, gw_code_loc
 	return gw_go_addr_frames(a, loc, err);
 }
 
-gw_status gw_go_addr_lookup(gw_go_addr *a, uint64_t offset, gw_code_loc *loc, gw_error *err)
+uint32_t gw_go_addr_func_at(const gw_go_addr *a, uint64_t offset)
 {
-	memset(loc, 0, sizeof *loc);
 	const gw_module *m = a->m;
 	/* Bodies are in index order and offset order. */
 	uint32_t lo = 0, hi = m->num_funcs;
@@ -275,13 +274,21 @@ gw_status gw_go_addr_lookup(gw_go_addr *a, uint64_t offset, gw_code_loc *loc, gw
 		else
 			hi = mid;
 	}
-	if (!lo || offset >= m->funcs[lo - 1].body_offset + m->funcs[lo - 1].body_size) {
+	if (!lo || offset >= m->funcs[lo - 1].body_offset + m->funcs[lo - 1].body_size)
+		return UINT32_MAX;
+	return m->num_func_imports + lo - 1;
+}
+
+gw_status gw_go_addr_lookup(gw_go_addr *a, uint64_t offset, gw_code_loc *loc, gw_error *err)
+{
+	memset(loc, 0, sizeof *loc);
+	const gw_module *m = a->m;
+	loc->func = gw_go_addr_func_at(a, offset);
+	if (loc->func == UINT32_MAX) {
 		loc->kind = GW_CODE_OUTSIDE;
-		loc->func = UINT32_MAX;
 		return GW_OK;
 	}
-	uint32_t d = lo - 1;
-	loc->func = m->num_func_imports + d;
+	uint32_t d = loc->func - m->num_func_imports;
 	loc->defined = d;
 	loc->kind = is_go(a, d) ? GW_CODE_GO : GW_CODE_OTHER;
 	if (loc->kind == GW_CODE_GO) {
@@ -290,9 +297,7 @@ gw_status gw_go_addr_lookup(gw_go_addr *a, uint64_t offset, gw_code_loc *loc, gw
 		gw_status s = gw_go_addr_points(a, d, &v, &n, err);
 		if (s)
 			return s;
-		uint32_t pcb = 0;
-		lo = 0;
-		hi = n;
+		uint32_t pcb = 0, lo = 0, hi = n;
 		while (lo < hi) {
 			uint32_t mid = lo + (hi - lo) / 2;
 			if (v[mid].offset <= offset)

@@ -12,6 +12,7 @@ const char *gw_frame_status_name(gw_frame_status s)
 	case GW_FRAME_OUTSIDE: return "outside-code";
 	case GW_FRAME_MISMATCH: return "function-mismatch";
 	case GW_FRAME_NO_FUNCTION: return "no-function";
+	case GW_FRAME_WRONG_MODULE: return "wrong-module";
 	}
 	return "?";
 }
@@ -52,10 +53,8 @@ bool gw_wasm_frame_parse(const char *line, size_t len, gw_wasm_frame_ref *out)
 			size_t q = p + 3, hd = 0;
 			while (q < len && is_hex(line[q]) && hd < 17)
 				off = off << 4 | hex_value(line[q++]), hd++;
-			if (hd <= 16) {
-				out->has_offset = true;
-				out->offset = off;
-			}
+			out->has_offset = true;
+			out->offset = hd <= 16 ? off : UINT64_MAX; /* too long: outside any module */
 		}
 		return true;
 	}
@@ -202,10 +201,42 @@ static void write_json(sym_ctx *c, uint64_t lineno, const char *line, size_t len
 	gw_json_object_end(j);
 }
 
-gw_status gw_symbolize(gw_go_addr *a, const char *text, size_t len, bool json, gw_buf *out, gw_buf *warnings,
-                       gw_symbolize_stats *st, gw_error *err)
+/* Does the frame disagree with the module? The cheap test of the first pass. */
+static bool disagrees(const gw_go_addr *a, const gw_module *m, const gw_wasm_frame_ref *ref)
+{
+	bool defined = ref->func >= m->num_func_imports && ref->func - m->num_func_imports < m->num_funcs;
+	return ref->has_offset ? gw_go_addr_func_at(a, ref->offset) != ref->func : !defined;
+}
+
+/* The next line of text from *pos: its length without the newline. */
+static size_t next_line(const char *text, size_t len, size_t *pos, bool *has_nl)
+{
+	const char *line = text + *pos;
+	const char *nl = memchr(line, '\n', len - *pos);
+	size_t n = nl ? (size_t)(nl - line) : len - *pos;
+	*pos += n + (nl ? 1 : 0);
+	*has_nl = nl != NULL;
+	return n;
+}
+
+gw_status gw_symbolize(gw_go_addr *a, const gw_module *m, const char *text, size_t len, bool json, gw_buf *out,
+                       gw_buf *warnings, gw_symbolize_stats *st, gw_error *err)
 {
 	memset(st, 0, sizeof *st);
+	/* First pass: is the trace from this module at all? When most frames
+	 * disagree with it, the few that agree do so by chance: keep them all. */
+	uint64_t frames = 0, disagree = 0;
+	for (size_t pos = 0; pos < len;) {
+		bool nl;
+		const char *line = text + pos;
+		size_t n = next_line(text, len, &pos, &nl);
+		gw_wasm_frame_ref ref;
+		if (gw_wasm_frame_parse(line, n, &ref)) {
+			frames++;
+			disagree += disagrees(a, m, &ref);
+		}
+	}
+	st->wrong_module = frames && disagree * 2 > frames;
 	sym_ctx c = { .a = a, .out = out, .warnings = warnings, .json = json, .st = st };
 	if (json) {
 		gw_json_init(&c.j, out);
@@ -213,13 +244,11 @@ gw_status gw_symbolize(gw_go_addr *a, const char *text, size_t len, bool json, g
 		gw_json_string(&c.j, "schema", GW_SYMBOLIZE_SCHEMA);
 		gw_json_array_begin(&c.j, "frames");
 	}
-	size_t pos = 0;
-	while (pos < len) {
+	for (size_t pos = 0; pos < len;) {
+		bool nl;
 		const char *line = text + pos;
-		const char *nl = memchr(line, '\n', len - pos);
-		size_t n = nl ? (size_t)(nl - line) : len - pos;
+		size_t n = next_line(text, len, &pos, &nl);
 		size_t shown = n && line[n - 1] == '\r' ? n - 1 : n;
-		pos += n + (nl ? 1 : 0);
 		st->lines++;
 		gw_wasm_frame_ref ref;
 		if (!gw_wasm_frame_parse(line, shown, &ref)) {
@@ -239,6 +268,10 @@ gw_status gw_symbolize(gw_go_addr *a, const char *text, size_t len, bool json, g
 		if (kept) {
 			st->disagree++;
 			warn(&c, st->lines, &ref, status);
+		} else if (st->wrong_module) {
+			status = GW_FRAME_WRONG_MODULE;
+			kept = true;
+			st->disagree++;
 		} else {
 			st->resolved++;
 		}
@@ -252,12 +285,11 @@ gw_status gw_symbolize(gw_go_addr *a, const char *text, size_t len, bool json, g
 			write_text(&c, line, ref.indent);
 		}
 	}
-	st->wrong_module = st->frames && st->disagree * 2 > st->frames;
 	if (st->wrong_module)
 		gw_buf_printf(warnings,
 		              "0: %llu of %llu wasm frames disagree with the module: the trace is probably from another "
-		              "module\n",
-		              (unsigned long long)st->disagree, (unsigned long long)st->frames);
+		              "module; every line kept\n",
+		              (unsigned long long)disagree, (unsigned long long)frames);
 	if (json) {
 		gw_json_array_end(&c.j);
 		gw_json_object_begin(&c.j, "summary");

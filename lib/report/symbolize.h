@@ -35,7 +35,8 @@ typedef enum gw_frame_status {
 	GW_FRAME_ENTRY,          /* no offset: the function's entry */
 	GW_FRAME_OUTSIDE,        /* the offset is not inside any function body */
 	GW_FRAME_MISMATCH,       /* the offset is inside another function than N */
-	GW_FRAME_NO_FUNCTION     /* N is an import or not a function of the module */
+	GW_FRAME_NO_FUNCTION,    /* N is an import or not a function of the module */
+	GW_FRAME_WRONG_MODULE    /* agrees, but most frames of the trace do not: kept */
 } gw_frame_status;
 
 const char *gw_frame_status_name(gw_frame_status s);
@@ -43,17 +44,18 @@ const char *gw_frame_status_name(gw_frame_status s);
 typedef struct gw_symbolize_stats {
 	uint64_t lines, frames;  /* input lines, wasm frames among them */
 	uint64_t resolved;       /* GW_FRAME_OK or GW_FRAME_ENTRY */
-	uint64_t disagree;       /* GW_FRAME_OUTSIDE, MISMATCH or NO_FUNCTION */
-	bool wrong_module;       /* most frames disagree with the module */
+	uint64_t disagree;       /* frames kept: OUTSIDE, MISMATCH, NO_FUNCTION, WRONG_MODULE */
+	bool wrong_module;       /* most frames disagree with the module: all are kept */
 } gw_symbolize_stats;
 
 /* Rewrites `text`: as text (each wasm frame becomes one line per Go
  * frame, `FUNC  FILE:LINE`, inlined frames marked, indentation kept) or
  * as one JSON document (schema GW_SYMBOLIZE_SCHEMA, the wasm frames only).
  * Frames that disagree with the module are kept as they are, with a
- * warning. Warnings go to `warnings`, one per line as "LINE: message"
+ * warning; when most frames disagree, every frame is kept (the trace comes
+ * from another module) with one warning. Warnings go to `warnings`, one per line as "LINE: message"
  * (LINE 0 for the whole input). */
-gw_status gw_symbolize(gw_go_addr *a, const char *text, size_t len, bool json, gw_buf *out, gw_buf *warnings,
-                       gw_symbolize_stats *st, gw_error *err);
+gw_status gw_symbolize(gw_go_addr *a, const gw_module *m, const char *text, size_t len, bool json, gw_buf *out,
+                       gw_buf *warnings, gw_symbolize_stats *st, gw_error *err);
 
 #endif

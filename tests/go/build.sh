@@ -1,11 +1,12 @@
 #!/bin/sh
-# Compiles one Go fixture to js/wasm: build.sh GO SRCDIR OUT [LDFLAGS]
+# Compiles one Go fixture to js/wasm: build.sh GO SRCDIR OUT [LDFLAGS [BUILDFLAG]]
+# (BUILDFLAG: one more flag for go build, e.g. -trimpath)
 # Offline: fixtures use the standard library and local replacements only.
 set -eu
-go=$1 src=$2 out=$3 ldflags=${4:-}
+go=$1 src=$2 out=$3 ldflags=${4:-} flag=${5:-}
 : "${HOME:=/tmp}"
 export GOOS=js GOARCH=wasm GOPROXY=off GOFLAGS=-mod=mod GO111MODULE=on GOTOOLCHAIN=local
 export GOCACHE="${GOCACHE:-$HOME/.cache/go-build}"
 case $out in /*) ;; *) out=$PWD/$out ;; esac
 cd "$src"
-exec "$go" build -ldflags="$ldflags" -o "$out" .
+exec "$go" build -ldflags="$ldflags" ${flag:+"$flag"} -o "$out" .
