@@ -17,6 +17,7 @@
 #include "report/findings.h"
 #include "report/inspect.h"
 #include "report/json.h"
+#include "report/sourcemap.h"
 #include "report/symbolize.h"
 #include "wasm/code.h"
 #include "wasm/leb128.h"

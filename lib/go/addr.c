@@ -18,8 +18,7 @@ struct gw_go_addr {
 	uint32_t *go_caller;
 };
 
-/* Is defined function d one of the pclntab's? */
-static bool is_go(const gw_go_addr *a, uint32_t d)
+bool gw_go_addr_is_go(const gw_go_addr *a, uint32_t d)
 {
 	const gw_pclntab *t = a->go->pcln;
 	return t && d < t->nfunc && a->syms->source == GW_NAMES_PCLNTAB;
@@ -68,31 +67,6 @@ void gw_go_addr_free(gw_go_addr *a)
 	free(a);
 }
 
-static int cmp_point(const void *x, const void *y)
-{
-	const gw_pc_point *p = x, *q = y;
-	if (p->offset != q->offset)
-		return p->offset < q->offset ? -1 : 1;
-	return (p->kind > q->kind) - (p->kind < q->kind);
-}
-
-/* The region whose code contains `offset` (the last one starting at or
- * before it), UINT32_MAX before the first. */
-static uint32_t region_at(const gw_go_loops *l, size_t offset)
-{
-	uint32_t r = UINT32_MAX;
-	for (uint32_t lo = 0, hi = l->num_regions; lo < hi;) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (l->region_offsets[mid] && l->region_offsets[mid] <= offset) {
-			r = mid;
-			lo = mid + 1;
-		} else {
-			hi = mid;
-		}
-	}
-	return r;
-}
-
 /* The region the dispatch sends PC_B to. */
 static uint32_t region_of_pcb(const gw_go_loops *l, uint32_t pcb)
 {
@@ -106,7 +80,7 @@ static gw_status compute_points(gw_go_addr *a, uint32_t d, gw_error *err)
 	const gw_module *m = a->m;
 	const gw_func *f = &m->funcs[d];
 	gw_go_loops l;
-	gw_status s = gw_go_loops_read(m, m->num_func_imports + d, &l, err);
+	gw_status s = gw_go_regions_read(m, m->num_func_imports + d, &l, err);
 	if (s)
 		return s;
 	uint32_t c0 = a->call_start[d], c1 = a->call_start[d + 1];
@@ -133,13 +107,15 @@ static gw_status compute_points(gw_go_addr *a, uint32_t d, gw_error *err)
 		for (uint32_t pcb = l.num_pcs; pcb-- > 0;)
 			if (l.pc_regions[pcb] != UINT32_MAX)
 				first[l.pc_regions[pcb]] = pcb;
-		for (uint32_t r = 0; r < l.num_regions; r++)
-			if (first[r] != UINT32_MAX && l.region_offsets[r])
-				v[n++] = (gw_pc_point){ (uint32_t)l.region_offsets[r], first[r], GW_PC_REGION };
 	}
-	for (uint32_t k = c0; k < c1; k++) {
-		const gw_call *c = &a->go->calls[k];
-		if (!c->has_retpc)
+	/* Regions and calls are both in code order: merge them. */
+	uint32_t next_region = 0;
+	for (uint32_t k = c0; k <= c1; k++) {
+		const gw_call *c = k < c1 ? &a->go->calls[k] : NULL;
+		for (; next_region < l.num_regions && (!c || l.region_offsets[next_region] <= c->offset); next_region++)
+			if (first[next_region] != UINT32_MAX && l.region_offsets[next_region])
+				v[n++] = (gw_pc_point){ (uint32_t)l.region_offsets[next_region], first[next_region], GW_PC_REGION };
+		if (!c || !c->has_retpc)
 			continue;
 		uint32_t r = (uint32_t)(c->retpc & 0xffff);
 		/* PC_B 0: the stack-growth call, which returns to the entry. */
@@ -148,13 +124,12 @@ static gw_status compute_points(gw_go_addr *a, uint32_t d, gw_error *err)
 		 * call's PC; after one inside a region (no resume point), at the
 		 * return PC. A call instruction is at least two bytes: offset + 1
 		 * is inside it, so no reported offset lands there. */
-		uint32_t here = region_at(&l, c->offset);
+		uint32_t here = next_region ? next_region - 1 : UINT32_MAX;
 		uint32_t after = r && region_of_pcb(&l, r) != here ? r - 1 : r;
 		v[n++] = (gw_pc_point){ (uint32_t)c->offset + 1, after, GW_PC_AFTER_CALL };
 	}
 	free(first);
 	gw_go_loops_free(&l);
-	qsort(v, n, sizeof *v, cmp_point);
 	a->points[d] = v;
 	a->num_points[d] = n;
 	return GW_OK;
@@ -186,7 +161,7 @@ static gw_status find_go_callers(gw_go_addr *a, gw_error *err)
 	for (uint32_t i = 0; i < a->go->num_calls; i++) {
 		const gw_call *c = &a->go->calls[i];
 		uint32_t callee = c->callee - m->num_func_imports, caller = c->caller - m->num_func_imports;
-		if (!c->indirect && callee < m->num_funcs && !is_go(a, callee) && is_go(a, caller) &&
+		if (!c->indirect && callee < m->num_funcs && !gw_go_addr_is_go(a, callee) && gw_go_addr_is_go(a, caller) &&
 		    a->go_caller[callee] == UINT32_MAX)
 			a->go_caller[callee] = caller;
 	}
@@ -257,7 +232,7 @@ gw_status gw_go_addr_lookup_func(gw_go_addr *a, uint32_t func_index, gw_code_loc
 	}
 	loc->func = func_index;
 	loc->defined = func_index - m->num_func_imports;
-	loc->kind = is_go(a, loc->defined) ? GW_CODE_GO : GW_CODE_OTHER;
+	loc->kind = gw_go_addr_is_go(a, loc->defined) ? GW_CODE_GO : GW_CODE_OTHER;
 	loc->pc = (0x1000ull + loc->defined) << 16;
 	return gw_go_addr_frames(a, loc, err);
 }
@@ -290,8 +265,25 @@ gw_status gw_go_addr_lookup(gw_go_addr *a, uint64_t offset, gw_code_loc *loc, gw
 	}
 	uint32_t d = loc->func - m->num_func_imports;
 	loc->defined = d;
-	loc->kind = is_go(a, d) ? GW_CODE_GO : GW_CODE_OTHER;
+	loc->kind = gw_go_addr_is_go(a, d) ? GW_CODE_GO : GW_CODE_OTHER;
 	if (loc->kind == GW_CODE_GO) {
+		/* A call: its PC needs no decoding (the frames of a stack trace
+		 * but the innermost are all calls). */
+		const gw_call *calls = a->go->calls;
+		uint32_t clo = a->call_start[d], chi = a->call_start[d + 1];
+		while (clo < chi) {
+			uint32_t mid = clo + (chi - clo) / 2;
+			if (calls[mid].offset < offset)
+				clo = mid + 1;
+			else
+				chi = mid;
+		}
+		if (clo < a->call_start[d + 1] && calls[clo].offset == offset && calls[clo].has_retpc) {
+			uint32_t r = (uint32_t)(calls[clo].retpc & 0xffff);
+			loc->pc = ((0x1000ull + d) << 16) | (r ? r - 1 : 0);
+			loc->at_call = true;
+			return gw_go_addr_frames(a, loc, err);
+		}
 		const gw_pc_point *v;
 		uint32_t n;
 		gw_status s = gw_go_addr_points(a, d, &v, &n, err);

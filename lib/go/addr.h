@@ -70,6 +70,9 @@ void gw_go_addr_free(gw_go_addr *a);
  * an error means corrupt tables or code. */
 gw_status gw_go_addr_lookup(gw_go_addr *a, uint64_t offset, gw_code_loc *loc, gw_error *err);
 
+/* Whether defined function d is one of Go's symbol table. */
+bool gw_go_addr_is_go(const gw_go_addr *a, uint32_t defined);
+
 /* Only the function index holding `offset` (imports included), or
  * UINT32_MAX outside every body: a binary search, no frames. */
 uint32_t gw_go_addr_func_at(const gw_go_addr *a, uint64_t offset);
