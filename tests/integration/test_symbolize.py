@@ -166,6 +166,98 @@ def oracle_call_sites(oracle, name):
     return sites, frames
 
 
+def objdump_bodies(module):
+    """{function index: (name or None, [(offset, instruction text)])} from wasm-objdump -d."""
+    r = run(["wasm-objdump", "-d", module])
+    bodies, cur = {}, None
+    for line in r.stdout.decode(errors="replace").splitlines():
+        m = FUNC_RE.match(line)
+        if m:
+            name = re.search(r"<(.*)>", line)
+            cur = bodies[int(m.group(2))] = (name.group(1) if name else None, [])
+            continue
+        m = CALL_RE.match(line)
+        if m and cur is not None:
+            cur[1].append((int(m.group(1), 16), m.group(2).strip()))
+    return bodies
+
+
+def dispatch_regions(insns):
+    """The dispatch table (PC_B -> region, default last) and the region of
+    each instruction (-1 before the first), or None without a dispatch
+    loop: Go's layout (loop, one block per region, local.get 0, br_table),
+    read from the text."""
+    depth, loop_depth, table, dispatch_depth = 0, None, None, None
+    regions, region, level = [], -1, None
+    for i, (off, insn) in enumerate(insns):
+        op = insn.split()[0] if insn else ""
+        regions.append(region)
+        if op in ("block", "loop", "if"):
+            depth += 1
+            if op == "loop" and loop_depth is None:
+                loop_depth = depth
+        elif op == "end":
+            depth -= 1
+            if table is not None and depth >= loop_depth and (level is None or depth < level):
+                region = dispatch_depth - 1 - depth
+                level = depth
+        elif op == "br_table" and table is None and loop_depth is not None and i and insns[i - 1][1] == "local.get 0":
+            table = [int(x) for x in insn.split()[1:]]
+            dispatch_depth = depth
+    return (table, regions) if table else None
+
+
+def region_pcs(oracle, name):
+    """Offsets that are not calls: each takes a PC_B that the dispatch sends to
+    the region holding the offset, the region's first instruction its lowest
+    one, PCs never decrease along a region, and every frame agrees with
+    debug/gosym at that PC."""
+    module = go_fixture(name)
+    bodies = objdump_bodies(module)
+    chosen = [f for f, (n, _) in bodies.items() if n and n.startswith("main.")]
+    others = sorted(f for f, (n, ins) in bodies.items() if dispatch_regions(ins) and f not in chosen)
+    chosen += others[::max(1, len(others) // 60)]
+    lines, expect = [], []
+    for f in chosen:
+        insns = bodies[f][1]
+        d = dispatch_regions(insns)
+        if not d:
+            continue
+        table, regions = d
+        for (off, insn), reg in zip(insns, regions):
+            lines.append(frame_line(f, off))
+            expect.append((f, off, reg, table, insn))
+    rc, j, err = symbolize_json(module, "\n".join(lines) + "\n")
+    if not ok(rc == 0 and j, f"item 12: {name}: {len(lines)} instruction offsets of {len(chosen)} functions symbolized",
+              err[:300]):
+        return
+    frames = j["frames"]
+    bad_region, bad_first, bad_order = [], [], []
+    prev = {}
+    for (f, off, reg, table, insn), fr in zip(expect, frames):
+        pcb = fr["function"]["pc"] & 0xFFFF
+        if reg < 0:
+            if pcb != 0:
+                bad_region.append((f, hex(off), insn, "prologue", pcb))
+            continue
+        if table[min(pcb, len(table) - 1)] != reg:
+            bad_region.append((f, hex(off), insn, reg, pcb))
+        key = (f, reg)
+        if key not in prev:
+            if pcb != min(p for p in range(len(table)) if table[p] == reg):
+                bad_first.append((f, hex(off), reg, pcb))
+        elif pcb < prev[key]:
+            bad_order.append((f, hex(off), reg, pcb, prev[key]))
+        prev[key] = pcb
+    eq(bad_region[:3], [], f"item 12: {name}: every offset runs at a PC_B the dispatch sends to its region")
+    eq(bad_first[:3], [], f"item 12: {name}: a region's first instruction runs at its lowest PC_B")
+    eq(bad_order[:3], [], f"item 12: {name}: PCs never decrease along a region")
+    want = gosym(oracle, module, [fr["function"]["pc"] for fr in frames])
+    got = [(fr["frames"][-1]["function"], fr["frames"][0]["file"], fr["frames"][0]["line"]) for fr in frames]
+    diff = [(l, g, w) for l, g, w in zip(lines, got, want) if g != w]
+    eq(diff[:3], [], f"item 12: {name}: frames at every offset agree with debug/gosym at the PC chosen")
+
+
 # ---------------------------------------------------------------- 2. real panics: Go's traceback is the oracle
 
 def go_traceback(stderr):
@@ -407,6 +499,7 @@ def main():
         oracle = build_oracle(tmp)
         for name in ("panic", "panic-stripped", "panic-trimpath", "hello-stripped", "callbacks"):
             oracle_call_sites(oracle, name)
+        region_pcs(oracle, "panic")
         stacks = node_traces(oracle, tmp)
         chromium_traces(oracle, tmp)
         stack = stacks.get(("panic-stripped", "index")) or ""
