@@ -23,8 +23,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(__file__))
+from browser import HEADLESS, Server, kill_group  # noqa: E402
 from tap import ok, eq, bail, env_path, go_fixture, run, SOURCE_ROOT  # noqa: E402
 import test_symbolize as ts  # noqa: E402  (its oracles and helpers; it runs nothing when imported)
 
@@ -186,6 +188,86 @@ def attach(tmp):
     return out, mp
 
 
+def devtools(tmp, module, mapfile):
+    """Chromium, DevTools protocol: a breakpoint at the panic call of
+    main.handle, set by the offset the map gives for that Go line; at the
+    pause, the wasm script's sourceMapURL is the attached one and every
+    paused wasm frame resolves through the map to the Go lines of the panic
+    site and its callers."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        bail("chromium is not installed (Debian package chromium; ./setup.sh --deps-only installs it)")
+    with open(mapfile) as f:
+        m = json.load(f)
+    segs = decode_mappings(m["mappings"])
+    main_go = "example.com/fixtures/panic/main.go"
+    # The breakpoint: the first offset the map places at the panic line in main.handle.
+    want_line = ts.MARK["panic"]
+    cands = [s[0] for s in segs if len(s) == 5 and m["sources"][s[1]] == main_go and s[2] + 1 == want_line and
+             m["names"][s[4]] == "main.handle"]
+    if not ok(cands, f"item 12: the map places code of main.handle at main.go:{want_line}"):
+        return
+    calls = {o for _, o, _ in ts.objdump_call_sites(module)}
+    at_calls = [c for c in cands if c in calls] or cands
+    site = os.path.join(tmp, "devtools-site")
+    os.makedirs(site)
+    shutil.copyfile(os.path.join(SOURCE_ROOT, "tests", "browser", "trace.html"), os.path.join(site, "trace.html"))
+    shutil.copyfile(ts.GO_GLUE, os.path.join(site, "wasm_exec.js"))
+    shutil.copyfile(module, os.path.join(site, "panic.wasm"))
+    shutil.copyfile(mapfile, os.path.join(site, "attached.wasm.map"))  # the URL attach() wrote
+    server = Server(site)
+    profile = tempfile.mkdtemp(prefix="profile-", dir=tmp)
+    log = open(os.path.join(tmp, "chromium-devtools.log"), "wb")
+    p = subprocess.Popen([chromium, *HEADLESS, "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                          "--no-default-browser-check", "--disable-background-networking", "--disable-extensions",
+                          "--remote-debugging-port=0", f"--user-data-dir={profile}", "about:blank"],
+                         stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        portfile, port = os.path.join(profile, "DevToolsActivePort"), None
+        end = time.monotonic() + 30
+        while time.monotonic() < end and p.poll() is None:
+            if os.path.exists(portfile):
+                first = open(portfile).read().split("\n")[0].strip()
+                if first.isdigit():
+                    port = first
+                    break
+            time.sleep(0.2)
+        if not ok(port, "item 12: chromium listens for the DevTools protocol"):
+            return
+        url = f"http://127.0.0.1:{server.port}/trace.html?case=devtools&module=panic.wasm&mode=panic&debug=1"
+        r = run(["node", "--experimental-websocket", os.path.join(SOURCE_ROOT, "tests", "js", "cdp-wasm-pause.cjs"),
+                 port, url, str(at_calls[0])], timeout=120)
+        res = None
+        try:
+            res = json.loads(r.stdout)
+        except ValueError:
+            pass
+        if not ok(res and not res.get("error") and res.get("frames"),
+                  "item 12: DevTools: paused at the breakpoint set in the module",
+                  (res, r.stderr.decode(errors="replace")[-600:])):
+            return
+        eq((res["script"]["sourceMapURL"], res["script"]["url"].endswith("/panic.wasm")), ("attached.wasm.map", True),
+           "item 12: DevTools: the wasm script's sourceMapURL is the attached section's", res["script"])
+        eq(res["breakpoint"]["columnNumber"], at_calls[0], "item 12: DevTools: the breakpoint sits at the offset asked")
+        top = res["frames"][0]
+        eq((top["url"].endswith("/panic.wasm"), top["line"], top["column"]), (True, 0, at_calls[0]),
+           "item 12: DevTools: the paused location is that offset of the module (line 0, column = offset)")
+        resolved = []
+        for fr in res["frames"]:
+            if fr["url"].endswith("/panic.wasm"):
+                s = segment_at(segs, fr["column"])
+                resolved.append((m["sources"][s[1]], s[2] + 1, m["names"][s[4]]) if s and len(s) == 5 else None)
+        mains = [x for x in resolved if x and x[0] == main_go]
+        eq(mains, [(main_go, ts.MARK["panic"], "main.handle"), (main_go, ts.MARK["check"], "main.check"),
+                   (main_go, ts.MARK["main"], "main.main")],
+           "item 12: DevTools: through the map, the paused frames are the panic line and its callers' lines "
+           "(serve's call is inlined check's line)")
+    finally:
+        kill_group(p)
+        log.close()
+        server.close()
+
+
 def cli(tmp):
     src = go_fixture("panic-stripped")
     for label, args in [("no module", []), ("--map without --attach", ["--map", "x.map", src]),
@@ -233,7 +315,8 @@ def main():
             ok(ts.PANIC_SRC in m["sources"], "item 12: without -trimpath, absolute names are kept under --source-root")
             eq(m["sourcesContent"][m["sources"].index(ts.PANIC_SRC)], open(ts.PANIC_SRC).read(),
                "item 12: without -trimpath, --sources-content reads the absolute path")
-        attach(tmp)
+        out, mp = attach(tmp)
+        devtools(tmp, out, mp)
         cli(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
