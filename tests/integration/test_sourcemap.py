@@ -268,6 +268,73 @@ def devtools(tmp, module, mapfile):
         server.close()
 
 
+def uleb(b, p):
+    v, shift = 0, 0
+    while True:
+        c = b[p]
+        p += 1
+        v |= (c & 0x7F) << shift
+        shift += 7
+        if c < 0x80:
+            return v, p
+
+
+def pclntab_file_ranges(module):
+    """File ranges of the data segments holding the pclntab (from its
+    header to runtime.firstmoduledata), read from the data section here."""
+    j = json.loads(run([os.environ.get("GOWASM_INSPECT", ""), "--json", module]).stdout)
+    lo, hi = j["symbols"]["pclntab"]["address"], j["symbols"]["pclntab"]["moduledata"]
+    data = open(module, "rb").read()
+    sec = next(x for x in j["sections"] if x.get("id") == 11)
+    p = sec["payload_offset"]
+    n, p = uleb(data, p)
+    out = []
+    for _ in range(n):
+        flags, p = uleb(data, p)
+        p += 1  # i32.const
+        addr, p = uleb(data, p)  # offsets are small and positive: the unsigned reading is the signed one
+        p += 1  # end
+        size, p = uleb(data, p)
+        if addr < hi and addr + size > lo:
+            out.append((p + max(0, lo - addr), p + min(size, hi - addr)))
+        p += size
+    return out
+
+
+def corrupt_tables(tmp, budget=20.0):
+    """Bytes of the pclntab flipped, one at a time, for a time budget: both
+    tools exit 0, 1 or 2 (one line on stderr), never crash or hang."""
+    import random
+    src = go_fixture("panic-stripped")
+    ranges = pclntab_file_ranges(src)
+    ok(sum(b - a for a, b in ranges) > 100000, "item 12: robustness: the pclntab's bytes are located", ranges[:3])
+    sites = ts.objdump_call_sites(src)[::200]
+    trace = ("\n".join(ts.frame_line(f, o) for f, o, _ in sites) + "\n").encode()
+    orig = open(src, "rb").read()
+    rnd = random.Random(1212)
+    bad, runs, end = [], 0, time.monotonic() + budget
+    path = os.path.join(tmp, "flipped.wasm")
+    while time.monotonic() < end:
+        a, b = rnd.choice(ranges)
+        pos = rnd.randrange(a, b)
+        data = bytearray(orig)
+        data[pos] ^= 1 << rnd.randrange(8) if rnd.random() < 0.5 else 0xFF
+        with open(path, "wb") as f:
+            f.write(data)
+        for argv, inp in (([ts.SYMBOLIZE, path, "-"], trace), ([SOURCEMAP, path, "-o", "-"], None)):
+            try:
+                r = run(argv, input=inp, timeout=60)
+            except subprocess.TimeoutExpired:
+                bad.append((pos, argv[0], "timeout"))
+                continue
+            err = r.stderr.decode(errors="replace")
+            if r.returncode not in (0, 1, 2) or (r.returncode == 2 and len(err.strip().splitlines()) != 1):
+                bad.append((pos, os.path.basename(argv[0]), r.returncode, err[-300:]))
+        runs += 1
+    ok(runs >= 5, f"item 12: robustness: {runs} modules with a pclntab byte flipped")
+    eq(bad[:3], [], "item 12: robustness: symbolize and sourcemap exit 0, 1 or 2 on every one (one line on stderr)")
+
+
 def cli(tmp):
     src = go_fixture("panic-stripped")
     for label, args in [("no module", []), ("--map without --attach", ["--map", "x.map", src]),
@@ -317,6 +384,7 @@ def main():
                "item 12: without -trimpath, --sources-content reads the absolute path")
         out, mp = attach(tmp)
         devtools(tmp, out, mp)
+        corrupt_tables(tmp)
         cli(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
