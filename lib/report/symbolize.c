@@ -201,6 +201,33 @@ static void write_json(sym_ctx *c, uint64_t lineno, const char *line, size_t len
 	gw_json_object_end(j);
 }
 
+/* V8 names a module compiled from bytes wasm://wasm/HASH (or NAME-HASH),
+ * HASH being 8 hex digits of its hash of the bytes; for modules longer than
+ * 16383 bytes that hash is computed from the length alone: (length << 2) |
+ * 2 (V8's trivial string hash). Returns the hash a line names, or -1. */
+static int64_t v8_hash_in(const char *line, size_t len)
+{
+	static const char key[] = "wasm://wasm/";
+	const size_t klen = sizeof key - 1;
+	for (size_t i = 0; i + klen <= len; i++) {
+		if (memcmp(line + i, key, klen) != 0)
+			continue;
+		size_t p = i + klen, end = p;
+		while (end < len && line[end] != ':' && line[end] != ')' && line[end] != ' ')
+			end++;
+		if (end - p < 8 || (end - p > 8 && line[end - 9] != '-'))
+			return -1;
+		uint32_t h = 0;
+		for (size_t k = end - 8; k < end; k++) {
+			if (!is_hex(line[k]))
+				return -1;
+			h = h << 4 | hex_value(line[k]);
+		}
+		return h;
+	}
+	return -1;
+}
+
 /* Does the frame disagree with the module? The cheap test of the first pass. */
 static bool disagrees(const gw_go_addr *a, const gw_module *m, const gw_wasm_frame_ref *ref)
 {
@@ -225,7 +252,10 @@ gw_status gw_symbolize(gw_go_addr *a, const gw_module *m, const char *text, size
 	memset(st, 0, sizeof *st);
 	/* First pass: is the trace from this module at all? When most frames
 	 * disagree with it, the few that agree do so by chance: keep them all. */
-	uint64_t frames = 0, disagree = 0;
+	uint64_t frames = 0, disagree = 0, other_hash = 0;
+	int64_t seen_hash = -1;
+	/* Only for long modules: a short one's hash depends on its bytes. */
+	int64_t want_hash = m->size > 16383 ? (int64_t)(((uint32_t)m->size << 2) | 2) : -1;
 	for (size_t pos = 0; pos < len;) {
 		bool nl;
 		const char *line = text + pos;
@@ -234,9 +264,20 @@ gw_status gw_symbolize(gw_go_addr *a, const gw_module *m, const char *text, size
 		if (gw_wasm_frame_parse(line, n, &ref)) {
 			frames++;
 			disagree += disagrees(a, m, &ref);
+			int64_t h = want_hash >= 0 ? v8_hash_in(line, n) : -1;
+			if (h >= 0 && h != want_hash) {
+				other_hash++;
+				seen_hash = h;
+			}
 		}
 	}
 	st->wrong_module = frames && disagree * 2 > frames;
+	if (other_hash)
+		gw_buf_printf(warnings,
+		              "0: %llu frames name the module wasm://wasm/%08llx, but V8 names this one wasm://wasm/%08llx "
+		              "(a hash of its length): the trace may come from another build\n",
+		              (unsigned long long)other_hash, (unsigned long long)seen_hash,
+		              (unsigned long long)want_hash);
 	sym_ctx c = { .a = a, .out = out, .warnings = warnings, .json = json, .st = st };
 	if (json) {
 		gw_json_init(&c.j, out);

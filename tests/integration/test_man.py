@@ -303,6 +303,7 @@ for st in sorted({f["status"] for f in sj["frames"]}) + ["no-function", "wrong-m
     ok(st in stext, f"item 12: gowasm-symbolize.1: status {st!r} is documented")
 for phrase in ("is outside every function body of the module; line kept", "does not hold offset",
                "is not a function defined in the module", "the trace is probably from another module",
+               "(a hash of its length): the trace may come from another build",
                "gowasm-symbolize/1", "(inlined)", "gowasm-batch flush", "gowasm-batch stand-in for",
                "gowasm-batch wrapper of export"):
     ok(phrase in " ".join(stext.split()), f"item 12: gowasm-symbolize.1: mentions {phrase!r}")
