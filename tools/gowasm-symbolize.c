@@ -136,7 +136,7 @@ int main(int argc, char **argv)
 	gw_error err;
 	gw_error_clear(&err);
 	gw_loaded l;
-	if (gw_load(file, &l, &err)) {
+	if (gw_load_symbols(file, &l, &err)) {
 		gw_cli_error(prog, file, &err);
 		return GW_EXIT_ERROR;
 	}

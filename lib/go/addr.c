@@ -10,7 +10,12 @@ struct gw_go_addr {
 	const gw_module *m;
 	const gw_go_info *go;
 	const gw_go_symbols *syms;
+	/* The calls of each function: from go->calls when the module's calls
+	 * were scanned, else read function by function when first needed. */
+	bool lazy;
 	uint32_t *call_start;      /* [defined index + 1]: its calls in go->calls */
+	gw_call **fcalls;          /* lazy: [defined index] */
+	uint32_t *nfcalls;         /* lazy: UINT32_MAX until read */
 	gw_pc_point **points;      /* [defined index], NULL until computed */
 	uint32_t *num_points;
 	/* gowasm-batch's functions: the first Go function calling each one
@@ -28,18 +33,25 @@ gw_status gw_go_addr_new(const gw_module *m, const gw_go_info *go, const gw_go_s
                          gw_error *err)
 {
 	*out = NULL;
-	if (!go->calls_counted)
-		return gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET, "call sites were not scanned (gw_go_count_call_sites)");
 	gw_go_addr *a = calloc(1, sizeof *a);
 	size_t n = (size_t)m->num_funcs + 1;
 	if (!a || !(a->call_start = calloc(n, sizeof *a->call_start)) || !(a->points = calloc(n, sizeof *a->points)) ||
-	    !(a->num_points = calloc(n, sizeof *a->num_points))) {
+	    !(a->num_points = calloc(n, sizeof *a->num_points)) ||
+	    (!go->calls_counted && (!(a->fcalls = calloc(n, sizeof *a->fcalls)) ||
+	                            !(a->nfcalls = malloc(n * sizeof *a->nfcalls))))) {
 		gw_go_addr_free(a);
 		return gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
 	}
 	a->m = m;
 	a->go = go;
 	a->syms = syms;
+	a->lazy = !go->calls_counted;
+	if (a->lazy) {
+		for (size_t d = 0; d < n; d++)
+			a->nfcalls[d] = UINT32_MAX;
+		*out = a;
+		return GW_OK;
+	}
 	/* Calls are in code order, so each caller's are contiguous: count
 	 * them, then turn the counts into starts. */
 	for (uint32_t i = 0; i < go->num_calls; i++) {
@@ -60,11 +72,64 @@ void gw_go_addr_free(gw_go_addr *a)
 	if (a->points)
 		for (uint32_t d = 0; d < a->m->num_funcs; d++)
 			free(a->points[d]);
+	if (a->fcalls)
+		for (uint32_t d = 0; d < a->m->num_funcs; d++)
+			free(a->fcalls[d]);
+	free(a->fcalls);
+	free(a->nfcalls);
 	free(a->points);
 	free(a->num_points);
 	free(a->call_start);
 	free(a->go_caller);
 	free(a);
+}
+
+typedef struct call_vec {
+	gw_call *v;
+	uint32_t n, cap;
+	bool oom;
+} call_vec;
+
+static int push_call(void *ctx, const gw_call *c)
+{
+	call_vec *cv = ctx;
+	if (cv->n == cv->cap) {
+		uint32_t nc = cv->cap ? cv->cap * 2 : 16;
+		gw_call *v = realloc(cv->v, nc * sizeof *v);
+		if (!v) {
+			cv->oom = true;
+			return 1;
+		}
+		cv->v = v;
+		cv->cap = nc;
+	}
+	cv->v[cv->n++] = *c;
+	return 0;
+}
+
+/* The calls of defined function d, in code order. */
+static gw_status calls_of(gw_go_addr *a, uint32_t d, const gw_call **v, uint32_t *n, gw_error *err)
+{
+	if (!a->lazy) {
+		*v = a->go->calls + a->call_start[d];
+		*n = a->call_start[d + 1] - a->call_start[d];
+		return GW_OK;
+	}
+	if (a->nfcalls[d] == UINT32_MAX) {
+		call_vec cv = { 0 };
+		gw_status s = gw_func_calls(a->m, a->m->num_func_imports + d, push_call, &cv, err);
+		if (!s && cv.oom)
+			s = gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
+		if (s) {
+			free(cv.v);
+			return s;
+		}
+		a->fcalls[d] = cv.v;
+		a->nfcalls[d] = cv.n;
+	}
+	*v = a->fcalls[d];
+	*n = a->nfcalls[d];
+	return GW_OK;
 }
 
 /* The region the dispatch sends PC_B to. */
@@ -79,12 +144,15 @@ static gw_status compute_points(gw_go_addr *a, uint32_t d, gw_error *err)
 {
 	const gw_module *m = a->m;
 	const gw_func *f = &m->funcs[d];
-	gw_go_loops l;
-	gw_status s = gw_go_regions_read(m, m->num_func_imports + d, &l, err);
+	const gw_call *calls;
+	uint32_t ncalls;
+	gw_status s = calls_of(a, d, &calls, &ncalls, err);
 	if (s)
 		return s;
-	uint32_t c0 = a->call_start[d], c1 = a->call_start[d + 1];
-	size_t cap = 1 + (size_t)l.num_regions + 2 * (size_t)(c1 - c0);
+	gw_go_loops l;
+	if ((s = gw_go_regions_read(m, m->num_func_imports + d, &l, err)) != GW_OK)
+		return s;
+	size_t cap = 1 + (size_t)l.num_regions + 2 * (size_t)ncalls;
 	gw_pc_point *v = malloc(cap * sizeof *v);
 	if (!v) {
 		gw_go_loops_free(&l);
@@ -110,8 +178,8 @@ static gw_status compute_points(gw_go_addr *a, uint32_t d, gw_error *err)
 	}
 	/* Regions and calls are both in code order: merge them. */
 	uint32_t next_region = 0;
-	for (uint32_t k = c0; k <= c1; k++) {
-		const gw_call *c = k < c1 ? &a->go->calls[k] : NULL;
+	for (uint32_t k = 0; k <= ncalls; k++) {
+		const gw_call *c = k < ncalls ? &calls[k] : NULL;
 		for (; next_region < l.num_regions && (!c || l.region_offsets[next_region] <= c->offset); next_region++)
 			if (first[next_region] != UINT32_MAX && l.region_offsets[next_region])
 				v[n++] = (gw_pc_point){ (uint32_t)l.region_offsets[next_region], first[next_region], GW_PC_REGION };
@@ -158,12 +226,20 @@ static gw_status find_go_callers(gw_go_addr *a, gw_error *err)
 		return gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
 	for (uint32_t d = 0; d < m->num_funcs; d++)
 		a->go_caller[d] = UINT32_MAX;
-	for (uint32_t i = 0; i < a->go->num_calls; i++) {
-		const gw_call *c = &a->go->calls[i];
-		uint32_t callee = c->callee - m->num_func_imports, caller = c->caller - m->num_func_imports;
-		if (!c->indirect && callee < m->num_funcs && !gw_go_addr_is_go(a, callee) && gw_go_addr_is_go(a, caller) &&
-		    a->go_caller[callee] == UINT32_MAX)
-			a->go_caller[callee] = caller;
+	for (uint32_t caller = 0; caller < m->num_funcs; caller++) {
+		if (!gw_go_addr_is_go(a, caller))
+			continue;
+		const gw_call *calls;
+		uint32_t n;
+		gw_status s = calls_of(a, caller, &calls, &n, err);
+		if (s)
+			return s;
+		for (uint32_t i = 0; i < n; i++) {
+			uint32_t callee = calls[i].callee - m->num_func_imports;
+			if (!calls[i].indirect && callee < m->num_funcs && !gw_go_addr_is_go(a, callee) &&
+			    a->go_caller[callee] == UINT32_MAX)
+				a->go_caller[callee] = caller;
+		}
 	}
 	return GW_OK;
 }
@@ -178,8 +254,12 @@ static gw_status batch_role(gw_go_addr *a, gw_code_loc *loc, gw_error *err)
 		return GW_OK;
 	if (!a->go_caller && find_go_callers(a, err))
 		return err->status;
-	for (uint32_t k = a->call_start[loc->defined]; k < a->call_start[loc->defined + 1]; k++) {
-		const gw_call *c = &a->go->calls[k];
+	const gw_call *calls;
+	uint32_t ncalls;
+	if (calls_of(a, loc->defined, &calls, &ncalls, err))
+		return err->status;
+	for (uint32_t k = 0; k < ncalls; k++) {
+		const gw_call *c = &calls[k];
 		const gw_import *im = c->indirect ? NULL : gw_module_func_import(m, c->callee);
 		if (im && gw_str_eq(im->module, GW_BATCH_IMPORT_MODULE)) {
 			snprintf(loc->role, sizeof loc->role, "gowasm-batch flush");
@@ -269,16 +349,19 @@ gw_status gw_go_addr_lookup(gw_go_addr *a, uint64_t offset, gw_code_loc *loc, gw
 	if (loc->kind == GW_CODE_GO) {
 		/* A call: its PC needs no decoding (the frames of a stack trace
 		 * but the innermost are all calls). */
-		const gw_call *calls = a->go->calls;
-		uint32_t clo = a->call_start[d], chi = a->call_start[d + 1];
-		while (clo < chi) {
+		const gw_call *calls;
+		uint32_t ncalls, clo = 0, chi;
+		gw_status s = calls_of(a, d, &calls, &ncalls, err);
+		if (s)
+			return s;
+		for (chi = ncalls; clo < chi;) {
 			uint32_t mid = clo + (chi - clo) / 2;
 			if (calls[mid].offset < offset)
 				clo = mid + 1;
 			else
 				chi = mid;
 		}
-		if (clo < a->call_start[d + 1] && calls[clo].offset == offset && calls[clo].has_retpc) {
+		if (clo < ncalls && calls[clo].offset == offset && calls[clo].has_retpc) {
 			uint32_t r = (uint32_t)(calls[clo].retpc & 0xffff);
 			loc->pc = ((0x1000ull + d) << 16) | (r ? r - 1 : 0);
 			loc->at_call = true;
@@ -286,8 +369,7 @@ gw_status gw_go_addr_lookup(gw_go_addr *a, uint64_t offset, gw_code_loc *loc, gw
 		}
 		const gw_pc_point *v;
 		uint32_t n;
-		gw_status s = gw_go_addr_points(a, d, &v, &n, err);
-		if (s)
+		if ((s = gw_go_addr_points(a, d, &v, &n, err)) != GW_OK)
 			return s;
 		uint32_t pcb = 0, lo = 0, hi = n;
 		while (lo < hi) {

@@ -58,8 +58,11 @@ typedef struct gw_code_loc {
 
 typedef struct gw_go_addr gw_go_addr;
 
-/* A resolver over a loaded module (gw_go_count_call_sites must have run).
- * It keeps each function's points once computed, so many lookups in one
+/* A resolver over a module whose Go facts and symbols are read. When
+ * gw_go_count_call_sites has run, it uses the calls recorded then;
+ * otherwise it reads each function's calls when a lookup first needs them
+ * (a short trace then costs a few functions, not the whole code). It
+ * keeps each function's points once computed, so many lookups in one
  * function cost a binary search each. */
 gw_status gw_go_addr_new(const gw_module *m, const gw_go_info *go, const gw_go_symbols *syms, gw_go_addr **out,
                          gw_error *err);
