@@ -1,5 +1,5 @@
 /* gowasm-symbolize: Go file:line for the wasm frames of a stack trace. */
-#define _XOPEN_SOURCE 700
+#define _GNU_SOURCE /* memmem */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -13,6 +13,8 @@ static const char *const prog = "gowasm-symbolize";
 
 /* A stack trace larger than this is not one. */
 #define MAX_TRACE ((size_t)256 << 20)
+/* Up to this many frames, each function's calls are read when needed. */
+#define LAZY_FRAMES 256
 
 static void usage(void)
 {
@@ -160,8 +162,15 @@ int main(int argc, char **argv)
 		text = (const char *)mf.data;
 		len = mf.size;
 	}
+	/* A long trace touches most functions: one walk over all the code is
+	 * cheaper than reading the calls function by function. */
+	size_t frames = 0;
+	for (const char *p = text; p && frames <= LAZY_FRAMES && (p = memmem(p, len - (size_t)(p - text), "wasm-function[", 14));
+	     p += 14)
+		frames++;
 	gw_symbolize_stats st;
-	if (gw_go_addr_new(l.m, l.go, l.syms, &a, &err) ||
+	if ((frames > LAZY_FRAMES && gw_go_count_call_sites(l.m, l.go, &err)) ||
+	    gw_go_addr_new(l.m, l.go, l.syms, &a, &err) ||
 	    gw_symbolize(a, l.m, text ? text : "", len, json, &out, &warnings, &st, &err)) {
 		gw_cli_error(prog, file, &err);
 		goto out;
