@@ -27,7 +27,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from browser import HEADLESS, Server, kill_group  # noqa: E402
-from tap import ok, eq, bail, env_path, go_fixture, run, SOURCE_ROOT  # noqa: E402
+from tap import ok, eq, bail, env_path, go_fixture, npm_file, run, SOURCE_ROOT  # noqa: E402
 import test_symbolize as ts  # noqa: E402  (its oracles and helpers; it runs nothing when imported)
 
 SOURCEMAP = env_path("GOWASM_SOURCEMAP")
@@ -268,6 +268,41 @@ def devtools(tmp, module, mapfile):
         server.close()
 
 
+def published(tmp):
+    """Real published modules of two table formats (esbuild-wasm: Go 1.19's
+    and Go 1.26's): a well-formed map naming esbuild's own functions and
+    files, and gowasm-symbolize placing a sample of mapped offsets where the
+    map does (the two tools share the offset-to-PC step, not the output)."""
+    for spec in ("esbuild-wasm@0.14.54", "esbuild-wasm@0.28.2"):
+        module = npm_file(spec, "esbuild.wasm")
+        r, m = make_map(module)
+        if not ok(r.returncode == 0 and m, f"item 12: {spec}: map written", r.stderr[-300:]):
+            continue
+        segs = decode_mappings(m["mappings"])
+        ok(segs and len(segs) > 50000, f"item 12: {spec}: {len(segs or [])} segments on one line")
+        ok(any(n.startswith("github.com/evanw/esbuild/") for n in m["names"]) and
+           any(f.startswith("github.com/evanw/esbuild/") and f.endswith(".go") for f in m["sources"]),
+           f"item 12: {spec}: esbuild's functions and -trimpath files are named")
+        mapped = [x for x in segs if len(x) == 5][::997]
+        text = "".join(f"at <anonymous>:wasm-function[0]:0x{x[0]:x}\n" for x in mapped)
+        rs = run([ts.SYMBOLIZE, "--json", "-q", module, "-"], input=text.encode())
+        j = json.loads(rs.stdout) if rs.stdout else {"frames": []}
+        # Index 0 is an import: every frame disagrees on the index; the
+        # offset still names the function, which the warning line gives.
+        eq(len(j["frames"]), len(mapped), f"item 12: {spec}: symbolize read every sampled frame")
+        funcs = [f.get("function_at_offset") for f in j["frames"]]
+        ok(all(isinstance(x, int) for x in funcs), f"item 12: {spec}: every sampled offset is inside a function")
+        text = "".join(f"at <anonymous>:wasm-function[{fn}]:0x{x[0]:x}\n" for fn, x in zip(funcs, mapped)
+                       if isinstance(fn, int))
+        rs = run([ts.SYMBOLIZE, "--json", module, "-"], input=text.encode())
+        j = json.loads(rs.stdout)
+        got = [(f["frames"][0]["file"], f["frames"][0]["line"] - 1, f["frames"][0]["function"]) if f["frames"] else None
+               for f in j["frames"]]
+        want = [(m["sources"][x[1]], x[2], m["names"][x[4]]) for x in mapped]
+        eq([(a, b) for a, b in zip(got, want) if a != b][:3], [],
+           f"item 12: {spec}: symbolize places {len(want)} sampled offsets where the map does")
+
+
 def uleb(b, p):
     v, shift = 0, 0
     while True:
@@ -382,6 +417,7 @@ def main():
             ok(ts.PANIC_SRC in m["sources"], "item 12: without -trimpath, absolute names are kept under --source-root")
             eq(m["sourcesContent"][m["sources"].index(ts.PANIC_SRC)], open(ts.PANIC_SRC).read(),
                "item 12: without -trimpath, --sources-content reads the absolute path")
+        published(tmp)
         out, mp = attach(tmp)
         devtools(tmp, out, mp)
         corrupt_tables(tmp)
