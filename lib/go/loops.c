@@ -123,7 +123,7 @@ out:
 	return ok;
 }
 
-gw_status gw_go_loops_read(const gw_module *m, uint32_t func_index, gw_go_loops *out, gw_error *err)
+static gw_status read_regions(const gw_module *m, uint32_t func_index, bool cycles, gw_go_loops *out, gw_error *err)
 {
 	memset(out, 0, sizeof *out);
 	gw_code_reader r;
@@ -169,6 +169,9 @@ gw_status gw_go_loops_read(const gw_module *m, uint32_t func_index, gw_go_loops 
 				for (uint32_t i = 0; i < ntargets; i++)
 					if (targets[i] >= out->num_regions)
 						targets[i] = UINT32_MAX; /* not a region: ignore jumps there */
+				out->region_offsets = calloc(out->num_regions ? out->num_regions : 1, sizeof *out->region_offsets);
+				if (!out->region_offsets)
+					s = gw_fail(err, GW_ERR_NOMEM, in.offset, "out of memory");
 			}
 			break;
 		case GW_OP_END:
@@ -177,16 +180,18 @@ gw_status gw_go_loops_read(const gw_module *m, uint32_t func_index, gw_go_loops 
 			if (out->has_dispatch && (int64_t)r.depth > loop_at && (!in_regions || r.depth < region_depth)) {
 				uint32_t next_region = dispatch_depth - 1 - r.depth;
 				bool falls = prev_op != GW_OP_BR && prev_op != GW_OP_RETURN && prev_op != 0x00 /* unreachable */;
-				if (in_regions && falls && next_region < out->num_regions && !add_edge(&edges, region, next_region))
+				if (cycles && in_regions && falls && next_region < out->num_regions && !add_edge(&edges, region, next_region))
 					s = gw_fail(err, GW_ERR_NOMEM, in.offset, "out of memory");
 				region = next_region;
+				if (region < out->num_regions)
+					out->region_offsets[region] = in.offset + 1; /* `end` is one byte */
 				region_depth = r.depth;
 				in_regions = true;
 			}
 			break;
 		case GW_OP_BR:
 		case GW_OP_BR_IF:
-			if (out->has_dispatch && in_regions && prev_op == GW_OP_LOCAL_SET && prev_a == 0 &&
+			if (cycles && out->has_dispatch && in_regions && prev_op == GW_OP_LOCAL_SET && prev_a == 0 &&
 			    prev2_op == GW_OP_I32_CONST && (int64_t)r.depth - 1 - (int64_t)in.a == loop_at &&
 			    prev2_a < ntargets && targets[prev2_a] != UINT32_MAX && region < out->num_regions &&
 			    !add_edge(&edges, region, targets[prev2_a]))
@@ -196,7 +201,7 @@ gw_status gw_go_loops_read(const gw_module *m, uint32_t func_index, gw_go_loops 
 		case GW_OP_CALL_INDIRECT:
 		case GW_OP_RETURN_CALL:
 		case GW_OP_RETURN_CALL_INDIRECT:
-			if (!push_u32(&out->call_regions, &ncalls, &calls_cap, in_regions ? region : UINT32_MAX))
+			if (cycles && !push_u32(&out->call_regions, &ncalls, &calls_cap, in_regions ? region : UINT32_MAX))
 				s = gw_fail(err, GW_ERR_NOMEM, in.offset, "out of memory");
 			break;
 		}
@@ -206,24 +211,37 @@ gw_status gw_go_loops_read(const gw_module *m, uint32_t func_index, gw_go_loops 
 		prev_a = in.a;
 	}
 	out->num_calls = ncalls;
-	if (!s && out->num_regions) {
+	if (!s && cycles && out->num_regions) {
 		out->in_loop = calloc(out->num_regions, sizeof *out->in_loop);
 		if (!out->in_loop || !mark_cycles(out->num_regions, &edges, out->in_loop))
 			s = gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
 	}
 	free(edges.from);
 	free(edges.to);
-	free(targets);
+	out->pc_regions = targets;
+	out->num_pcs = ntargets;
 	gw_code_end(&r);
 	if (s)
 		gw_go_loops_free(out);
 	return s;
 }
 
+gw_status gw_go_loops_read(const gw_module *m, uint32_t func_index, gw_go_loops *out, gw_error *err)
+{
+	return read_regions(m, func_index, true, out, err);
+}
+
+gw_status gw_go_regions_read(const gw_module *m, uint32_t func_index, gw_go_loops *out, gw_error *err)
+{
+	return read_regions(m, func_index, false, out, err);
+}
+
 void gw_go_loops_free(gw_go_loops *l)
 {
 	free(l->in_loop);
 	free(l->call_regions);
+	free(l->region_offsets);
+	free(l->pc_regions);
 	memset(l, 0, sizeof *l);
 }
 

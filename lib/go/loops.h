@@ -29,11 +29,21 @@ typedef struct gw_go_loops {
 	/* The region of each call, in code order of the function's calls. */
 	uint32_t *call_regions;
 	uint32_t num_calls;
+	/* Where each region's code starts (module offset of its first
+	 * instruction), and the dispatch table: the region each resume point
+	 * (PC_B) selects, pc_regions[num_pcs - 1] being the br_table default.
+	 * Entries that name no region are UINT32_MAX. */
+	size_t *region_offsets;       /* [region] */
+	uint32_t *pc_regions;
+	uint32_t num_pcs;
 } gw_go_loops;
 
 /* Analyses one defined function (func_index is a function index). */
 gw_status gw_go_loops_read(const gw_module *m, uint32_t func_index, gw_go_loops *out, gw_error *err);
 void gw_go_loops_free(gw_go_loops *l);
+/* Only the regions: has_dispatch, num_regions, region_offsets, pc_regions
+ * and num_pcs (no cycles, no call regions): cheaper. */
+gw_status gw_go_regions_read(const gw_module *m, uint32_t func_index, gw_go_loops *out, gw_error *err);
 
 /* Whether region r lies on a cycle. */
 bool gw_go_loops_in_loop(const gw_go_loops *l, uint32_t region);

@@ -668,7 +668,7 @@ static gw_status value_at(const gw_pclntab *t, const gw_pcln_func *f, uint32_t t
 	return gw_pcvalue_at(&v, pc, out, err);
 }
 
-static gw_str file_name(const gw_pclntab *t, const gw_pcln_func *f, int32_t fileno)
+gw_str gw_pclntab_file_name(const gw_pclntab *t, const gw_pcln_func *f, int32_t fileno)
 {
 	gw_str none = { NULL, 0 };
 	if (fileno < 0 || f->cu_offset == UINT32_MAX)
@@ -693,7 +693,7 @@ gw_status gw_pclntab_file_line(const gw_pclntab *t, const gw_pcln_func *f, uint6
 	int32_t fileno;
 	TRY(value_at(t, f, f->pcfile, pc, &fileno, err));
 	TRY(value_at(t, f, f->pcln, pc, line, err));
-	*file = file_name(t, f, fileno);
+	*file = gw_pclntab_file_name(t, f, fileno);
 	return GW_OK;
 }
 

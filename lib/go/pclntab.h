@@ -116,6 +116,10 @@ gw_str gw_pclntab_name(const gw_pclntab *t, uint32_t nameoff);
 gw_status gw_pclntab_file_line(const gw_pclntab *t, const gw_pcln_func *f, uint64_t pc,
                                gw_str *file, int32_t *line, gw_error *err);
 
+/* The name of file number `fileno` of f's compilation unit (a pcfile
+ * value); len 0 when out of range. */
+gw_str gw_pclntab_file_name(const gw_pclntab *t, const gw_pcln_func *f, int32_t fileno);
+
 typedef struct gw_frame {
 	gw_str func;       /* function name */
 	gw_str file;

@@ -89,10 +89,10 @@ def kill_group(p):
 HEADLESS = ["--headless=new"]
 
 
-def browse(chromium, server, tmp, case, query, timeout=60):
+def browse(chromium, server, tmp, case, query, timeout=60, page="index.html"):
     """Loads the page for one case in a fresh headless Chromium; returns
     (the page's report or None, chromium's log)."""
-    url = f"http://127.0.0.1:{server.port}/index.html?case={case}&{query}"
+    url = f"http://127.0.0.1:{server.port}/{page}?case={case}&{query}"
     for attempt in range(2):
         profile = tempfile.mkdtemp(prefix="profile-", dir=tmp)
         logpath = os.path.join(tmp, f"chromium-{case}-{attempt}.log")

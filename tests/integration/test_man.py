@@ -275,3 +275,37 @@ see_also("gowasm-verify.1", vtext, ("gowasm-pack(1)", "gowasm-manifest(5)"))
 see_also("gowasm-manifest.5", mtext, ("gowasm-pack(1)", "gowasm-verify(1)"))
 for name in ("gowasm-pack.1", "gowasm-verify.1", "gowasm-manifest.5"):
     ok(f"install_man('{name}')" in mb, f"man/meson.build installs {name}")
+
+# gowasm-symbolize(1) and gowasm-sourcemap(1): lint, sections, every --help
+# option, every JSON key and status value, and the warnings as the tool
+# writes them.
+SYMBOLIZE = os.environ.get("GOWASM_SYMBOLIZE", "")
+SOURCEMAP = os.environ.get("GOWASM_SOURCEMAP", "")
+if not SYMBOLIZE or not SOURCEMAP:
+    bail("GOWASM_SYMBOLIZE or GOWASM_SOURCEMAP is not set (run through meson test or tests/run.sh)")
+for name, tool, secs in (("gowasm-symbolize.1", SYMBOLIZE, ("NAME", "SYNOPSIS", "DESCRIPTION", "INPUT FORMATS", "OUTPUT",
+                                                            "POSITIONS", "WARNINGS", "OPTIONS", "JSON OUTPUT",
+                                                            "EXIT STATUS", "EXAMPLES", "SEE ALSO")),
+                         ("gowasm-sourcemap.1", SOURCEMAP, ("NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "EXIT STATUS",
+                                                            "EXAMPLES", "SEE ALSO"))):
+    t = rendered(name)  # checks mandoc -T lint too
+    sections(name, t, secs)
+    for o in sorted(set(re.findall(r"(--[a-z][a-z-]+)", run([tool, "--help"]).stdout.decode()))):
+        ok(o in t, f"item 12: {name}: option {o} is documented")
+    ok(f"install_man('{name}')" in mb, f"item 12: man/meson.build installs {name}")
+stext = rendered("gowasm-symbolize.1")
+trace = ("Error: x\n    at wasm://wasm/ab:wasm-function[1341]:0x13a746\n    at wasm://wasm/ab:wasm-function[5]:0x13a746\n"
+         "<?>.wasm-function[1341]@[wasm code]\n    at wasm://wasm/ab:wasm-function[1341]:0xffffffff\n")
+r = run([SYMBOLIZE, "--json", go_fixture("hello"), "-"], input=trace.encode())
+sj = json.loads(r.stdout)
+documented_keys("gowasm-symbolize.1", stext, "JSON key", sorted(set(keys(sj))))
+for st in sorted({f["status"] for f in sj["frames"]}) + ["no-function", "wrong-module"]:
+    ok(st in stext, f"item 12: gowasm-symbolize.1: status {st!r} is documented")
+for phrase in ("is outside every function body of the module; line kept", "does not hold offset",
+               "is not a function defined in the module", "the trace is probably from another module",
+               "(a hash of its length): the trace may come from another build",
+               "gowasm-symbolize/1", "(inlined)", "gowasm-batch flush", "gowasm-batch stand-in for",
+               "gowasm-batch wrapper of export"):
+    ok(phrase in " ".join(stext.split()), f"item 12: gowasm-symbolize.1: mentions {phrase!r}")
+see_also("gowasm-symbolize.1", stext, ("gowasm-sourcemap(1)", "gowasm-inspect(1)"))
+see_also("gowasm-sourcemap.1", rendered("gowasm-sourcemap.1"), ("gowasm-symbolize(1)",))

@@ -4,7 +4,7 @@
 // gowasm-batch companion:
 //
 //   node run-go.cjs --glue PATH/wasm_exec.js [--companion PATH/gowasm-batch.cjs|.mjs]
-//                   [--stats FILE] MODULE.wasm [args...]
+//                   [--stats FILE] [--exit-stack FILE] MODULE.wasm [args...]
 //
 // Differences from wasm_exec_node.js, on purpose:
 // - Node 20 already has globalThis.crypto (a getter-only property: Go 1.19's
@@ -18,6 +18,10 @@
 // - --stats FILE writes the companion's batchingStats(go) (flushes, records
 //   replayed, ...) as JSON to FILE when the process exits, "null" without
 //   batching: the tests use it to see that batching really happened.
+// - --exit-stack FILE writes the JavaScript stack (new Error().stack, every
+//   frame) at the module's runtime.wasmExit with a nonzero code: the wasm
+//   frames of the Go code that is exiting, as a user's error report shows
+//   them (gowasm-symbolize's tests).
 "use strict";
 
 const fs = require("fs");
@@ -26,12 +30,12 @@ const url = require("url");
 
 function usage(msg) {
 	if (msg) console.error(`run-go: ${msg}`);
-	console.error("usage: run-go.cjs --glue wasm_exec.js [--companion gowasm-batch.cjs|.mjs] [--stats FILE] module.wasm [args...]");
+	console.error("usage: run-go.cjs --glue wasm_exec.js [--companion gowasm-batch.cjs|.mjs] [--stats FILE] [--exit-stack FILE] module.wasm [args...]");
 	process.exit(2);
 }
 
 // Our options come first; everything from the module path on belongs to Go.
-const opts = { "--glue": null, "--companion": null, "--stats": null };
+const opts = { "--glue": null, "--companion": null, "--stats": null, "--exit-stack": null };
 let i = 2;
 for (; i < process.argv.length; i++) {
 	const a = process.argv[i];
@@ -41,7 +45,7 @@ for (; i < process.argv.length; i++) {
 	} else if (a === "--") { i++; break; } else if (a.startsWith("--")) usage(`unknown option ${a}`);
 	else break;
 }
-const { "--glue": glue, "--companion": companion, "--stats": statsFile } = opts;
+const { "--glue": glue, "--companion": companion, "--stats": statsFile, "--exit-stack": exitStackFile } = opts;
 if (!glue) usage("--glue is required");
 if (i >= process.argv.length) usage("no module");
 const modulePath = process.argv[i];
@@ -82,6 +86,18 @@ async function loadCompanion(p) {
 		}
 	} else if (statsFile) {
 		fs.writeFileSync(statsFile, "null\n");
+	}
+	if (exitStackFile) {
+		const imports = go.importObject.gojs || go.importObject.go;
+		const wasmExit = imports["runtime.wasmExit"];
+		imports["runtime.wasmExit"] = (sp) => {
+			const code = new DataView(instance.exports.mem.buffer).getInt32((sp >>> 0) + 8, true);
+			if (code !== 0) {
+				Error.stackTraceLimit = Infinity;
+				fs.writeFileSync(exitStackFile, new Error(`exit ${code}`).stack + "\n");
+			}
+			return wasmExit(sp);
+		};
 	}
 	const { instance } = await WebAssembly.instantiate(fs.readFileSync(modulePath), go.importObject);
 	process.on("exit", (code) => { // Node exits when no event is pending

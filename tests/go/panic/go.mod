@@ -1,0 +1,3 @@
+module example.com/fixtures/panic
+
+go 1.19

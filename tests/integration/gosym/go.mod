@@ -1,0 +1,3 @@
+module example.com/gowasm/gosym-oracle
+
+go 1.19
