@@ -297,7 +297,9 @@ int main(int argc, char **argv)
 	BinaryenModuleAllocateAndWriteResult written = {0};
 
 	if (gw_batch_plan_make(&l, defer, &plan, &err)) {
-		if (err.status == GW_ERR_UNSUPPORTED)
+		if (err.status == GW_ERR_UNSUPPORTED && err.offset != GW_NO_OFFSET)
+			gw_cli_fail(prog, file, "offset 0x%zx: cannot batch: %s", err.offset, err.msg);
+		else if (err.status == GW_ERR_UNSUPPORTED)
 			gw_cli_fail(prog, file, "cannot batch: %s", err.msg);
 		else
 			gw_cli_error(prog, file, &err);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../wasm/code.h"
+#include "rewrite_input.h"
 
 static const char *const defer_names[GW_DEFER_COUNT] = {
 	"syscall/js.finalizeRef",
@@ -175,6 +176,11 @@ gw_status gw_batch_plan_make(const gw_loaded *l, unsigned requested, gw_batch_pl
 	plan->buffer_end = (uint32_t)end;
 	plan->ro_start = (uint32_t)t->etext;
 	plan->ro_end = (uint32_t)t->noptrdata;
+
+	/* What Binaryen would refuse (exiting the process) or mis-read. */
+	static const char *const added_exports[] = { GW_BATCH_EXPORT_RO_START, GW_BATCH_EXPORT_RO_END, NULL };
+	if (gw_rewrite_check_strings(m, added_exports, err) || gw_rewrite_check_names(m, err))
+		return err->status;
 
 	return gw_module_features(m, &plan->features, err);
 }

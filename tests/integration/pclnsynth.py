@@ -90,7 +90,8 @@ def build(fmt="1.20", module="go", imports=("runtime.wasmExit", "runtime.wasmWri
     """names: a list of name-section function names for the defined
     functions (None: no name section), or raw bytes for the section.
     foreign: extra imports (module, field, number of i32 parameters) after
-    the ABI ones, as go:wasmimport declares them."""
+    the ABI ones, as go:wasmimport declares them. exports: names (str or
+    bytes); names other than run, resume, getsp and mem export main.main."""
     old = fmt == "1.16"
     nf = len(FUNCS)
     hsize = 64 if old else 72
@@ -290,7 +291,7 @@ def build(fmt="1.20", module="go", imports=("runtime.wasmExit", "runtime.wasmWri
     glob = vec([b"\x7f\x01\x41\x00\x0b"])
     target = {"run": b"\x00" + uleb(ni + 1), "resume": b"\x00" + uleb(ni + 1), "getsp": b"\x00" + uleb(ni + 2),
               "mem": b"\x02\x00"}
-    exp = vec([name(e) + target[e] for e in exports])
+    exp = vec([name(e) + target.get(e, b"\x00" + uleb(ni + 1)) for e in exports])  # others: main.main
     producers = vec([name("language") + vec([name("Go") + name(version or GOVERSION[fmt])])])
     head = (b"\0asm\x01\0\0\0" + bytes([1]) + uleb(len(types)) + types + bytes([2]) + uleb(len(imp)) + imp +
             bytes([3]) + uleb(len(funcs)) + funcs + bytes([5]) + uleb(len(memsec)) + memsec +

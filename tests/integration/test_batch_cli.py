@@ -522,6 +522,118 @@ for field, n in (("narrow", 2), ("wide", 17), ("wider", 40)):
     eq([types.get(x) for x in sigs], ["(" + ", ".join(["i32"] * n) + ") -> nil"],
        f"env.{field} is imported once, with its {n} parameters")
 
+# --- item 9: names of any length; names Binaryen would refuse or mis-read
+
+def refused_at(path, reason, name):
+    """Refused before Binaryen sees the module: exit 2, one GNU line naming
+    the file and the offset, never Binaryen's "Fatal" (exit 1)."""
+    out = os.path.join(tmp, "refused-out.wasm")
+    r = batch([path, "-o", out])
+    lines = err_lines(r)
+    eq(r.returncode, 2, f"{name}: exit 2 (not Binaryen's exit 1)", r.stderr)
+    ok(len(lines) == 1 and re.match(rf"^gowasm-batch: {re.escape(path)}: offset 0x[0-9a-f]+: cannot batch: ", lines[0])
+       and reason in lines[0] and "Fatal" not in lines[0], f"{name}: one line with file and offset: {reason!r}", r.stderr)
+    ok(not os.path.exists(out), f"{name}: no output file")
+
+
+def batched_ok(path, name):
+    out = path[:-5] + ".batched.wasm"
+    r = batch(["-q", path, "-o", out])
+    eq((r.returncode, r.stderr), (0, b""), f"{name}: batched, exit 0, nothing on stderr")
+    v = run(["wasm-validate", out]) if r.returncode == 0 else None
+    ok(v is not None and v.returncode == 0, f"{name}: the output validates", v and v.stderr)
+    return out if r.returncode == 0 else None
+
+
+def dump_text(path):
+    return run(["wasm-objdump", "-x", path]).stdout.decode(errors="replace") if path else ""
+
+
+NI = len(IMPS)  # the synthetic modules' imports come first; main.main is function NI + 1
+for size, label in ((300, "300-byte"), (100 * 1024, "100 KB")):
+    long_field, long_mod = "f" * size, "m" * size
+    p, _ = synth(f"synth-long-import-{size}", foreign=(("env", long_field, 1), (long_mod, "g", 2)))
+    out = batched_ok(p, f"item 9: {label} import name")
+    d = dump_text(out)
+    eq(len(re.findall(r"<- env\." + long_field + "$", d, re.M)), 1,
+       f"item 9: {label} import name: imported once, under its whole name")
+    eq(len(re.findall(r"<- " + long_mod + r"\.g$", d, re.M)), 1,
+       f"item 9: {label} import module name: imported once, under its whole name")
+    p, _ = synth(f"synth-long-export-{size}", exports=("run", "resume", "getsp", "mem", "e" * size))
+    out = batched_ok(p, f"item 9: {label} export name")
+    d = dump_text(out)
+    idx = [int(x) for x in re.findall(r'^ - func\[(\d+)\](?: <[^>]*>)? -> "' + "e" * size + '"$', d, re.M)]
+    # The input has NI imports and 3 functions; the output one more import
+    # (gowasm.flush), so its own functions start at NI + 4.
+    ok(len(idx) == 1 and idx[0] >= NI + 4, f"item 9: {label} export name: exported once under its whole name, "
+       "by a function the rewrite added (the flushing wrapper)", idx)
+    p, _ = synth(f"synth-long-names-{size}", names=["a" * size, "main.main" + "m" * size, "b" * size])
+    out = batched_ok(p, f"item 9: {label} function names")
+    d = dump_text(out)
+    ok(all(f"<{n}>" in d for n in ("a" * size, "main.main" + "m" * size, "b" * size)),
+       f"item 9: {label} function names: kept in the output's name section")
+# A global the name section calls like one of the pass's own: the pass
+# picks another name.
+gname = pclnsynth.vec([pclnsynth.uleb(0) + pclnsynth.name("gowasm$head")])
+p, _ = synth("synth-global-gowasm-head", names=bytes([7]) + pclnsynth.uleb(len(gname)) + gname)
+out = batched_ok(p, "item 9: global 0 named gowasm$head in the name section")
+ok(re.search(r"^ - global\[0\] i32 mutable=1 <gowasm\$head> ", dump_text(out), re.M),
+   "item 9: global named gowasm$head: the module's global keeps its name")
+
+
+def fnames(pairs):
+    m = pclnsynth.vec([pclnsynth.uleb(i) + pclnsynth.name(n) for i, n in pairs])
+    return bytes([1]) + pclnsynth.uleb(len(m)) + m
+
+
+def subsec(i, payload):
+    return bytes([i]) + pclnsynth.uleb(len(payload)) + payload
+
+
+def nmap(pairs):
+    return pclnsynth.vec([pclnsynth.uleb(i) + pclnsynth.name(n) for i, n in pairs])
+
+
+for fname, label in (("gowasm$flush", "the pass's gowasm$flush"), ("gowasm$export$run", "the pass's export wrapper"),
+                     ("fimport$2", "Binaryen's fimport$2"), ("fimport$2$host", "the pass's fimport$2$host"),
+                     ("7", "Binaryen's name of defined function 7")):
+    p, _ = synth("synth-clash", names=fnames([(NI, fname), (NI + 1, "main.main")]))
+    refused_at(p, f'is named "{fname}"', f"item 9: a function named {fname!r} ({label})")
+p, _ = synth("synth-import-named", names=fnames([(0, "imp0"), (NI, "imp0$host")]))
+refused_at(p, 'is named "imp0$host"', "item 9: an import named imp0 and a function imp0$host")
+for kw, reason, label in (
+        ({"foreign": (("env", "a\0b", 1),)}, "an import name has a NUL byte", "NUL in an import name"),
+        ({"foreign": (("e\0nv", "f", 1),)}, "an import module name has a NUL byte", "NUL in an import module name"),
+        ({"exports": ("run", "resume", "getsp", "mem", "x\0y")}, "an export name has a NUL byte", "NUL in an export name"),
+        ({"names": fnames([(NI, "a\0b")])}, "a function name has a NUL byte", "NUL in a function name"),
+        ({"names": fnames([(NI, "a")]) + subsec(2, pclnsynth.vec([pclnsynth.uleb(NI) + nmap([(0, "l\0")])]))},
+         "a local name has a NUL byte", "NUL in a local name"),
+        ({"exports": ("run", "resume", "getsp", "mem", "gowasm.ro_start")}, 'already exports "gowasm.ro_start"',
+         "an export named gowasm.ro_start"),
+        ({"names": fnames([(NI, "same"), (NI + 2, "same")])}, 'two function names "same"', "two functions of one name"),
+        ({"names": fnames([(NI + 1, "b"), (NI, "a")])}, "not sorted", "function names out of order"),
+        ({"names": fnames([(NI + 50, "zz")])}, "which does not exist", "a name for a function that does not exist"),
+        ({"names": bytes([1, 5, 1, 0, 9, 0x61, 0x62])}, "runs past the end", "a function name longer than its subsection"),
+        ({"names": fnames([(NI, b"\xff\xfe")])}, "not valid UTF-8", "a function name that is not UTF-8"),
+        ({"names": bytes([0, 3, 9, 0x61, 0x62])}, "runs past the end", "a module name longer than its subsection"),
+        ({"names": fnames([(NI, "a")]) + bytes([2, 3, 1, 0, 5])}, "too large", "a malformed local names subsection"),
+        ({"names": fnames([(NI, "a")]) + subsec(2, pclnsynth.vec([pclnsynth.uleb(NI) + nmap([(40, "l")])]))},
+         "which does not exist", "a name for a local that does not exist"),
+        ({"names": fnames([(NI, "a")]) + subsec(7, nmap([(5, "g")]))}, "which does not exist",
+         "a name for a global that does not exist"),
+        ({"names": fnames([(NI, "a")]) + subsec(3, b"\0")}, "subsection 3", "a label names subsection"),
+        ({"names": fnames([(NI, "a")]) + subsec(10, nmap([(0, "x")]))}, "subsection 10",
+         "a field names subsection (Binaryen 108: Fatal)"),
+        ({"names": fnames([(NI, "a")]) + fnames([(NI, "b")])}, "out of order or repeated", "two function subsections"),
+        ({"names": fnames([(NI, "a")]) + b"\x07"}, "", "a name section cut inside a subsection header")):
+    p, _ = synth("synth-names", **kw)
+    refused_at(p, reason, f"item 9: {label}")
+p, _ = synth("synth-custom-nul")
+with open(p, "ab") as f:
+    payload = pclnsynth.name(b"a\0b") + b"data"
+    f.write(b"\0" + pclnsynth.uleb(len(payload)) + payload)
+refused_at(p, "a custom section name has a NUL byte", "item 9: NUL in a custom section name")
+
 # Data below 12288 leaves no gap at all.
 saved_base = pclnsynth.BASE
 try:
