@@ -179,8 +179,18 @@ gw_status gw_batch_plan_make(const gw_loaded *l, unsigned requested, gw_batch_pl
 
 	/* What Binaryen would refuse (exiting the process) or mis-read. */
 	static const char *const added_exports[] = { GW_BATCH_EXPORT_RO_START, GW_BATCH_EXPORT_RO_END, NULL };
-	if (gw_rewrite_check_strings(m, added_exports, err) || gw_rewrite_check_names(m, err))
+	if (gw_rewrite_check_strings(m, added_exports, err) || gw_rewrite_check_names(m, err) ||
+	    gw_module_code_depth(m, &plan->depth, err))
 		return err->status;
+	const gw_code_depth *d = &plan->depth;
+	if (!(requested & GW_BATCH_NO_DEPTH_LIMIT) && d->expression > GW_BATCH_MAX_DEPTH)
+		return gw_fail(err, GW_ERR_UNSUPPORTED, d->expression_offset, "code nested too deep for Binaryen: "
+		               "function %u reaches expression depth %u (limit %u)", d->expression_func, d->expression,
+		               GW_BATCH_MAX_DEPTH);
+	if (!(requested & GW_BATCH_NO_DEPTH_LIMIT) && d->loops_ifs > GW_BATCH_MAX_LOOPS_IFS)
+		return gw_fail(err, GW_ERR_UNSUPPORTED, d->loops_ifs_offset, "code nested too deep for Binaryen: "
+		               "function %u nests %u loops and ifs (limit %u)", d->loops_ifs_func, d->loops_ifs,
+		               GW_BATCH_MAX_LOOPS_IFS);
 
 	return gw_module_features(m, &plan->features, err);
 }

@@ -86,12 +86,14 @@ FILES = ["/src/app/main.go", "/go/src/runtime/other.go"]
 
 
 def build(fmt="1.20", module="go", imports=("runtime.wasmExit", "runtime.wasmWrite", "syscall/js.valueGet"),
-          exports=("run", "resume", "getsp", "mem"), names=None, version=None, foreign=()):
+          exports=("run", "resume", "getsp", "mem"), names=None, version=None, foreign=(), other_code=b""):
     """names: a list of name-section function names for the defined
     functions (None: no name section), or raw bytes for the section.
     foreign: extra imports (module, field, number of i32 parameters) after
     the ABI ones, as go:wasmimport declares them. exports: names (str or
-    bytes); names other than run, resume, getsp and mem export main.main."""
+    bytes); names other than run, resume, getsp and mem export main.main.
+    other_code: instructions (leaving the stack as they found it) that
+    runtime.other runs first."""
     old = fmt == "1.16"
     nf = len(FUNCS)
     hsize = 64 if old else 72
@@ -284,6 +286,8 @@ def build(fmt="1.20", module="go", imports=("runtime.wasmExit", "runtime.wasmWri
             retpc = ((0x1000 + i) << 16) | 3
             code = (b"\x20\x00\x41\x08\x6b\x22\x00\x24\x00\x20\x00\x42" + sleb(retpc) + b"\x37\x03\x00"
                     b"\x41\x00\x10" + uleb(ni + 2) + b"\x1a")
+        if n == "runtime.other":
+            code = other_code
         bodies.append(b"\x00" + code + b"\x41\x00\x0b")
     funcs = vec([uleb(0)] * nf)
     code = vec([uleb(len(b)) + b for b in bodies])

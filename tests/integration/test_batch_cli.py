@@ -634,6 +634,38 @@ with open(p, "ab") as f:
     f.write(b"\0" + pclnsynth.uleb(len(payload)) + payload)
 refused_at(p, "a custom section name has a NUL byte", "item 9: NUL in a custom section name")
 
+# --- item 10: code nested deeper than Binaryen (and wabt) can recurse is
+# refused before either sees it; up to the limits it is batched.
+MAX_DEPTH, MAX_LOOPS_IFS = 50000, 10000
+DEEP = {
+    "loops": lambda n: b"\x03\x40" * n + b"\x0b" * n,
+    "ifs": lambda n: b"\x41\x01\x04\x40" * n + b"\x0b" * n,
+    "blocks": lambda n: b"\x02\x40" * n + b"\x0b" * n,
+    # i32.const 0, n x i32.eqz, drop: an expression n + 2 deep (n + 3 with the body)
+    "unary": lambda n: b"\x41\x00" + b"\x45" * n + b"\x1a",
+    "loads": lambda n: b"\x41\x00" + b"\x28\x02\x00" * n + b"\x1a",
+}
+for kind, n, what in (("loops", 100000, "100k nested loops"), ("ifs", 20000, "20k nested ifs"),
+                      ("unary", 100000, "a 100k-deep expression"), ("loads", 100000, "100k nested loads"),
+                      ("blocks", 1000000, "1M nested blocks")):
+    p, _ = synth(f"synth-deep-{kind}", other_code=DEEP[kind](n))
+    refused_at(p, "code nested too deep for Binaryen", f"item 10: {what}")
+p, _ = synth("synth-deep-unary-limit", other_code=DEEP["unary"](MAX_DEPTH - 3))
+out = batched_ok(p, f"item 10: an expression exactly {MAX_DEPTH} deep (the limit)")
+r = batch(["-n", "--json", p])
+eq((json.loads(r.stdout) if r.returncode == 0 else {}).get("code_depth"),
+   {"control": 0, "loops_ifs": 0, "expression": MAX_DEPTH}, "item 10: --json reports the code depth at the limit")
+p, _ = synth("synth-deep-unary-over", other_code=DEEP["unary"](MAX_DEPTH - 2))
+refused_at(p, f"expression depth {MAX_DEPTH + 1} (limit {MAX_DEPTH})", "item 10: one deeper than the limit")
+p, _ = synth("synth-deep-loops-limit", other_code=DEEP["loops"](MAX_LOOPS_IFS))
+batched_ok(p, f"item 10: {MAX_LOOPS_IFS} nested loops (the limit)")
+p, _ = synth("synth-deep-ifs-over", other_code=DEEP["ifs"](MAX_LOOPS_IFS + 1))
+refused_at(p, f"nests {MAX_LOOPS_IFS + 1} loops and ifs (limit {MAX_LOOPS_IFS})", "item 10: one if more than the limit")
+r = batch(["-n", "--json", BRIDGE])
+bd = (json.loads(r.stdout) if r.returncode == 0 else {}).get("code_depth", {})
+ok(bd and 0 < bd.get("control", 0) < bd.get("expression", 0) < MAX_DEPTH // 10 and 0 < bd.get("loops_ifs", 0) < 100,
+   "item 10: bridge.wasm (Go 1.19) nests far below the limits", bd)
+
 # Data below 12288 leaves no gap at all.
 saved_base = pclnsynth.BASE
 try:
