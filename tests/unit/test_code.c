@@ -452,20 +452,26 @@ static void test_begin_errors(void)
 	free_bodies(&bs);
 }
 
-/* Deep nesting grows the block stack past its first allocation. */
-static void test_deep_nesting(void)
+/* A () -> () body of 100 nested blocks, every third a loop, and a br to
+ * the function's own label. */
+static void nested_100(bodies *bs)
 {
-	bodies bs = { 0 };
-	wb *w = new_body(&bs, 0);
+	wb *w = new_body(bs, 0);
 	wb_u8(w, 0);
 	for (int i = 0; i < 100; i++) {
 		wb_u8(w, i % 3 == 0 ? 0x03 : 0x02);
 		wb_u8(w, 0x40);
 	}
 	wb_bytes(w, "\x0c\x64", 2); /* br 100: the function's own label */
-	for (int i = 0; i < 100; i++)
+	for (int i = 0; i < 101; i++)
 		wb_u8(w, 0x0b);
-	wb_u8(w, 0x0b);
+}
+
+/* Deep nesting grows the block stack past its first allocation. */
+static void test_deep_nesting(void)
+{
+	bodies bs = { 0 };
+	nested_100(&bs);
 	wb b;
 	wb_init(&b);
 	build_module(&b, &bs);
@@ -500,19 +506,10 @@ static void test_deep_nesting(void)
 static void test_code_depth(void)
 {
 	bodies bs = { 0 };
-	/* f0 (index 2): 100 nested blocks, every third a loop; br to the body. */
-	wb *w = new_body(&bs, 0);
-	wb_u8(w, 0);
-	for (int i = 0; i < 100; i++) {
-		wb_u8(w, i % 3 == 0 ? 0x03 : 0x02);
-		wb_u8(w, 0x40);
-	}
-	wb_bytes(w, "\x0c\x64", 2);
-	for (int i = 0; i < 101; i++)
-		wb_u8(w, 0x0b);
+	nested_100(&bs); /* f0 (index 2) */
 	/* f1 (index 3): i32.const 0, 500 x i32.eqz, drop: a tree 502 deep,
 	 * inside 7 nested ifs with elses. */
-	w = new_body(&bs, 0);
+	wb *w = new_body(&bs, 0);
 	wb_u8(w, 0);
 	for (int i = 0; i < 7; i++)
 		wb_bytes(w, "\x41\x01\x04\x40", 4);
