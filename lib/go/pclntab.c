@@ -224,6 +224,9 @@ gw_status gw_pclntab_read(const gw_module *m, gw_pclntab **out, gw_error *err)
 	t->text = md[22];
 	t->etext = md[23];
 	t->noptrdata = md[24];
+	t->enoptrdata = md[25];
+	t->data = md[26];
+	t->edata = md[27];
 	t->gofunc = h.magic == GW_PCLN_MAGIC_GO118 ? md[38] : h.magic == GW_PCLN_MAGIC_GO120 ? md[40] : 0;
 	t->func_size = h.magic == GW_PCLN_MAGIC_GO118 ? 40 : 44;
 

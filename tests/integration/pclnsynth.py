@@ -86,14 +86,23 @@ FILES = ["/src/app/main.go", "/go/src/runtime/other.go"]
 
 
 def build(fmt="1.20", module="go", imports=("runtime.wasmExit", "runtime.wasmWrite", "syscall/js.valueGet"),
-          exports=("run", "resume", "getsp", "mem"), names=None, version=None, foreign=(), other_code=b""):
+          exports=("run", "resume", "getsp", "mem"), names=None, version=None, foreign=(), other_code=b"",
+          text_funcs=0):
     """names: a list of name-section function names for the defined
     functions (None: no name section), or raw bytes for the section.
     foreign: extra imports (module, field, number of i32 parameters) after
     the ABI ones, as go:wasmimport declares them. exports: names (str or
     bytes); names other than run, resume, getsp and mem export main.main.
     other_code: instructions (leaving the stack as they found it) that
-    runtime.other runs first."""
+    runtime.other runs first. text_funcs: defined functions in all, at
+    least the three (more are trivial ones outside the symbol table), so
+    that 16 bytes of text per function can reach a chosen etext, as in
+    Go's layout.
+
+    The data is two segments, as Go's linker splits its sections: the
+    read-only part (the symbol table) and noptrdata, which holds
+    runtime.firstmoduledata; moduledata's noptrdata, enoptrdata, data and
+    edata say so (words 24-27)."""
     old = fmt == "1.16"
     nf = len(FUNCS)
     hsize = 64 if old else 72
@@ -264,6 +273,8 @@ def build(fmt="1.20", module="go", imports=("runtime.wasmExit", "runtime.wasmWri
     words[21] = end_pc          # maxpc
     words[22] = 0               # text
     words[23] = 16 * nf         # etext
+    words[24] = BASE + md       # noptrdata: moduledata opens it
+    words[25] = words[26] = words[27] = BASE + total  # enoptrdata, data, edata
     if fmt == "1.18":
         words[38] = BASE + o_gofunc
     elif fmt == "1.20":
@@ -289,7 +300,8 @@ def build(fmt="1.20", module="go", imports=("runtime.wasmExit", "runtime.wasmWri
         if n == "runtime.other":
             code = other_code
         bodies.append(b"\x00" + code + b"\x41\x00\x0b")
-    funcs = vec([uleb(0)] * nf)
+    bodies += [b"\x00\x41\x00\x0b"] * max(0, text_funcs - nf)
+    funcs = vec([uleb(0)] * len(bodies))
     code = vec([uleb(len(b)) + b for b in bodies])
     memsec = vec([b"\x00" + uleb((BASE + total) // 65536 + 2)])
     glob = vec([b"\x7f\x01\x41\x00\x0b"])
@@ -301,10 +313,11 @@ def build(fmt="1.20", module="go", imports=("runtime.wasmExit", "runtime.wasmWri
             bytes([3]) + uleb(len(funcs)) + funcs + bytes([5]) + uleb(len(memsec)) + memsec +
             bytes([6]) + uleb(len(glob)) + glob + bytes([7]) + uleb(len(exp)) + exp +
             bytes([10]) + uleb(len(code)) + code)
-    seg_hdr = b"\x00\x41" + sleb(BASE) + b"\x0b" + uleb(len(mem))
-    datasec_payload = uleb(1) + seg_hdr
-    data_start = len(head) + 1 + len(uleb(len(datasec_payload) + len(mem))) + len(datasec_payload)
-    body = head + bytes([11]) + uleb(len(datasec_payload) + len(mem)) + datasec_payload + bytes(mem)
+    seg1 = b"\x00\x41" + sleb(BASE) + b"\x0b" + uleb(md) + bytes(mem[:md])
+    seg2_hdr = b"\x00\x41" + sleb(BASE + md) + b"\x0b" + uleb(total - md)
+    datasec_payload = uleb(2) + seg1 + seg2_hdr + bytes(mem[md:])
+    data_start = len(head) + 1 + len(uleb(len(datasec_payload))) + 1 + len(seg1) - md
+    body = head + bytes([11]) + uleb(len(datasec_payload)) + datasec_payload
     custom = name("producers") + producers
     body += bytes([0]) + uleb(len(custom)) + custom
     if names is not None:
@@ -318,7 +331,7 @@ def build(fmt="1.20", module="go", imports=("runtime.wasmExit", "runtime.wasmWri
 
     m = Module()
     m.data = body
-    m.at = {k: data_start + v for k, v in fields.items()}
+    m.at = {k: data_start + v + (len(seg2_hdr) if v >= md else 0) for k, v in fields.items()}
     m.addr = {k: BASE + v for k, v in fields.items()}
     m.expect = {
         "format": {"1.16": "1.16-1.17", "1.18": "1.18-1.19", "1.20": "1.20+"}[fmt],

@@ -101,20 +101,26 @@ def objdump(path):
     return d
 
 
+def read_uleb(data, p):
+    """An unsigned LEB128 at data[p] (also a non-negative signed one):
+    (value, position after it)."""
+    n = shift = 0
+    while True:
+        b = data[p]
+        p += 1
+        n |= (b & 0x7F) << shift
+        shift += 7
+        if not b & 0x80:
+            return n, p
+
+
 def custom_section(path, name):
     """The payload of a custom section, by walking the module's sections."""
     data = open(path, "rb").read()
     pos = 8
 
     def uleb(p):
-        n = shift = 0
-        while True:
-            b = data[p]
-            p += 1
-            n |= (b & 0x7F) << shift
-            shift += 7
-            if not b & 0x80:
-                return n, p
+        return read_uleb(data, p)
 
     while pos < len(data):
         sid = data[pos]
@@ -439,9 +445,14 @@ def md_set(m, data, word, value):
     return bytes(b)
 
 
-def synth(name, fmt="1.20", etext=0x8000, noptrdata=0x10000, **kw):
-    m = pclnsynth.build(fmt, **{"imports": IMPS, **kw})
-    data = md_set(m, md_set(m, m.data, 23, etext), 24, noptrdata)
+def synth(name, fmt="1.20", etext=0x8000, noptrdata=None, **kw):
+    """A synthetic module whose end of text is `etext` (with the 16 bytes
+    per function Go's layout gives it) and noptrdata as built (where
+    runtime.firstmoduledata begins) unless given."""
+    m = pclnsynth.build(fmt, **{"imports": IMPS, "text_funcs": (etext + 15) // 16, **kw})
+    data = md_set(m, m.data, 23, etext)
+    if noptrdata is not None:
+        data = md_set(m, data, 24, noptrdata)
     p = os.path.join(tmp, name + ".wasm")
     with open(p, "wb") as f:
         f.write(data)
@@ -528,6 +539,8 @@ def refused_at(path, reason, name):
     """Refused before Binaryen sees the module: exit 2, one GNU line naming
     the file and the offset, never Binaryen's "Fatal" (exit 1)."""
     out = os.path.join(tmp, "refused-out.wasm")
+    if os.path.exists(out):
+        os.unlink(out)
     r = batch([path, "-o", out])
     lines = err_lines(r)
     eq(r.returncode, 2, f"{name}: exit 2 (not Binaryen's exit 1)", r.stderr)
@@ -612,7 +625,7 @@ for kw, reason, label in (
          "an export named gowasm.ro_start"),
         ({"names": fnames([(NI, "same"), (NI + 2, "same")])}, 'two function names "same"', "two functions of one name"),
         ({"names": fnames([(NI + 1, "b"), (NI, "a")])}, "not sorted", "function names out of order"),
-        ({"names": fnames([(NI + 50, "zz")])}, "which does not exist", "a name for a function that does not exist"),
+        ({"names": fnames([(NI + 5000, "zz")])}, "which does not exist", "a name for a function that does not exist"),
         ({"names": bytes([1, 5, 1, 0, 9, 0x61, 0x62])}, "runs past the end", "a function name longer than its subsection"),
         ({"names": fnames([(NI, b"\xff\xfe")])}, "not valid UTF-8", "a function name that is not UTF-8"),
         ({"names": bytes([0, 3, 9, 0x61, 0x62])}, "runs past the end", "a module name longer than its subsection"),
@@ -674,12 +687,87 @@ try:
 finally:
     pclnsynth.BASE = saved_base
 refused([], p, "no room for the batch buffer", "a data segment below 12288")
-# Data below the end of text bounds the buffer instead.
+# Data below the end of text: the symbol table would lie in text, which
+# Go's layout never does (item 11).
 p, _ = synth("synth-data-first", etext=SYN_BASE + 0x8000, noptrdata=SYN_BASE + 0x8000)
-r = batch(["-n", "--json", p])
-dr = json.loads(r.stdout) if r.returncode == 0 else {}
-eq((dr.get("buffer", {}).get("end"), dr.get("buffer", {}).get("first_data")), (SYN_BASE, SYN_BASE),
-   "first data below the end of text: the buffer ends at the first data segment")
+refused([], p, "is not in the read-only data", "first data below the end of text")
+
+# --- item 11: the facts the plan uses, each against a second source
+
+def data_segments(data):
+    """(address, file offset, size) of each active data segment."""
+    def uleb(p):
+        return read_uleb(data, p)
+
+    pos, segs = 8, []
+    while pos < len(data):
+        sid = data[pos]
+        size, p = uleb(pos + 1)
+        if sid == 11:
+            n, q = uleb(p)
+            for _ in range(n):
+                flags, q = uleb(q)
+                addr, q = uleb(q + 1)  # i32.const ADDR (Go's addresses are positive)
+                q += 1  # end
+                ln, q = uleb(q)
+                segs.append((addr, q, ln))
+                q += ln
+        pos = p + size
+    return segs
+
+
+def poke(data, addr, value):
+    """A copy of a module with the u64 at linear-memory address `addr`
+    set, byte by byte in the data segments that hold them (Go leaves runs
+    of zeros out of its segments), or None if a nonzero byte has no
+    segment."""
+    b = bytearray(data)
+    segs = data_segments(data)
+    for i, byte in enumerate(struct.pack("<Q", value)):
+        at = [off + addr + i - a for a, off, n in segs if a <= addr + i < a + n]
+        if at:
+            b[at[0]] = byte
+        elif byte:
+            return None
+    return bytes(b)
+
+
+def forged(name, data):
+    p = os.path.join(tmp, name + ".wasm")
+    with open(p, "wb") as f:
+        f.write(data or b"")
+    return p
+
+
+bridge_bytes = open(BRIDGE, "rb").read()
+md_addr = insp_orig["symbols"]["pclntab"]["moduledata"]
+bsegs = data_segments(bridge_bytes)
+edata = max(a + n for a, _, n in bsegs)
+for word, value, reason, what in (
+        (24, edata, "data bounds are out of order", "noptrdata forged to the end of data"),
+        (24, (bsegs[-1][0] + 8) & ~7, "data bounds are out of order", "noptrdata forged into .data"),
+        (24, insp_orig["symbols"]["pclntab"]["address"], "is not in the read-only data",
+         "noptrdata forged down to the symbol table"),
+        (23, etext + 4096, "past the text of the module's", "etext forged 4096 bytes up"),
+        (25, 1 << 40, "data bounds are out of order", "enoptrdata forged past memory")):
+    data = poke(bridge_bytes, md_addr + 8 * word, value)
+    ok(data is not None and data != bridge_bytes, f"item 11: bridge.wasm: moduledata word {word} is forged")
+    refused([], forged(f"forged-md{word}", data), reason, f"item 11: bridge.wasm with {what}")
+# A fact that disagrees with the segments: noptrdata inside a segment.
+m = pclnsynth.build("1.20", imports=IMPS, text_funcs=0x8000 // 16)
+p = forged("forged-straddle", md_set(m, md_set(m, m.data, 23, 0x8000), 24, m.addr["moduledata"] + 8))
+refused_at(p, "falls inside a data segment", "item 11: noptrdata inside a data segment")
+m3 = pclnsynth.build("1.20", imports=IMPS)
+p = forged("forged-etext", md_set(m3, m3.data, 23, 0x8000))
+refused([], p, "past the text of the module's 3 functions", "item 11: etext past the 16 bytes per function of the code")
+# Global 0 as the code uses it: the wrapper of valueSet made to hand the
+# import another i32 global (Go's PAUSE, global 7) instead of global 0.
+vset = [i for i, (mod, f) in enumerate(orig["imports"]) if (mod, f) == ("go", "syscall/js.valueSet")]
+wrapper = b"\x01\x01\x7f\x23\x00\x21\x01\x20\x01\x10" + (pclnsynth.uleb(vset[0]) if vset else b"")
+eq(bridge_bytes.count(wrapper), 1, "item 11: bridge.wasm: one wrapper of valueSet, with Go's prologue")
+p = forged("forged-sp", bridge_bytes.replace(wrapper, wrapper.replace(b"\x23\x00", b"\x23\x07", 1)))
+refused_at(p, "global 0 is not Go's stack pointer: function", "item 11: a wrapper handing valueSet another global")
+ok(run(["wasm-validate", p]).returncode == 0, "item 11: the forged modules are valid wasm (only their facts lie)")
 
 # Truncated inputs: a clean one-line error, never a crash.
 bridge_bytes = open(BRIDGE, "rb").read()
