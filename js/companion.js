@@ -239,28 +239,26 @@ function enableBatching(go) {
 
 	/* valueGet and valueCall are not deferred (they return values), but
 	 * their names are decoded once when they are read-only. */
-	glue["syscall/js.valueGet"] = (sp) => {
+	glue["syscall/js.valueGet"] = function (sp) {
 		sp >>>= 0;
 		view();
 		const p = dv.getUint32(sp + 16, true);
 		const n = dv.getUint32(sp + 24, true);
 		if (!readOnly(p, n) || !storeOK()) {
-			glueValueGet(sp);
-			return;
+			return Reflect.apply(glueValueGet, this, arguments);
 		}
 		const result = Reflect.get(loadValue(sp + 8), roName(p, n));
 		sp = go._inst.exports.getsp() >>> 0; /* a getter may have moved the stack */
 		view();
 		storeValue(sp + 32, result);
 	};
-	glue["syscall/js.valueCall"] = (sp) => {
+	glue["syscall/js.valueCall"] = function (sp) {
 		sp >>>= 0;
 		view();
 		const p = dv.getUint32(sp + 16, true);
 		const n = dv.getUint32(sp + 24, true);
 		if (!readOnly(p, n) || !storeOK()) {
-			glueValueCall(sp);
-			return;
+			return Reflect.apply(glueValueCall, this, arguments);
 		}
 		try {
 			const v = loadValue(sp + 8);
@@ -290,8 +288,10 @@ function enableBatching(go) {
 	 * glues do not check, so the same limit is enforced here. */
 	const run = go.run;
 	go.run = function (instance) {
-		if (!(instance.exports["gowasm.ro_start"] instanceof WebAssembly.Global)) {
-			return run.call(this, instance); /* not batched: nothing to protect */
+		/* Every argument and `this` go through: glues add their own
+		 * (@cdktf/hcl2json's `run(instance, thing = {})`). */
+		if (!(instance && instance.exports && instance.exports["gowasm.ro_start"] instanceof WebAssembly.Global)) {
+			return Reflect.apply(run, this, arguments); /* not batched: nothing to protect */
 		}
 		const enc = new TextEncoder();
 		let offset = 4096;
@@ -307,7 +307,7 @@ function enableBatching(go) {
 			throw new Error("gowasm: total length of command line and environment variables exceeds limit " +
 				"(8 KiB, as in wasm_exec.js of Go 1.18 and later; the batch buffer lies above it)");
 		}
-		return run.call(this, instance);
+		return Reflect.apply(run, this, arguments);
 	};
 
 	/* While a batch is replayed, JS it runs (a setter) may call back into
@@ -326,12 +326,12 @@ function enableBatching(go) {
 			go._idPool.push(id);
 		}
 	};
-	glue["syscall/js.finalizeRef"] = (sp) => {
+	glue["syscall/js.finalizeRef"] = function (sp) {
 		if (depth > 0 && tableOK()) {
 			view();
 			held.push(dv.getUint32((sp >>> 0) + 8, true));
 		} else {
-			glueFinalizeRef(sp);
+			return Reflect.apply(glueFinalizeRef, this, arguments);
 		}
 	};
 

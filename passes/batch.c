@@ -65,17 +65,15 @@
 #define KIND_DELETE_COPY 5
 #define KIND_SET_INDEX 6
 
-#define HEAD "gowasm$head"
-#define BASE "gowasm$base"
-#define FLUSH_HOST "gowasm$flush_host"
-#define FLUSH "gowasm$flush"
-
 typedef BinaryenExpressionRef E;
 
 typedef struct ctx {
 	BinaryenModuleRef m;
 	const gw_batch_plan *plan;
 	const char *sp;          /* name of the stack-pointer global */
+	/* The pass's own functions and globals, under names no other
+	 * function or global of the module has (gw_pass_unique_name). */
+	char *head, *base, *flush_host, *flush;
 } ctx;
 
 static E i32c(ctx *c, uint32_t v) { return BinaryenConst(c->m, BinaryenLiteralInt32((int32_t)v)); }
@@ -105,7 +103,7 @@ static E block(ctx *c, E *xs, BinaryenIndex n)
 /* head != base: records wait to be flushed. */
 static E pending(ctx *c)
 {
-	return bin(c, BinaryenNeInt32(), gget(c, HEAD), gget(c, BASE));
+	return bin(c, BinaryenNeInt32(), gget(c, c->head), gget(c, c->base));
 }
 
 /* flush(): if records wait, hand [base, head) to the host; nested calls
@@ -113,19 +111,19 @@ static E pending(ctx *c)
 static void add_flush(ctx *c)
 {
 	BinaryenType ii[2] = {BinaryenTypeInt32(), BinaryenTypeInt32()};
-	BinaryenAddFunctionImport(c->m, FLUSH_HOST, GW_BATCH_IMPORT_MODULE, GW_BATCH_FLUSH_FIELD,
+	BinaryenAddFunctionImport(c->m, c->flush_host, GW_BATCH_IMPORT_MODULE, GW_BATCH_FLUSH_FIELD,
 	                          BinaryenTypeCreate(ii, 2), BinaryenTypeNone());
 	E args[2] = {lget(c, 0), lget(c, 1)};
 	E body[] = {
-		lset(c, 0, gget(c, BASE)),
-		lset(c, 1, gget(c, HEAD)),
-		BinaryenGlobalSet(c->m, BASE, lget(c, 1)),
-		BinaryenCall(c->m, FLUSH_HOST, args, 2, BinaryenTypeNone()),
-		BinaryenGlobalSet(c->m, HEAD, lget(c, 0)),
-		BinaryenGlobalSet(c->m, BASE, lget(c, 0)),
+		lset(c, 0, gget(c, c->base)),
+		lset(c, 1, gget(c, c->head)),
+		BinaryenGlobalSet(c->m, c->base, lget(c, 1)),
+		BinaryenCall(c->m, c->flush_host, args, 2, BinaryenTypeNone()),
+		BinaryenGlobalSet(c->m, c->head, lget(c, 0)),
+		BinaryenGlobalSet(c->m, c->base, lget(c, 0)),
 	};
 	BinaryenType vars[2] = {BinaryenTypeInt32(), BinaryenTypeInt32()};
-	BinaryenAddFunction(c->m, FLUSH, BinaryenTypeNone(), BinaryenTypeNone(), vars, 2,
+	BinaryenAddFunction(c->m, c->flush, BinaryenTypeNone(), BinaryenTypeNone(), vars, 2,
 	                    BinaryenIf(c->m, pending(c), block(c, body, sizeof body / sizeof *body), NULL));
 }
 
@@ -153,7 +151,7 @@ static E forward_call(ctx *c, const char *target, BinaryenType params, BinaryenT
 static E flushing_body(ctx *c, const char *host, BinaryenType params, BinaryenType results, bool sp_abi)
 {
 	if (sp_abi) {
-		E flush[] = {call0(c, FLUSH), lset(c, 0, gget(c, c->sp))};
+		E flush[] = {call0(c, c->flush), lset(c, 0, gget(c, c->sp))};
 		E body[] = {
 			BinaryenIf(c->m, pending(c), block(c, flush, 2), NULL),
 			call1(c, host, lget(c, 0)),
@@ -161,7 +159,7 @@ static E flushing_body(ctx *c, const char *host, BinaryenType params, BinaryenTy
 		return block(c, body, 2);
 	}
 	E body[] = {
-		BinaryenIf(c->m, pending(c), call0(c, FLUSH), NULL),
+		BinaryenIf(c->m, pending(c), call0(c, c->flush), NULL),
 		forward_call(c, host, params, results),
 	};
 	return BinaryenBlock(c->m, NULL, body, 2, results);
@@ -177,17 +175,17 @@ static E reserve(ctx *c, const char *host, E *out_alloc)
 	uint32_t end = c->plan->buffer_end;
 	E direct[] = {call1(c, host, lget(c, L_SP)), BinaryenReturn(c->m, NULL)};
 	E full[] = {
-		call0(c, FLUSH),
+		call0(c, c->flush),
 		lset(c, L_SP, gget(c, c->sp)),
-		BinaryenIf(c->m, bin(c, BinaryenGtUInt32(), add(c, gget(c, HEAD), lget(c, L_SIZE)), i32c(c, end)),
+		BinaryenIf(c->m, bin(c, BinaryenGtUInt32(), add(c, gget(c, c->head), lget(c, L_SIZE)), i32c(c, end)),
 		           block(c, direct, 2), NULL),
 	};
 	E alloc[] = {
-		lset(c, L_R, gget(c, HEAD)),
-		BinaryenGlobalSet(c->m, HEAD, add(c, lget(c, L_R), lget(c, L_SIZE))),
+		lset(c, L_R, gget(c, c->head)),
+		BinaryenGlobalSet(c->m, c->head, add(c, lget(c, L_R), lget(c, L_SIZE))),
 	};
 	*out_alloc = block(c, alloc, 2);
-	return BinaryenIf(c->m, bin(c, BinaryenGtUInt32(), add(c, gget(c, HEAD), lget(c, L_SIZE)), i32c(c, end)),
+	return BinaryenIf(c->m, bin(c, BinaryenGtUInt32(), add(c, gget(c, c->head), lget(c, L_SIZE)), i32c(c, end)),
 	                  block(c, full, 3), NULL);
 }
 
@@ -263,7 +261,7 @@ static E string_body(ctx *c, const char *host, bool with_value)
 	               bin(c, BinaryenSubInt32(), i32c(c, plan->ro_end), lget(c, L_P))));
 	/* A name too long for the whole buffer goes to the host directly. */
 	E direct[] = {
-		call0(c, FLUSH),
+		call0(c, c->flush),
 		call1(c, host, gget(c, c->sp)),
 		BinaryenReturn(c->m, NULL),
 	};
@@ -313,10 +311,21 @@ static int deferred_bit(const gw_batch_plan *plan, const char *module, const cha
 	return -1;
 }
 
+/* Names are copied whole, whatever their length (Binaryen's strings
+ * stay valid, but the pass removes what holds some of them). */
 typedef struct import_info {
-	char name[256], module[256], base[256];
+	char *name, *module, *base;
 	BinaryenType params, results;
 } import_info;
+
+static char *dup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p = malloc(n);
+	if (!p)
+		abort(); /* the module is Binaryen's: nothing sensible is left to write */
+	return memcpy(p, s, n);
+}
 
 static void rewrite_imports(ctx *c, gw_batch_stats *stats)
 {
@@ -332,17 +341,16 @@ static void rewrite_imports(ctx *c, gw_batch_stats *stats)
 		if (!mod || !*mod)
 			continue;
 		import_info *im = &imps[ni];
-		snprintf(im->name, sizeof im->name, "%s", BinaryenFunctionGetName(f));
-		snprintf(im->module, sizeof im->module, "%s", mod);
-		snprintf(im->base, sizeof im->base, "%s", BinaryenFunctionImportGetBase(f));
+		im->name = dup(BinaryenFunctionGetName(f));
+		im->module = dup(mod);
+		im->base = dup(BinaryenFunctionImportGetBase(f));
 		im->params = BinaryenFunctionGetParams(f);
 		im->results = BinaryenFunctionGetResults(f);
 		ni++;
 	}
 	for (BinaryenIndex i = 0; i < ni; i++) {
 		import_info *im = &imps[i];
-		char host[300];
-		snprintf(host, sizeof host, "%s$host", im->name);
+		char *host = gw_pass_unique_name(m, im->name, "$host");
 		BinaryenRemoveFunction(m, im->name);
 		BinaryenAddFunctionImport(m, host, im->module, im->base, im->params, im->results);
 
@@ -368,6 +376,12 @@ static void rewrite_imports(ctx *c, gw_batch_stats *stats)
 		}
 		BinaryenAddFunction(m, im->name, im->params, im->results, vars, nvars, body);
 		stats->functions_added++;
+		free(host);
+	}
+	for (BinaryenIndex i = 0; i < ni; i++) {
+		free(imps[i].name);
+		free(imps[i].module);
+		free(imps[i].base);
 	}
 	free(imps);
 }
@@ -376,7 +390,7 @@ static void wrap_exports(ctx *c, gw_batch_stats *stats)
 {
 	BinaryenModuleRef m = c->m;
 	BinaryenIndex ne = BinaryenGetNumExports(m);
-	struct { char name[256], value[256]; } *ex = calloc(ne ? ne : 1, sizeof *ex);
+	struct { char *name, *value; } *ex = calloc(ne ? ne : 1, sizeof *ex);
 	BinaryenIndex n = 0;
 	if (!ex)
 		return;
@@ -386,8 +400,8 @@ static void wrap_exports(ctx *c, gw_batch_stats *stats)
 			continue;
 		if (strcmp(BinaryenExportGetName(e), "getsp") == 0)
 			continue; /* the glue's stack-pointer query: nothing to flush */
-		snprintf(ex[n].name, sizeof ex[n].name, "%s", BinaryenExportGetName(e));
-		snprintf(ex[n].value, sizeof ex[n].value, "%s", BinaryenExportGetValue(e));
+		ex[n].name = dup(BinaryenExportGetName(e));
+		ex[n].value = dup(BinaryenExportGetValue(e));
 		n++;
 	}
 	for (BinaryenIndex i = 0; i < n; i++) {
@@ -395,17 +409,16 @@ static void wrap_exports(ctx *c, gw_batch_stats *stats)
 		BinaryenType params = BinaryenFunctionGetParams(f), results = BinaryenFunctionGetResults(f);
 		BinaryenIndex np = params == BinaryenTypeNone() ? 0 : BinaryenTypeArity(params);
 		E inner = forward_call(c, ex[i].value, params, results);
-		char name[300];
-		snprintf(name, sizeof name, "gowasm$export$%s", ex[i].name);
+		char *name = gw_pass_unique_name(m, "gowasm$export$", ex[i].name);
 		E body;
 		BinaryenType var = results;
 		BinaryenIndex nvars = 0;
 		if (results == BinaryenTypeNone()) {
-			E xs[] = {inner, call0(c, FLUSH)};
+			E xs[] = {inner, call0(c, c->flush)};
 			body = BinaryenBlock(m, NULL, xs, 2, BinaryenTypeNone());
 		} else {
 			nvars = 1;
-			E xs[] = {BinaryenLocalSet(m, np, inner), call0(c, FLUSH), BinaryenLocalGet(m, np, results)};
+			E xs[] = {BinaryenLocalSet(m, np, inner), call0(c, c->flush), BinaryenLocalGet(m, np, results)};
 			body = BinaryenBlock(m, NULL, xs, 3, results);
 		}
 		BinaryenAddFunction(m, name, params, results, &var, nvars, body);
@@ -413,6 +426,11 @@ static void wrap_exports(ctx *c, gw_batch_stats *stats)
 		BinaryenAddFunctionExport(m, name, ex[i].name);
 		stats->exports_wrapped++;
 		stats->functions_added++;
+		free(name);
+	}
+	for (BinaryenIndex i = 0; i < n; i++) {
+		free(ex[i].name);
+		free(ex[i].value);
 	}
 	free(ex);
 }
@@ -420,16 +438,25 @@ static void wrap_exports(ctx *c, gw_batch_stats *stats)
 void gw_pass_batch(BinaryenModuleRef mod, const gw_batch_plan *plan, const char *tool_version,
                    gw_batch_stats *stats)
 {
-	ctx c = {.m = mod, .plan = plan};
+	ctx cx = {.m = mod, .plan = plan};
+	ctx *c = &cx;
 	memset(stats, 0, sizeof *stats);
-	c.sp = BinaryenGlobalGetName(BinaryenGetGlobalByIndex(mod, plan->sp_global));
+	c->sp = BinaryenGlobalGetName(BinaryenGetGlobalByIndex(mod, plan->sp_global));
+	c->head = gw_pass_unique_name(mod, "gowasm$head", "");
+	c->base = gw_pass_unique_name(mod, "gowasm$base", "");
+	c->flush_host = gw_pass_unique_name(mod, "gowasm$flush_host", "");
+	c->flush = gw_pass_unique_name(mod, "gowasm$flush", "");
 
-	BinaryenAddGlobal(mod, HEAD, BinaryenTypeInt32(), true, i32c(&c, plan->buffer_start));
-	BinaryenAddGlobal(mod, BASE, BinaryenTypeInt32(), true, i32c(&c, plan->buffer_start));
-	rewrite_imports(&c, stats);
-	add_flush(&c);
+	BinaryenAddGlobal(mod, c->head, BinaryenTypeInt32(), true, i32c(c, plan->buffer_start));
+	BinaryenAddGlobal(mod, c->base, BinaryenTypeInt32(), true, i32c(c, plan->buffer_start));
+	rewrite_imports(c, stats);
+	add_flush(c);
 	stats->functions_added++;
-	wrap_exports(&c, stats);
+	wrap_exports(c, stats);
+	free(c->head);
+	free(c->base);
+	free(c->flush_host);
+	free(c->flush);
 
 	char section[512];
 	int n = snprintf(section, sizeof section,

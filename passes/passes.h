@@ -31,6 +31,10 @@ void gw_pass_rodata(BinaryenModuleRef mod, const gw_batch_plan *plan);
  * does to Go's code. */
 void gw_pass_cleanup(BinaryenModuleRef mod);
 
+/* passes/names.c: PREFIX SUFFIX, or PREFIX SUFFIX$N, the first that no
+ * function or global of the module is named (malloc'd; free it). */
+char *gw_pass_unique_name(BinaryenModuleRef mod, const char *prefix, const char *suffix);
+
 /* The Binaryen feature set for the GW_FEAT_* bits a module uses. */
 BinaryenFeatures gw_binaryen_features(unsigned gw_features);
 

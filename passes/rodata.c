@@ -17,14 +17,22 @@
  *
  * What the JS side must provide: nothing; a companion that does not read
  * the globals just decodes every name, as the original glue does. */
+#include <stdlib.h>
+
 #include "passes.h"
 
 void gw_pass_rodata(BinaryenModuleRef mod, const gw_batch_plan *plan)
 {
-	BinaryenAddGlobal(mod, "gowasm$ro_start", BinaryenTypeInt32(), false,
+	char *start = gw_pass_unique_name(mod, "gowasm$ro_start", "");
+	BinaryenAddGlobal(mod, start, BinaryenTypeInt32(), false,
 	                  BinaryenConst(mod, BinaryenLiteralInt32((int32_t)plan->ro_start)));
-	BinaryenAddGlobal(mod, "gowasm$ro_end", BinaryenTypeInt32(), false,
+	char *end = gw_pass_unique_name(mod, "gowasm$ro_end", "");
+	BinaryenAddGlobal(mod, end, BinaryenTypeInt32(), false,
 	                  BinaryenConst(mod, BinaryenLiteralInt32((int32_t)plan->ro_end)));
-	BinaryenAddGlobalExport(mod, "gowasm$ro_start", GW_BATCH_EXPORT_RO_START);
-	BinaryenAddGlobalExport(mod, "gowasm$ro_end", GW_BATCH_EXPORT_RO_END);
+	/* The export names are the protocol's: the plan refused a module
+	 * that already exports them. */
+	BinaryenAddGlobalExport(mod, start, GW_BATCH_EXPORT_RO_START);
+	BinaryenAddGlobalExport(mod, end, GW_BATCH_EXPORT_RO_END);
+	free(start);
+	free(end);
 }

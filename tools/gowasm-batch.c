@@ -1,7 +1,8 @@
 /* gowasm-batch: rewrites a Go js/wasm module so that bridge calls which
  * only read their arguments cross into JS in batches. */
-#define _XOPEN_SOURCE 700
+#define _GNU_SOURCE /* pthread_setattr_default_np */
 #include <getopt.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <limits.h>
 #include <stdio.h>
@@ -49,6 +50,8 @@ static void usage(void)
 	       "  -q, --quiet              no report on success\n"
 	       "  --no-cleanup             skip the cleanup passes (for measurements only: the\n"
 	       "                           module gets slower)\n"
+	       "  --no-depth-limit         hand deeper code than the limits to Binaryen (for\n"
+	       "                           measurements only: it may crash)\n"
 	       "  --companion-path[=FMT]   print where the installed JS companion is (cjs, the\n"
 	       "                           default, or mjs) and exit\n"
 	       "  -h, --help               show this help and exit\n"
@@ -168,6 +171,11 @@ static void report_json(gw_buf *b, const report *r)
 	gw_json_uint(&j, "start", p->ro_start);
 	gw_json_uint(&j, "end", p->ro_end);
 	gw_json_object_end(&j);
+	gw_json_object_begin(&j, "code_depth");
+	gw_json_uint(&j, "control", p->depth.control);
+	gw_json_uint(&j, "loops_ifs", p->depth.loops_ifs);
+	gw_json_uint(&j, "expression", p->depth.expression);
+	gw_json_object_end(&j);
 	gw_json_array_begin(&j, "features");
 	for (unsigned i = 0; i < GW_FEAT_COUNT; i++)
 		if (p->features & (1u << i))
@@ -213,7 +221,7 @@ static int output_reads_back(const uint8_t *data, size_t size, const char *file)
 	return wabt_accepts(data, size, "output", file);
 }
 
-int main(int argc, char **argv)
+static int batch_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
@@ -222,6 +230,7 @@ int main(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "no-cleanup", no_argument, NULL, 'C' },
+		{ "no-depth-limit", no_argument, NULL, 'D' },
 		{ "companion-path", optional_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -229,7 +238,7 @@ int main(int argc, char **argv)
 	};
 	const char *output = NULL;
 	unsigned defer = GW_DEFER_ALL;
-	bool dry_run = false, json = false, quiet = false, cleanup = true;
+	bool dry_run = false, json = false, quiet = false, cleanup = true, depth_limit = true;
 	int c;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":o:nqhV", opts, NULL)) != -1) {
@@ -249,6 +258,7 @@ int main(int argc, char **argv)
 		case 'j': json = true; break;
 		case 'q': quiet = true; break;
 		case 'C': cleanup = false; break;
+		case 'D': depth_limit = false; break;
 		case 'P':
 			if (optarg && strcmp(optarg, "cjs") != 0 && strcmp(optarg, "mjs") != 0) {
 				gw_cli_usage_error(prog, "--companion-path: unknown format '%s' (expected cjs or mjs)", optarg);
@@ -296,8 +306,10 @@ int main(int argc, char **argv)
 	char *copy = NULL;
 	BinaryenModuleAllocateAndWriteResult written = {0};
 
-	if (gw_batch_plan_make(&l, defer, &plan, &err)) {
-		if (err.status == GW_ERR_UNSUPPORTED)
+	if (gw_batch_plan_make(&l, defer | (depth_limit ? 0 : GW_BATCH_NO_DEPTH_LIMIT), &plan, &err)) {
+		if (err.status == GW_ERR_UNSUPPORTED && err.offset != GW_NO_OFFSET)
+			gw_cli_fail(prog, file, "offset 0x%zx: cannot batch: %s", err.offset, err.msg);
+		else if (err.status == GW_ERR_UNSUPPORTED)
 			gw_cli_fail(prog, file, "cannot batch: %s", err.msg);
 		else
 			gw_cli_error(prog, file, &err);
@@ -357,4 +369,43 @@ done:
 	gw_buf_free(&out);
 	gw_unload(&l);
 	return rc;
+}
+
+/* Binaryen and wabt recurse over nested code on the C stack. The depth
+ * limits the plan enforces (man page, LIMITS) were measured with this
+ * stack, so the tool runs on a thread of its own with this much stack,
+ * and so do Binaryen's worker threads, whatever `ulimit -s` says and
+ * however much stack a build's frames take (sanitizers). Only the pages
+ * used are ever touched. */
+#define GW_BATCH_STACK ((size_t)256 << 20)
+
+typedef struct batch_args {
+	int argc;
+	char **argv;
+	int rc;
+} batch_args;
+
+static void *batch_thread(void *p)
+{
+	batch_args *a = p;
+	a->rc = batch_main(a->argc, a->argv);
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	batch_args a = { argc, argv, GW_EXIT_ERROR };
+	pthread_attr_t attr;
+	pthread_t t;
+	if (pthread_attr_init(&attr) == 0) {
+		bool ok = pthread_attr_setstacksize(&attr, GW_BATCH_STACK) == 0;
+		if (ok)
+			pthread_setattr_default_np(&attr); /* for Binaryen's thread pool */
+		ok = ok && pthread_create(&t, &attr, batch_thread, &a) == 0;
+		pthread_attr_destroy(&attr);
+		if (ok && pthread_join(t, NULL) == 0)
+			return a.rc;
+	}
+	fprintf(stderr, "%s: cannot start a thread with a %zu MiB stack\n", prog, GW_BATCH_STACK >> 20);
+	return GW_EXIT_ERROR;
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../wasm/code.h"
+#include "rewrite_input.h"
 
 static const char *const defer_names[GW_DEFER_COUNT] = {
 	"syscall/js.finalizeRef",
@@ -50,6 +51,106 @@ bool gw_defer_parse(const char *list, unsigned *set, const char **bad, size_t *b
 	}
 	*set = s;
 	return true;
+}
+
+static gw_status refuse(gw_error *err, const char *why);
+
+/* The stack pointer as the code itself uses it: every function that
+ * calls a host import of the ABI module (Go's import wrappers) opens with
+ * global.get 0; local.set L, and hands the import local.get L. The pass
+ * relies on that: it reads sp again from global 0 after a flush. */
+static gw_status check_sp_use(const gw_module *m, const char *abi_module, gw_error *err)
+{
+	gw_status s = GW_OK;
+	for (uint32_t i = 0; i < m->num_funcs && !s; i++) {
+		gw_code_reader r;
+		gw_insn in, prev = {0};
+		uint32_t f = m->num_func_imports + i;
+		uint64_t sp_local = UINT64_MAX;
+		unsigned n = 0;
+		s = gw_code_begin(&r, m, f, err);
+		while (!s && !r.done) {
+			if ((s = gw_code_next(&r, &in, err)))
+				break;
+			n++;
+			if (n == 2 && prev.op == GW_OP_GLOBAL_GET && prev.a == 0 && in.op == GW_OP_LOCAL_SET)
+				sp_local = in.a;
+			if (in.op == GW_OP_CALL && in.a < m->num_func_imports &&
+			    gw_str_eq(gw_module_func_import(m, (uint32_t)in.a)->module, abi_module) &&
+			    (sp_local == UINT64_MAX || prev.op != GW_OP_LOCAL_GET || prev.a != sp_local)) {
+				const gw_import *im = gw_module_func_import(m, (uint32_t)in.a);
+				s = gw_fail(err, GW_ERR_UNSUPPORTED, in.offset, "global 0 is not Go's stack pointer: function %u "
+				            "does not hand %.*s the value of global 0 read in its prologue", f,
+				            (int)im->field.len, (const char *)im->field.p);
+			}
+			prev = in;
+		}
+		gw_code_end(&r);
+	}
+	return s;
+}
+
+/* Where a segment of Go's data ends, the next section may begin: the
+ * linker starts new segments at every section (and where zeros are
+ * split out), so no segment runs across a section boundary. */
+static const gw_data *segment_across(const gw_module *m, uint64_t addr)
+{
+	for (uint32_t i = 0; i < m->num_datas; i++) {
+		const gw_data *d = &m->datas[i];
+		if (d->active && d->offset_value < addr && addr < d->offset_value + d->size)
+			return d;
+	}
+	return NULL;
+}
+
+/* The symbol table's facts the plan uses (end of text, start of writable
+ * data) against their other sources: the code (16 bytes of text per
+ * function in Go's js/wasm layout, seen in Go 1.16 to 1.26), the symbol
+ * table's own place (read-only, between them), moduledata's other data
+ * bounds, and the data segments. */
+static gw_status check_layout(const gw_module *m, const gw_pclntab *t, uint64_t memsize, gw_error *err)
+{
+	char why[400];
+	if (t->etext > 16ull * m->num_funcs) {
+		snprintf(why, sizeof why, "the symbol table's end of text (0x%llx) is past the text of the module's %u "
+		         "functions (0x%llx, 16 bytes each)", (unsigned long long)t->etext, m->num_funcs,
+		         16ull * m->num_funcs);
+		return refuse(err, why);
+	}
+	if (t->header_addr < t->etext || t->header_addr >= t->noptrdata) {
+		snprintf(why, sizeof why, "the symbol table (at 0x%llx) is not in the read-only data [0x%llx, 0x%llx) "
+		         "that moduledata gives", (unsigned long long)t->header_addr, (unsigned long long)t->etext,
+		         (unsigned long long)t->noptrdata);
+		return refuse(err, why);
+	}
+	if (!(t->noptrdata <= t->enoptrdata && t->enoptrdata <= t->data && t->data <= t->edata && t->edata <= memsize)) {
+		snprintf(why, sizeof why, "moduledata's data bounds are out of order (noptrdata 0x%llx, enoptrdata 0x%llx, "
+		         "data 0x%llx, edata 0x%llx, memory %llu bytes)", (unsigned long long)t->noptrdata,
+		         (unsigned long long)t->enoptrdata, (unsigned long long)t->data, (unsigned long long)t->edata,
+		         (unsigned long long)memsize);
+		return refuse(err, why);
+	}
+	const uint64_t bounds[] = { t->etext, t->noptrdata, t->enoptrdata, t->data };
+	static const char *const names[] = { "end of text", "noptrdata", "enoptrdata", "data" };
+	for (unsigned k = 0; k < 4; k++) {
+		const gw_data *d = segment_across(m, bounds[k]);
+		if (d) {
+			snprintf(why, sizeof why, "moduledata's %s (0x%llx) falls inside a data segment [0x%llx, 0x%llx), "
+			         "where Go's linker never puts a section boundary", names[k], (unsigned long long)bounds[k],
+			         (unsigned long long)d->offset_value, (unsigned long long)d->offset_value + d->size);
+			return gw_fail(err, GW_ERR_UNSUPPORTED, d->file_offset, "%s", why);
+		}
+	}
+	for (uint32_t i = 0; i < m->num_datas; i++) {
+		const gw_data *d = &m->datas[i];
+		if (d->active && d->offset_value + d->size > t->edata) {
+			snprintf(why, sizeof why, "a data segment [0x%llx, 0x%llx) runs past moduledata's end of data (0x%llx)",
+			         (unsigned long long)d->offset_value, (unsigned long long)d->offset_value + d->size,
+			         (unsigned long long)t->edata);
+			return gw_fail(err, GW_ERR_UNSUPPORTED, d->file_offset, "%s", why);
+		}
+	}
+	return GW_OK;
 }
 
 static gw_status refuse(gw_error *err, const char *why)
@@ -171,10 +272,27 @@ gw_status gw_batch_plan_make(const gw_loaded *l, unsigned requested, gw_batch_pl
 		         (unsigned long long)t->etext, (unsigned long long)first, GW_BATCH_MIN_BUFFER);
 		return refuse(err, why);
 	}
+	if (check_layout(m, t, memsize, err) || check_sp_use(m, plan->abi_module, err))
+		return err->status;
 	plan->buffer_start = (uint32_t)start;
 	plan->buffer_end = (uint32_t)end;
 	plan->ro_start = (uint32_t)t->etext;
 	plan->ro_end = (uint32_t)t->noptrdata;
+
+	/* What Binaryen would refuse (exiting the process) or mis-read. */
+	static const char *const added_exports[] = { GW_BATCH_EXPORT_RO_START, GW_BATCH_EXPORT_RO_END, NULL };
+	if (gw_rewrite_check_strings(m, added_exports, err) || gw_rewrite_check_names(m, err) ||
+	    gw_module_code_depth(m, &plan->depth, err))
+		return err->status;
+	const gw_code_depth *d = &plan->depth;
+	if (!(requested & GW_BATCH_NO_DEPTH_LIMIT) && d->expression > GW_BATCH_MAX_DEPTH)
+		return gw_fail(err, GW_ERR_UNSUPPORTED, d->expression_offset, "code nested too deep for Binaryen: "
+		               "function %u reaches expression depth %u (limit %u)", d->expression_func, d->expression,
+		               GW_BATCH_MAX_DEPTH);
+	if (!(requested & GW_BATCH_NO_DEPTH_LIMIT) && d->loops_ifs > GW_BATCH_MAX_LOOPS_IFS)
+		return gw_fail(err, GW_ERR_UNSUPPORTED, d->loops_ifs_offset, "code nested too deep for Binaryen: "
+		               "function %u nests %u loops and ifs (limit %u)", d->loops_ifs_func, d->loops_ifs,
+		               GW_BATCH_MAX_LOOPS_IFS);
 
 	return gw_module_features(m, &plan->features, err);
 }

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "load.h"
+#include "../wasm/code.h"
 
 /* The deferrable imports, as bits of a set. */
 enum {
@@ -34,6 +35,17 @@ const char *gw_defer_import_name(unsigned bit);
 /* Parses a comma-separated list of short names ("finalizeRef,valueSet"),
  * "all" or "none". Returns false with *bad pointing at the unknown word. */
 bool gw_defer_parse(const char *list, unsigned *set, const char **bad, size_t *bad_len);
+
+/* Code nesting the plan accepts. Binaryen 108 recurses over expression
+ * trees and wabt over nested blocks on the C stack; gowasm-batch gives
+ * them a 256 MiB stack, where they crash at depths measured by
+ * tests/bench/binaryen_depth.py (see man/gowasm-batch.1, LIMITS). The
+ * limits keep a wide margin below those depths and far above real Go
+ * code (esbuild 0.28.2: depth 3297, 4 loops and ifs). */
+#define GW_BATCH_MAX_DEPTH 50000u      /* expression tree depth, control included */
+#define GW_BATCH_MAX_LOOPS_IFS 10000u  /* nested loops and ifs */
+/* Passed with the GW_DEFER_* set: skip the depth limits (measurements). */
+#define GW_BATCH_NO_DEPTH_LIMIT (1u << 16)
 
 /* The glue protocol: the flush call's field (its module and the section
  * marking a batched module are in go/goinfo.h), the exports of the
@@ -65,6 +77,7 @@ typedef struct gw_batch_plan {
 	uint64_t other_sites;
 	uint32_t other_imports;      /* host function imports that will flush first */
 	uint32_t exports_wrapped;    /* function exports that flush on return */
+	gw_code_depth depth;         /* how deep the code nests (Binaryen recurses on it) */
 } gw_batch_plan;
 
 /* Fills *plan for `requested` deferred imports, or refuses: not a Go

@@ -390,6 +390,9 @@ gw_status gw_pclntab_read(const gw_module *m, gw_pclntab **out, gw_error *err)
 	t->text = after[2];
 	t->etext = after[3];
 	t->noptrdata = after[4];
+	t->enoptrdata = after[5];
+	t->data = after[6];
+	t->edata = after[7];
 	t->gofunc = h.magic == GW_PCLN_MAGIC_GO118 ? md[38] : h.magic == GW_PCLN_MAGIC_GO120 ? md[40] : 0;
 	t->func_size = go12 || h.magic == GW_PCLN_MAGIC_GO118 ? 40 : 44;
 

@@ -45,6 +45,7 @@ typedef struct gw_pclntab {
 	bool entry_is_index;         /* Go 1.25+: ftab holds function indices */
 	uint64_t text, etext, minpc, maxpc, gofunc;
 	uint64_t noptrdata;          /* start of writable data: [etext, noptrdata) is read-only */
+	uint64_t enoptrdata, data, edata; /* the rest of moduledata's data bounds */
 
 	/* A copy of linear memory [header_addr, header_addr + size): the
 	 * header and every table (Go splits zero runs out of its segments,

@@ -589,3 +589,277 @@ gw_status gw_module_features(const gw_module *m, unsigned *features, gw_error *e
 	*features = f;
 	return GW_OK;
 }
+
+/* --- depth of the code, as a tree */
+
+typedef struct depth_frame {
+	size_t base;        /* value-stack height when the block opened */
+	uint32_t max;       /* deepest expression completed inside */
+	uint32_t results;   /* values the block leaves */
+	uint32_t label;     /* values a branch to it carries */
+	bool unreachable;   /* the rest of the block is dead code */
+	bool loop_or_if;
+} depth_frame;
+
+typedef struct depth_walk {
+	uint32_t *vals;     /* depth of each operand-stack value */
+	size_t nvals, cap_vals;
+	depth_frame *frames;
+	size_t nframes, cap_frames;
+	uint32_t loops_ifs; /* open loops and ifs */
+	gw_code_depth *out;
+	uint32_t func;
+} depth_walk;
+
+static bool grow(void **p, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap)
+		return true;
+	size_t n = *cap ? *cap * 2 : 64;
+	while (n < need)
+		n *= 2;
+	void *q = realloc(*p, n * size);
+	if (!q)
+		return false;
+	*p = q;
+	*cap = n;
+	return true;
+}
+
+static void note_expr(depth_walk *w, uint32_t d, size_t offset)
+{
+	if (d > w->out->expression) {
+		w->out->expression = d;
+		w->out->expression_func = w->func;
+		w->out->expression_offset = offset;
+	}
+}
+
+/* Pops n values of the current frame (dead code may pop what is not
+ * there); returns the deepest. */
+static uint32_t pop_vals(depth_walk *w, uint32_t n)
+{
+	depth_frame *f = &w->frames[w->nframes - 1];
+	uint32_t d = 0;
+	for (uint32_t i = 0; i < n && w->nvals > f->base; i++) {
+		uint32_t v = w->vals[--w->nvals];
+		if (v > d)
+			d = v;
+	}
+	return d;
+}
+
+static bool push_vals(depth_walk *w, uint32_t n, uint32_t d)
+{
+	if (!grow((void **)&w->vals, &w->cap_vals, w->nvals + n, sizeof *w->vals))
+		return false;
+	for (uint32_t i = 0; i < n; i++)
+		w->vals[w->nvals++] = d;
+	return true;
+}
+
+/* The values left in the current frame become statements of it. */
+static void settle(depth_walk *w)
+{
+	depth_frame *f = &w->frames[w->nframes - 1];
+	uint32_t d = pop_vals(w, UINT32_MAX);
+	if (d > f->max)
+		f->max = d;
+}
+
+static void blocktype_arity(const gw_module *m, uint64_t bt, uint32_t *params, uint32_t *results)
+{
+	*params = 0;
+	*results = bt == 0x40 ? 0 : 1;
+	if (bt & 0x100000000ull) {
+		const gw_functype *t = &m->types[(uint32_t)bt];
+		*params = t->nparams;
+		*results = t->nresults;
+	}
+}
+
+/* Operands and results of the instructions that are not control flow. */
+static void stack_effect(const gw_module *m, const gw_insn *in, uint32_t *pop, uint32_t *push)
+{
+	uint32_t op = in->op;
+	*pop = 0;
+	*push = 1;
+	if (op == 0x45 || op == 0x50 || (op >= 0x67 && op <= 0x69) || (op >= 0x79 && op <= 0x7b) ||
+	    (op >= 0x8b && op <= 0x91) || (op >= 0x99 && op <= 0x9f) || (op >= 0xa7 && op <= 0xc4) ||
+	    (op >= 0x28 && op <= 0x35) || op == 0x40 || op == 0x22 || op == 0xd1 || op == 0x25 ||
+	    (op >= (GW_OP_PREFIX_FC | 0) && op <= (GW_OP_PREFIX_FC | 7))) {
+		*pop = 1; /* unary, conversions, loads, memory.grow, local.tee, ref.is_null, table.get */
+		return;
+	}
+	if ((op >= 0x46 && op <= 0x4f) || (op >= 0x51 && op <= 0x66) || (op >= 0x6a && op <= 0x78) ||
+	    (op >= 0x7c && op <= 0x8a) || (op >= 0x92 && op <= 0x98) || (op >= 0xa0 && op <= 0xa6) ||
+	    op == (GW_OP_PREFIX_FC | 15)) {
+		*pop = 2; /* binary, comparisons, table.grow */
+		return;
+	}
+	switch (op) {
+	case 0x36: case 0x37: case 0x38: case 0x39: case 0x3a: case 0x3b: case 0x3c: case 0x3d: case 0x3e:
+	case 0x26:
+		*pop = 2; *push = 0; return;            /* stores, table.set */
+	case 0x1a: case 0x21: case 0x24:
+		*pop = 1; *push = 0; return;            /* drop, local.set, global.set */
+	case 0x1b: case 0x1c:
+		*pop = 3; return;                       /* select */
+	case GW_OP_PREFIX_FC | 8: case GW_OP_PREFIX_FC | 10: case GW_OP_PREFIX_FC | 11:
+	case GW_OP_PREFIX_FC | 12: case GW_OP_PREFIX_FC | 14: case GW_OP_PREFIX_FC | 17:
+		*pop = 3; *push = 0; return;            /* memory.init/copy/fill, table.init/copy/fill */
+	case GW_OP_PREFIX_FC | 9: case GW_OP_PREFIX_FC | 13: case 0x01:
+		*push = 0; return;                      /* data.drop, elem.drop, nop */
+	case 0x10: case 0x11: case 0x12: case 0x13: {
+		const gw_functype *t = op == 0x10 || op == 0x12 ? gw_module_func_type(m, (uint32_t)in->a)
+		                                                 : &m->types[(uint32_t)in->a];
+		*pop = (t ? t->nparams : 0) + (op == 0x11 || op == 0x13);
+		*push = t ? t->nresults : 0;
+		return;
+	}
+	default:
+		return;                                 /* constants, local.get, global.get, sizes, ref.null/func */
+	}
+}
+
+static gw_status depth_step(depth_walk *w, const gw_module *m, const gw_code_reader *r, const gw_insn *in,
+                            gw_error *err)
+{
+	depth_frame *f = &w->frames[w->nframes - 1];
+	switch (in->op) {
+	case GW_OP_BLOCK: case GW_OP_LOOP: case GW_OP_IF: {
+		uint32_t params, results;
+		blocktype_arity(m, in->a, &params, &results);
+		uint32_t cond = in->op == GW_OP_IF ? pop_vals(w, 1) : 0;
+		uint32_t pd = pop_vals(w, params);
+		if (!grow((void **)&w->frames, &w->cap_frames, w->nframes + 1, sizeof *w->frames))
+			return gw_fail(err, GW_ERR_NOMEM, in->offset, "out of memory");
+		bool li = in->op != GW_OP_BLOCK;
+		w->frames[w->nframes++] = (depth_frame){
+			.base = w->nvals, .max = cond, .results = results,
+			.label = in->op == GW_OP_LOOP ? params : results, .loop_or_if = li,
+		};
+		if (!push_vals(w, params, pd))
+			return gw_fail(err, GW_ERR_NOMEM, in->offset, "out of memory");
+		w->loops_ifs += li;
+		uint32_t control = (uint32_t)w->nframes - 1;
+		if (control > w->out->control) {
+			w->out->control = control;
+			w->out->control_func = w->func;
+			w->out->control_offset = in->offset;
+		}
+		if (w->loops_ifs > w->out->loops_ifs) {
+			w->out->loops_ifs = w->loops_ifs;
+			w->out->loops_ifs_func = w->func;
+			w->out->loops_ifs_offset = in->offset;
+		}
+		return GW_OK;
+	}
+	case GW_OP_ELSE:
+		settle(w);
+		f->unreachable = false;
+		return GW_OK;
+	case GW_OP_END: {
+		settle(w);
+		uint32_t d = f->max + 1;
+		uint32_t results = f->results;
+		w->loops_ifs -= f->loop_or_if;
+		note_expr(w, d, in->offset);
+		if (--w->nframes == 0)
+			return GW_OK; /* the body's own end */
+		depth_frame *p = &w->frames[w->nframes - 1];
+		if (results == 0) {
+			if (d > p->max)
+				p->max = d;
+		} else if (!push_vals(w, results, d)) {
+			return gw_fail(err, GW_ERR_NOMEM, in->offset, "out of memory");
+		}
+		return GW_OK;
+	}
+	case GW_OP_BR: case GW_OP_BR_IF: case GW_OP_BR_TABLE: case GW_OP_RETURN: case 0x00: {
+		uint32_t label = 0;
+		if (in->op == GW_OP_BR || in->op == GW_OP_BR_IF)
+			label = w->frames[w->nframes - 1 - (size_t)in->a].label;
+		else if (in->op == GW_OP_RETURN)
+			label = w->frames[0].results;
+		else if (in->op == GW_OP_BR_TABLE) {
+			/* The default target's arity stands for all (validation makes them equal). */
+			gw_cursor c = gw_cursor_make(r->m->bytes, (size_t)in->b, r->c.end);
+			uint32_t t = 0;
+			gw_error ignore;
+			gw_error_clear(&ignore);
+			for (uint64_t i = 0; i <= in->a; i++)
+				if (gw_read_u32(&c, &t, "branch depth", &ignore))
+					break;
+			if (t < w->nframes)
+				label = w->frames[w->nframes - 1 - t].label;
+		}
+		uint32_t d = 1 + pop_vals(w, label + (in->op == GW_OP_BR_IF || in->op == GW_OP_BR_TABLE));
+		note_expr(w, d, in->offset);
+		if (in->op == GW_OP_BR_IF) {
+			if (!push_vals(w, label, d))
+				return gw_fail(err, GW_ERR_NOMEM, in->offset, "out of memory");
+			if (!label && d > f->max)
+				f->max = d;
+			return GW_OK;
+		}
+		if (d > f->max)
+			f->max = d;
+		settle(w);
+		f->unreachable = true;
+		return GW_OK;
+	}
+	default: {
+		uint32_t pop, push;
+		stack_effect(m, in, &pop, &push);
+		uint32_t d = 1 + pop_vals(w, pop);
+		note_expr(w, d, in->offset);
+		if (in->op == GW_OP_RETURN_CALL || in->op == GW_OP_RETURN_CALL_INDIRECT) {
+			if (d > f->max)
+				f->max = d;
+			settle(w);
+			f->unreachable = true;
+			return GW_OK;
+		}
+		if (push == 0) {
+			if (d > f->max)
+				f->max = d;
+			return GW_OK;
+		}
+		if (!push_vals(w, push, d))
+			return gw_fail(err, GW_ERR_NOMEM, in->offset, "out of memory");
+		return GW_OK;
+	}
+	}
+}
+
+gw_status gw_module_code_depth(const gw_module *m, gw_code_depth *depth, gw_error *err)
+{
+	memset(depth, 0, sizeof *depth);
+	depth_walk w = { .out = depth };
+	gw_status s = GW_OK;
+	for (uint32_t i = 0; i < m->num_funcs && !s; i++) {
+		gw_code_reader r;
+		gw_insn in;
+		w.func = m->num_func_imports + i;
+		w.nvals = 0;
+		w.loops_ifs = 0;
+		s = gw_code_begin(&r, m, w.func, err);
+		if (!s && !grow((void **)&w.frames, &w.cap_frames, 1, sizeof *w.frames))
+			s = gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
+		if (!s) {
+			const gw_functype *t = gw_module_func_type(m, w.func);
+			w.frames[0] = (depth_frame){ .results = t ? t->nresults : 0, .label = t ? t->nresults : 0 };
+			w.nframes = 1;
+		}
+		while (!s && !r.done) {
+			s = gw_code_next(&r, &in, err);
+			if (!s)
+				s = depth_step(&w, m, &r, &in, err);
+		}
+		gw_code_end(&r);
+	}
+	free(w.vals);
+	free(w.frames);
+	return s;
+}

@@ -97,6 +97,23 @@ typedef int (*gw_pc_const_fn)(void *ctx, uint32_t func_index, size_t offset, uin
 /* gw_module_calls that also reports entry-PC-shaped constants. */
 gw_status gw_module_walk(const gw_module *m, gw_call_fn fn, gw_pc_const_fn pc_fn, void *ctx, gw_error *err);
 
+/* How deep a module's code nests, as a tree-building reader such as
+ * Binaryen sees it. Control: the deepest nesting of block, loop and if
+ * (the body itself not counted), and separately of loop and if alone.
+ * Expression: the depth of the deepest expression tree, where an
+ * instruction's operands are its children (i32.eqz of i32.eqz of ... is
+ * as deep as it is long) and a block, loop or if is one deeper than what
+ * it holds. Each maximum comes with the function and the offset of the
+ * instruction where it is first reached. */
+typedef struct gw_code_depth {
+	uint32_t control, loops_ifs, expression;
+	uint32_t control_func, loops_ifs_func, expression_func;
+	size_t control_offset, loops_ifs_offset, expression_offset;
+} gw_code_depth;
+
+/* The depths of every defined function's body (a full decode). */
+gw_status gw_module_code_depth(const gw_module *m, gw_code_depth *depth, gw_error *err);
+
 /* WebAssembly features beyond the MVP a module uses. */
 enum {
 	GW_FEAT_SIGN_EXT = 1u << 0,         /* i32.extend8_s ... (0xc0-0xc4) */

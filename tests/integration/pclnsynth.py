@@ -187,6 +187,8 @@ def _go12_memory(nf):
     words[11] = end_pc          # maxpc
     words[12] = 0               # text
     words[13] = 16 * nf         # etext
+    words[14] = BASE + md       # noptrdata: moduledata opens it
+    words[15] = words[16] = words[17] = BASE + md + 48 * 8  # enoptrdata, data, edata
     for k, w in enumerate(words):
         put(md + 8 * k, "Q", w)
     fields["moduledata"] = md
@@ -224,17 +226,28 @@ def decoy_segment(n, with_moduledata=False):
 
 def build(fmt="1.20", module="go", imports=("runtime.wasmExit", "runtime.wasmWrite", "syscall/js.valueGet"),
           exports=("run", "resume", "getsp", "mem"), names=None, version=None, foreign=(), decoys=0,
-          decoy_moduledata=False):
+          decoy_moduledata=False, other_code=b"", text_funcs=0):
     """decoys, decoy_moduledata: see decoy_segment.
     names: a list of name-section function names for the defined
     functions (None: no name section), or raw bytes for the section.
     foreign: extra imports (module, field, number of i32 parameters) after
-    the ABI ones, as go:wasmimport declares them."""
+    the ABI ones, as go:wasmimport declares them. exports: names (str or
+    bytes); names other than run, resume, getsp and mem export main.main.
+    other_code: instructions (leaving the stack as they found it) that
+    runtime.other runs first. text_funcs: defined functions in all, at
+    least the three (more are trivial ones outside the symbol table), so
+    that 16 bytes of text per function can reach a chosen etext, as in
+    Go's layout.
+
+    The data is two segments, as Go's linker splits its sections: the
+    read-only part (the symbol table) and noptrdata, which holds
+    runtime.firstmoduledata; moduledata's noptrdata, enoptrdata, data and
+    edata say so (words 24-27; 14-17 before Go 1.16)."""
     old = fmt == "1.16"
     nf = len(FUNCS)
     if fmt == "1.2":
         mem, fields = _go12_memory(nf)
-        return _module(fmt, mem, fields, module, imports, exports, names, version, foreign, (decoys, decoy_moduledata))
+        return _module(fmt, mem, fields, module, imports, exports, names, version, foreign, (decoys, decoy_moduledata), other_code, text_funcs)
     hsize = 64 if old else 72
     mem = bytearray()
     fields = {}
@@ -403,6 +416,8 @@ def build(fmt="1.20", module="go", imports=("runtime.wasmExit", "runtime.wasmWri
     words[21] = end_pc          # maxpc
     words[22] = 0               # text
     words[23] = 16 * nf         # etext
+    words[24] = BASE + md       # noptrdata: moduledata opens it
+    words[25] = words[26] = words[27] = BASE + total  # enoptrdata, data, edata
     if fmt == "1.18":
         words[38] = BASE + o_gofunc
     elif fmt == "1.20":
@@ -411,10 +426,10 @@ def build(fmt="1.20", module="go", imports=("runtime.wasmExit", "runtime.wasmWri
         put(md + 8 * k, "Q", w)
     fields["moduledata"] = md
     fields["md.ftab.len"] = md + 17 * 8
-    return _module(fmt, mem, fields, module, imports, exports, names, version, foreign, (decoys, decoy_moduledata))
+    return _module(fmt, mem, fields, module, imports, exports, names, version, foreign, (decoys, decoy_moduledata), other_code, text_funcs)
 
 
-def _module(fmt, mem, fields, module, imports, exports, names, version, foreign, decoy):
+def _module(fmt, mem, fields, module, imports, exports, names, version, foreign, decoy, other_code, text_funcs):
     """The module around linear memory `mem` (at BASE)."""
     total = len(mem)
     nf = len(FUNCS)
@@ -431,14 +446,17 @@ def _module(fmt, mem, fields, module, imports, exports, names, version, foreign,
             retpc = ((0x1000 + i) << 16) | 3
             code = (b"\x20\x00\x41\x08\x6b\x22\x00\x24\x00\x20\x00\x42" + sleb(retpc) + b"\x37\x03\x00"
                     b"\x41\x00\x10" + uleb(ni + 2) + b"\x1a")
+        if n == "runtime.other":
+            code = other_code
         bodies.append(b"\x00" + code + b"\x41\x00\x0b")
-    funcs = vec([uleb(0)] * nf)
+    bodies += [b"\x00\x41\x00\x0b"] * max(0, text_funcs - nf)
+    funcs = vec([uleb(0)] * len(bodies))
     code = vec([uleb(len(b)) + b for b in bodies])
     memsec = vec([b"\x00" + uleb((BASE + total) // 65536 + 2)])
     glob = vec([b"\x7f\x01\x41\x00\x0b"])
     target = {"run": b"\x00" + uleb(ni + 1), "resume": b"\x00" + uleb(ni + 1), "getsp": b"\x00" + uleb(ni + 2),
               "mem": b"\x02\x00"}
-    exp = vec([name(e) + target[e] for e in exports])
+    exp = vec([name(e) + target.get(e, b"\x00" + uleb(ni + 1)) for e in exports])  # others: main.main
     producers = vec([name("language") + vec([name("Go") + name(version or GOVERSION[fmt])])])
     head = (b"\0asm\x01\0\0\0" + bytes([1]) + uleb(len(types)) + types + bytes([2]) + uleb(len(imp)) + imp +
             bytes([3]) + uleb(len(funcs)) + funcs + bytes([5]) + uleb(len(memsec)) + memsec +
@@ -449,10 +467,12 @@ def _module(fmt, mem, fields, module, imports, exports, names, version, foreign,
     if decoys:
         d = decoy_segment(*decoy)
         segs = b"\x00\x41" + sleb(DECOY_ADDR) + b"\x0b" + uleb(len(d)) + d
-    seg_hdr = b"\x00\x41" + sleb(BASE) + b"\x0b" + uleb(len(mem))
-    datasec_payload = uleb(2 if decoys else 1) + segs + seg_hdr
-    data_start = len(head) + 1 + len(uleb(len(datasec_payload) + len(mem))) + len(datasec_payload)
-    body = head + bytes([11]) + uleb(len(datasec_payload) + len(mem)) + datasec_payload + bytes(mem)
+    md = fields["moduledata"]
+    seg1 = b"\x00\x41" + sleb(BASE) + b"\x0b" + uleb(md) + bytes(mem[:md])
+    seg2_hdr = b"\x00\x41" + sleb(BASE + md) + b"\x0b" + uleb(total - md)
+    datasec_payload = uleb(3 if decoys else 2) + segs + seg1 + seg2_hdr + bytes(mem[md:])
+    data_start = len(head) + 1 + len(uleb(len(datasec_payload))) + 1 + len(segs) + len(seg1) - md
+    body = head + bytes([11]) + uleb(len(datasec_payload)) + datasec_payload
     custom = name("producers") + producers
     body += bytes([0]) + uleb(len(custom)) + custom
     if names is not None:
@@ -468,7 +488,7 @@ def _module(fmt, mem, fields, module, imports, exports, names, version, foreign,
     m.data = body
     # runtime.firstmoduledata words of etext and noptrdata
     m.md_word = {"etext": 13, "noptrdata": 14} if fmt == "1.2" else {"etext": 23, "noptrdata": 24}
-    m.at = {k: data_start + v for k, v in fields.items()}
+    m.at = {k: data_start + v + (len(seg2_hdr) if v >= md else 0) for k, v in fields.items()}
     m.addr = {k: BASE + v for k, v in fields.items()}
     m.expect = {
         "format": FORMAT_NAME[fmt],

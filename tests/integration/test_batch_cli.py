@@ -101,20 +101,26 @@ def objdump(path):
     return d
 
 
+def read_uleb(data, p):
+    """An unsigned LEB128 at data[p] (also a non-negative signed one):
+    (value, position after it)."""
+    n = shift = 0
+    while True:
+        b = data[p]
+        p += 1
+        n |= (b & 0x7F) << shift
+        shift += 7
+        if not b & 0x80:
+            return n, p
+
+
 def custom_section(path, name):
     """The payload of a custom section, by walking the module's sections."""
     data = open(path, "rb").read()
     pos = 8
 
     def uleb(p):
-        n = shift = 0
-        while True:
-            b = data[p]
-            p += 1
-            n |= (b & 0x7F) << shift
-            shift += 7
-            if not b & 0x80:
-                return n, p
+        return read_uleb(data, p)
 
     while pos < len(data):
         sid = data[pos]
@@ -439,9 +445,14 @@ def md_set(m, data, word, value):
     return bytes(b)
 
 
-def synth(name, fmt="1.20", etext=0x8000, noptrdata=0x10000, **kw):
-    m = pclnsynth.build(fmt, **{"imports": IMPS, **kw})
-    data = md_set(m, md_set(m, m.data, m.md_word["etext"], etext), m.md_word["noptrdata"], noptrdata)
+def synth(name, fmt="1.20", etext=0x8000, noptrdata=None, **kw):
+    """A synthetic module whose end of text is `etext` (with the 16 bytes
+    per function Go's layout gives it) and noptrdata as built (where
+    runtime.firstmoduledata begins) unless given."""
+    m = pclnsynth.build(fmt, **{"imports": IMPS, "text_funcs": (etext + 15) // 16, **kw})
+    data = md_set(m, m.data, m.md_word["etext"], etext)
+    if noptrdata is not None:
+        data = md_set(m, data, m.md_word["noptrdata"], noptrdata)
     p = os.path.join(tmp, name + ".wasm")
     with open(p, "wb") as f:
         f.write(data)
@@ -464,12 +475,13 @@ refused([], p, "go1.13.15 is older than Go 1.14", "a module claiming go1.13")
 p, _ = synth("synth-go114", fmt="1.16", version="go1.14")
 r = batch(["-n", p])
 eq(r.returncode, 0, "a module claiming go1.14 is accepted (dry run)", r.stderr)
-p, _ = synth("synth-go115", fmt="1.2", version="go1.15.15")
+p, m115 = synth("synth-go115", fmt="1.2", version="go1.15.15")
 r = batch(["-n", "--json", p])
 eq(r.returncode, 0, "item 12: a go1.15 module (Go 1.2-1.15 symbol table) is accepted (dry run)", r.stderr)
 g = json.loads(r.stdout) if r.returncode == 0 else {}
 eq(g.get("buffer", {}).get("end"), 0x8000, "item 12: go1.15: the buffer ends at the old moduledata's etext")
-eq((g.get("readonly") or {}).get("end"), 0x10000, "item 12: go1.15: read-only names end at the old moduledata's noptrdata")
+eq((g.get("readonly") or {}).get("end"), m115.addr["moduledata"],
+   "item 12: go1.15: read-only names end at the old moduledata's noptrdata (where moduledata begins)")
 p, _ = synth("synth-devel", version="devel go1.22-abcdef")
 refused([], p, "unknown Go version", "a module with an unknown Go version")
 p, _ = synth("synth-wasip1", module="wasi_snapshot_preview1", imports=("fd_write", "proc_exit"))
@@ -528,6 +540,152 @@ for field, n in (("narrow", 2), ("wide", 17), ("wider", 40)):
     eq([types.get(x) for x in sigs], ["(" + ", ".join(["i32"] * n) + ") -> nil"],
        f"env.{field} is imported once, with its {n} parameters")
 
+# --- item 9: names of any length; names Binaryen would refuse or mis-read
+
+def refused_at(path, reason, name):
+    """Refused before Binaryen sees the module: exit 2, one GNU line naming
+    the file and the offset, never Binaryen's "Fatal" (exit 1)."""
+    out = os.path.join(tmp, "refused-out.wasm")
+    if os.path.exists(out):
+        os.unlink(out)
+    r = batch([path, "-o", out])
+    lines = err_lines(r)
+    eq(r.returncode, 2, f"{name}: exit 2 (not Binaryen's exit 1)", r.stderr)
+    ok(len(lines) == 1 and re.match(rf"^gowasm-batch: {re.escape(path)}: offset 0x[0-9a-f]+: cannot batch: ", lines[0])
+       and reason in lines[0] and "Fatal" not in lines[0], f"{name}: one line with file and offset: {reason!r}", r.stderr)
+    ok(not os.path.exists(out), f"{name}: no output file")
+
+
+def batched_ok(path, name):
+    out = path[:-5] + ".batched.wasm"
+    r = batch(["-q", path, "-o", out])
+    eq((r.returncode, r.stderr), (0, b""), f"{name}: batched, exit 0, nothing on stderr")
+    v = run(["wasm-validate", out]) if r.returncode == 0 else None
+    ok(v is not None and v.returncode == 0, f"{name}: the output validates", v and v.stderr)
+    return out if r.returncode == 0 else None
+
+
+def dump_text(path):
+    return run(["wasm-objdump", "-x", path]).stdout.decode(errors="replace") if path else ""
+
+
+NI = len(IMPS)  # the synthetic modules' imports come first; main.main is function NI + 1
+for size, label in ((300, "300-byte"), (100 * 1024, "100 KB")):
+    long_field, long_mod = "f" * size, "m" * size
+    p, _ = synth(f"synth-long-import-{size}", foreign=(("env", long_field, 1), (long_mod, "g", 2)))
+    out = batched_ok(p, f"item 9: {label} import name")
+    d = dump_text(out)
+    eq(len(re.findall(r"<- env\." + long_field + "$", d, re.M)), 1,
+       f"item 9: {label} import name: imported once, under its whole name")
+    eq(len(re.findall(r"<- " + long_mod + r"\.g$", d, re.M)), 1,
+       f"item 9: {label} import module name: imported once, under its whole name")
+    p, _ = synth(f"synth-long-export-{size}", exports=("run", "resume", "getsp", "mem", "e" * size))
+    out = batched_ok(p, f"item 9: {label} export name")
+    d = dump_text(out)
+    idx = [int(x) for x in re.findall(r'^ - func\[(\d+)\](?: <[^>]*>)? -> "' + "e" * size + '"$', d, re.M)]
+    # The input has NI imports and 3 functions; the output one more import
+    # (gowasm.flush), so its own functions start at NI + 4.
+    ok(len(idx) == 1 and idx[0] >= NI + 4, f"item 9: {label} export name: exported once under its whole name, "
+       "by a function the rewrite added (the flushing wrapper)", idx)
+    p, _ = synth(f"synth-long-names-{size}", names=["a" * size, "main.main" + "m" * size, "b" * size])
+    out = batched_ok(p, f"item 9: {label} function names")
+    d = dump_text(out)
+    ok(all(f"<{n}>" in d for n in ("a" * size, "main.main" + "m" * size, "b" * size)),
+       f"item 9: {label} function names: kept in the output's name section")
+# A global the name section calls like one of the pass's own: the pass
+# picks another name.
+gname = pclnsynth.vec([pclnsynth.uleb(0) + pclnsynth.name("gowasm$head")])
+p, _ = synth("synth-global-gowasm-head", names=bytes([7]) + pclnsynth.uleb(len(gname)) + gname)
+out = batched_ok(p, "item 9: global 0 named gowasm$head in the name section")
+ok(re.search(r"^ - global\[0\] i32 mutable=1 <gowasm\$head> ", dump_text(out), re.M),
+   "item 9: global named gowasm$head: the module's global keeps its name")
+
+
+def fnames(pairs):
+    m = pclnsynth.vec([pclnsynth.uleb(i) + pclnsynth.name(n) for i, n in pairs])
+    return bytes([1]) + pclnsynth.uleb(len(m)) + m
+
+
+def subsec(i, payload):
+    return bytes([i]) + pclnsynth.uleb(len(payload)) + payload
+
+
+def nmap(pairs):
+    return pclnsynth.vec([pclnsynth.uleb(i) + pclnsynth.name(n) for i, n in pairs])
+
+
+for fname, label in (("gowasm$flush", "the pass's gowasm$flush"), ("gowasm$export$run", "the pass's export wrapper"),
+                     ("fimport$2", "Binaryen's fimport$2"), ("fimport$2$host", "the pass's fimport$2$host"),
+                     ("7", "Binaryen's name of defined function 7")):
+    p, _ = synth("synth-clash", names=fnames([(NI, fname), (NI + 1, "main.main")]))
+    refused_at(p, f'is named "{fname}"', f"item 9: a function named {fname!r} ({label})")
+p, _ = synth("synth-import-named", names=fnames([(0, "imp0"), (NI, "imp0$host")]))
+refused_at(p, 'is named "imp0$host"', "item 9: an import named imp0 and a function imp0$host")
+for kw, reason, label in (
+        ({"foreign": (("env", "a\0b", 1),)}, "an import name has a NUL byte", "NUL in an import name"),
+        ({"foreign": (("e\0nv", "f", 1),)}, "an import module name has a NUL byte", "NUL in an import module name"),
+        ({"exports": ("run", "resume", "getsp", "mem", "x\0y")}, "an export name has a NUL byte", "NUL in an export name"),
+        ({"names": fnames([(NI, "a\0b")])}, "a function name has a NUL byte", "NUL in a function name"),
+        ({"names": fnames([(NI, "a")]) + subsec(2, pclnsynth.vec([pclnsynth.uleb(NI) + nmap([(0, "l\0")])]))},
+         "a local name has a NUL byte", "NUL in a local name"),
+        ({"exports": ("run", "resume", "getsp", "mem", "gowasm.ro_start")}, 'already exports "gowasm.ro_start"',
+         "an export named gowasm.ro_start"),
+        ({"names": fnames([(NI, "same"), (NI + 2, "same")])}, 'two function names "same"', "two functions of one name"),
+        ({"names": fnames([(NI + 1, "b"), (NI, "a")])}, "not sorted", "function names out of order"),
+        ({"names": fnames([(NI + 5000, "zz")])}, "which does not exist", "a name for a function that does not exist"),
+        ({"names": bytes([1, 5, 1, 0, 9, 0x61, 0x62])}, "runs past the end", "a function name longer than its subsection"),
+        ({"names": fnames([(NI, b"\xff\xfe")])}, "not valid UTF-8", "a function name that is not UTF-8"),
+        ({"names": bytes([0, 3, 9, 0x61, 0x62])}, "runs past the end", "a module name longer than its subsection"),
+        ({"names": fnames([(NI, "a")]) + bytes([2, 3, 1, 0, 5])}, "too large", "a malformed local names subsection"),
+        ({"names": fnames([(NI, "a")]) + subsec(2, pclnsynth.vec([pclnsynth.uleb(NI) + nmap([(40, "l")])]))},
+         "which does not exist", "a name for a local that does not exist"),
+        ({"names": fnames([(NI, "a")]) + subsec(7, nmap([(5, "g")]))}, "which does not exist",
+         "a name for a global that does not exist"),
+        ({"names": fnames([(NI, "a")]) + subsec(3, b"\0")}, "subsection 3", "a label names subsection"),
+        ({"names": fnames([(NI, "a")]) + subsec(10, nmap([(0, "x")]))}, "subsection 10",
+         "a field names subsection (Binaryen 108: Fatal)"),
+        ({"names": fnames([(NI, "a")]) + fnames([(NI, "b")])}, "out of order or repeated", "two function subsections"),
+        ({"names": fnames([(NI, "a")]) + b"\x07"}, "", "a name section cut inside a subsection header")):
+    p, _ = synth("synth-names", **kw)
+    refused_at(p, reason, f"item 9: {label}")
+p, _ = synth("synth-custom-nul")
+with open(p, "ab") as f:
+    payload = pclnsynth.name(b"a\0b") + b"data"
+    f.write(b"\0" + pclnsynth.uleb(len(payload)) + payload)
+refused_at(p, "a custom section name has a NUL byte", "item 9: NUL in a custom section name")
+
+# --- item 10: code nested deeper than Binaryen (and wabt) can recurse is
+# refused before either sees it; up to the limits it is batched.
+MAX_DEPTH, MAX_LOOPS_IFS = 50000, 10000
+DEEP = {
+    "loops": lambda n: b"\x03\x40" * n + b"\x0b" * n,
+    "ifs": lambda n: b"\x41\x01\x04\x40" * n + b"\x0b" * n,
+    "blocks": lambda n: b"\x02\x40" * n + b"\x0b" * n,
+    # i32.const 0, n x i32.eqz, drop: an expression n + 2 deep (n + 3 with the body)
+    "unary": lambda n: b"\x41\x00" + b"\x45" * n + b"\x1a",
+    "loads": lambda n: b"\x41\x00" + b"\x28\x02\x00" * n + b"\x1a",
+}
+for kind, n, what in (("loops", 100000, "100k nested loops"), ("ifs", 20000, "20k nested ifs"),
+                      ("unary", 100000, "a 100k-deep expression"), ("loads", 100000, "100k nested loads"),
+                      ("blocks", 1000000, "1M nested blocks")):
+    p, _ = synth(f"synth-deep-{kind}", other_code=DEEP[kind](n))
+    refused_at(p, "code nested too deep for Binaryen", f"item 10: {what}")
+p, _ = synth("synth-deep-unary-limit", other_code=DEEP["unary"](MAX_DEPTH - 3))
+out = batched_ok(p, f"item 10: an expression exactly {MAX_DEPTH} deep (the limit)")
+r = batch(["-n", "--json", p])
+eq((json.loads(r.stdout) if r.returncode == 0 else {}).get("code_depth"),
+   {"control": 0, "loops_ifs": 0, "expression": MAX_DEPTH}, "item 10: --json reports the code depth at the limit")
+p, _ = synth("synth-deep-unary-over", other_code=DEEP["unary"](MAX_DEPTH - 2))
+refused_at(p, f"expression depth {MAX_DEPTH + 1} (limit {MAX_DEPTH})", "item 10: one deeper than the limit")
+p, _ = synth("synth-deep-loops-limit", other_code=DEEP["loops"](MAX_LOOPS_IFS))
+batched_ok(p, f"item 10: {MAX_LOOPS_IFS} nested loops (the limit)")
+p, _ = synth("synth-deep-ifs-over", other_code=DEEP["ifs"](MAX_LOOPS_IFS + 1))
+refused_at(p, f"nests {MAX_LOOPS_IFS + 1} loops and ifs (limit {MAX_LOOPS_IFS})", "item 10: one if more than the limit")
+r = batch(["-n", "--json", BRIDGE])
+bd = (json.loads(r.stdout) if r.returncode == 0 else {}).get("code_depth", {})
+ok(bd and 0 < bd.get("control", 0) < bd.get("expression", 0) < MAX_DEPTH // 10 and 0 < bd.get("loops_ifs", 0) < 100,
+   "item 10: bridge.wasm (Go 1.19) nests far below the limits", bd)
+
 # Data below 12288 leaves no gap at all.
 saved_base = pclnsynth.BASE
 try:
@@ -536,12 +694,87 @@ try:
 finally:
     pclnsynth.BASE = saved_base
 refused([], p, "no room for the batch buffer", "a data segment below 12288")
-# Data below the end of text bounds the buffer instead.
+# Data below the end of text: the symbol table would lie in text, which
+# Go's layout never does (item 11).
 p, _ = synth("synth-data-first", etext=SYN_BASE + 0x8000, noptrdata=SYN_BASE + 0x8000)
-r = batch(["-n", "--json", p])
-dr = json.loads(r.stdout) if r.returncode == 0 else {}
-eq((dr.get("buffer", {}).get("end"), dr.get("buffer", {}).get("first_data")), (SYN_BASE, SYN_BASE),
-   "first data below the end of text: the buffer ends at the first data segment")
+refused([], p, "is not in the read-only data", "first data below the end of text")
+
+# --- item 11: the facts the plan uses, each against a second source
+
+def data_segments(data):
+    """(address, file offset, size) of each active data segment."""
+    def uleb(p):
+        return read_uleb(data, p)
+
+    pos, segs = 8, []
+    while pos < len(data):
+        sid = data[pos]
+        size, p = uleb(pos + 1)
+        if sid == 11:
+            n, q = uleb(p)
+            for _ in range(n):
+                flags, q = uleb(q)
+                addr, q = uleb(q + 1)  # i32.const ADDR (Go's addresses are positive)
+                q += 1  # end
+                ln, q = uleb(q)
+                segs.append((addr, q, ln))
+                q += ln
+        pos = p + size
+    return segs
+
+
+def poke(data, addr, value):
+    """A copy of a module with the u64 at linear-memory address `addr`
+    set, byte by byte in the data segments that hold them (Go leaves runs
+    of zeros out of its segments), or None if a nonzero byte has no
+    segment."""
+    b = bytearray(data)
+    segs = data_segments(data)
+    for i, byte in enumerate(struct.pack("<Q", value)):
+        at = [off + addr + i - a for a, off, n in segs if a <= addr + i < a + n]
+        if at:
+            b[at[0]] = byte
+        elif byte:
+            return None
+    return bytes(b)
+
+
+def forged(name, data):
+    p = os.path.join(tmp, name + ".wasm")
+    with open(p, "wb") as f:
+        f.write(data or b"")
+    return p
+
+
+bridge_bytes = open(BRIDGE, "rb").read()
+md_addr = insp_orig["symbols"]["pclntab"]["moduledata"]
+bsegs = data_segments(bridge_bytes)
+edata = max(a + n for a, _, n in bsegs)
+for word, value, reason, what in (
+        (24, edata, "data bounds are out of order", "noptrdata forged to the end of data"),
+        (24, (bsegs[-1][0] + 8) & ~7, "data bounds are out of order", "noptrdata forged into .data"),
+        (24, insp_orig["symbols"]["pclntab"]["address"], "is not in the read-only data",
+         "noptrdata forged down to the symbol table"),
+        (23, etext + 4096, "past the text of the module's", "etext forged 4096 bytes up"),
+        (25, 1 << 40, "data bounds are out of order", "enoptrdata forged past memory")):
+    data = poke(bridge_bytes, md_addr + 8 * word, value)
+    ok(data is not None and data != bridge_bytes, f"item 11: bridge.wasm: moduledata word {word} is forged")
+    refused([], forged(f"forged-md{word}", data), reason, f"item 11: bridge.wasm with {what}")
+# A fact that disagrees with the segments: noptrdata inside a segment.
+m = pclnsynth.build("1.20", imports=IMPS, text_funcs=0x8000 // 16)
+p = forged("forged-straddle", md_set(m, md_set(m, m.data, 23, 0x8000), 24, m.addr["moduledata"] + 8))
+refused_at(p, "falls inside a data segment", "item 11: noptrdata inside a data segment")
+m3 = pclnsynth.build("1.20", imports=IMPS)
+p = forged("forged-etext", md_set(m3, m3.data, 23, 0x8000))
+refused([], p, "past the text of the module's 3 functions", "item 11: etext past the 16 bytes per function of the code")
+# Global 0 as the code uses it: the wrapper of valueSet made to hand the
+# import another i32 global (Go's PAUSE, global 7) instead of global 0.
+vset = [i for i, (mod, f) in enumerate(orig["imports"]) if (mod, f) == ("go", "syscall/js.valueSet")]
+wrapper = b"\x01\x01\x7f\x23\x00\x21\x01\x20\x01\x10" + (pclnsynth.uleb(vset[0]) if vset else b"")
+eq(bridge_bytes.count(wrapper), 1, "item 11: bridge.wasm: one wrapper of valueSet, with Go's prologue")
+p = forged("forged-sp", bridge_bytes.replace(wrapper, wrapper.replace(b"\x23\x00", b"\x23\x07", 1)))
+refused_at(p, "global 0 is not Go's stack pointer: function", "item 11: a wrapper handing valueSet another global")
+ok(run(["wasm-validate", p]).returncode == 0, "item 11: the forged modules are valid wasm (only their facts lie)")
 
 # Truncated inputs: a clean one-line error, never a crash.
 bridge_bytes = open(BRIDGE, "rb").read()

@@ -17,11 +17,15 @@ wasm_exec.js:
   batched + ESM companion       /   and the companion really replayed batches
   batched, no companion         fails to instantiate, naming the new import
 
+@cdktf/hcl2json 0.4.1 (go1.16) runs with its own glue, whose run takes a
+second argument (tests/js/run-hcl2json.cjs), original and batched.
+
 Each program's output must also hold the lines it is known to print, and no
 "MISMATCH:" line (the programs check what they read back). gowasm-batch must
 exit 0, its output must pass wasm-validate (wabt), and gowasm-inspect must
 still see the same Go module. A difference is a failure showing the first
 differing line of each stream; nothing is skipped."""
+import gzip
 import json
 import os
 import shutil
@@ -237,6 +241,7 @@ def main():
         go_programs(tmp, cjs, mjs)
         esbuild(tmp, cjs, mjs)
         older_esbuilds(tmp, cjs, mjs)
+        hcl2json(tmp, cjs)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -406,6 +411,42 @@ def older_esbuilds(tmp, cjs, mjs):
             if args[0] != "--version":
                 batched(got, f"{case}: batched + CJS companion")
             same(ref, node(tmp, glue, out, args, mjs), f"{case}: batched + ESM companion, its own glue")
+
+
+def hcl2json(tmp, cjs):
+    """@cdktf/hcl2json 0.4.1 (go1.16): its own glue's run takes a second
+    argument, run(instance, thing), the object the program registers its
+    functions on. The companion must pass it on, for the original and the
+    batched module alike (it dropped it: the program panicked at startup)."""
+    spec = "@cdktf/hcl2json@0.4.1"
+    glue = npm_file(spec, "lib/wasm_exec.js")
+    orig = os.path.join(tmp, "hcl2json.wasm")
+    with gzip.open(npm_file(spec, "main.wasm.gz"), "rb") as f, open(orig, "wb") as g:
+        shutil.copyfileobj(f, g)
+    out = os.path.join(tmp, "hcl2json.batched.wasm")
+    runner = os.path.join(SOURCE_ROOT, "tests", "js", "run-hcl2json.cjs")
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "TMPDIR": tmp}
+
+    def hrun(module, companion=None):
+        r = run(["node", runner, glue, module] + ([companion] if companion else []), env=env, timeout=RUN_TIMEOUT)
+        lines = r.stdout.decode(errors="replace").split("\n")
+        stats = json.loads(lines[-2][6:]) if len(lines) >= 2 and lines[-2].startswith("STATS ") else None
+        return r, "\n".join(lines[:-2]), stats
+
+    ref, ref_out, _ = hrun(orig)
+    ok(ref.returncode == 0 and ref_out.startswith("main.tf: {") and "big.tf: {" in ref_out and
+       'unicode.tf: {"locals"' in ref_out and "bad.tf: ERR parse config" in ref_out,
+       "item 8: hcl2json 0.4.1, its own glue: the original parses (the reference)", clip((ref.stdout + ref.stderr).decode(errors="replace"), 1000))
+    for module, label in ((orig, "the original"), (out, "the batched module")):
+        if module == out and not batch(orig, out, "item 8: hcl2json 0.4.1"):
+            continue
+        r, got, stats = hrun(module, cjs)
+        ok(r.returncode == 0 and got == ref_out and r.stderr == ref.stderr,
+           f"item 8: hcl2json 0.4.1, its own glue's run(instance, thing) with the companion: {label} prints "
+           "byte-identical output", first_diff(ref_out, got) + "\n" + clip((r.stdout + r.stderr).decode(errors="replace"), 1500))
+        if module == out:
+            ok(isinstance(stats, dict) and stats.get("flushes", 0) > 0 and stats.get("records", 0) > 0,
+               "item 8: hcl2json 0.4.1 batched: the companion replayed batches", stats)
 
 
 main()

@@ -293,7 +293,7 @@ class FakeGo {
 
 	// Stands for wasm_exec.js's run (no argv/env limit of its own, as before Go 1.18).
 	run(instance) {
-		this.runCalls.push({ self: this, instance });
+		this.runCalls.push({ self: this, instance, args: [...arguments] });
 		return "original run";
 	}
 }
@@ -1809,6 +1809,62 @@ function suite(mod, abi, tag) {
 		assert.equal(go.run(inst), "original run");
 		assert.equal(go.runCalls.length, 1);
 		assert.equal(go.runCalls[0].instance, inst);
+	});
+
+	// ---- item 8: every argument and `this` pass through the wrappers
+
+	t("item 8: go.run passes every argument and this through (batched instance; @cdktf/hcl2json's run(instance, thing))", () => {
+		const { go } = fresh();
+		const thing = { __parse_terraform_config_wasm__: {} };
+		const other = { runCalls: go.runCalls }; // not the Go instance
+		assert.equal(go.run.call(other, go._inst, thing, 3, undefined), "original run");
+		assert.equal(go.runCalls.length, 1);
+		assert.equal(go.runCalls[0].self, other);
+		assert.equal(go.runCalls[0].args.length, 4);
+		assert.equal(go.runCalls[0].args[0], go._inst);
+		assert.equal(go.runCalls[0].args[1], thing);
+		assert.equal(go.runCalls[0].args[2], 3);
+	});
+	t("item 8: go.run passes every argument and this through (unbatched instance, no instance at all)", () => {
+		const { go } = fresh();
+		const inst = { exports: { mem: go.memory, run: () => {} } };
+		const thing = { x: 1 };
+		assert.equal(go.run(inst, thing), "original run");
+		assert.deepStrictEqual(go.runCalls[0].args, [inst, thing]);
+		assert.equal(go.runCalls[0].self, go);
+		assert.equal(go.run(), "original run", "no instance: the glue's own run decides");
+		assert.deepStrictEqual(go.runCalls[1].args, []);
+	});
+	t("item 8: the wrapped imports (valueGet, valueCall, finalizeRef) pass every argument and this to the glue's", () => {
+		const go = new FakeGo(abi);
+		const glue = go.importObject[abi];
+		const seen = [];
+		for (const name of ["syscall/js.valueGet", "syscall/js.valueCall", "syscall/js.finalizeRef"]) {
+			const orig = glue[name];
+			glue[name] = function (...args) {
+				seen.push({ name, self: this, args });
+				return Reflect.apply(orig, go, [args[0]]);
+			};
+		}
+		enableBatching(go);
+		const w = buildWorld(go, abi);
+		const dv = dvOf(go);
+		const name = heapStr(w, "a"); // not read-only: the companion hands the call to the glue
+		putWord(dv, SP + 8, w.refs.o1);
+		putU64(dv, SP + 16, name.p);
+		putU64(dv, SP + 24, name.n);
+		putU64(dv, SP + 32, 0);
+		putU64(dv, SP + 40, 0);
+		const self = { marker: 1 };
+		glue["syscall/js.valueGet"].call(self, SP, "extra", 7);
+		glue["syscall/js.valueCall"].call(self, SP, "more");
+		putWord(dv, SPF + 8, { lo: 6, hi: 0 });
+		glue["syscall/js.finalizeRef"].call(self, SPF, 1, 2);
+		assert.deepStrictEqual(seen.map((x) => [x.name, x.self === self, x.args]), [
+			["syscall/js.valueGet", true, [SP, "extra", 7]],
+			["syscall/js.valueCall", true, [SP, "more"]],
+			["syscall/js.finalizeRef", true, [SPF, 1, 2]],
+		]);
 	});
 }
 

@@ -467,20 +467,26 @@ static void test_begin_errors(void)
 	free_bodies(&bs);
 }
 
-/* Deep nesting grows the block stack past its first allocation. */
-static void test_deep_nesting(void)
+/* A () -> () body of 100 nested blocks, every third a loop, and a br to
+ * the function's own label. */
+static void nested_100(bodies *bs)
 {
-	bodies bs = { 0 };
-	wb *w = new_body(&bs, 0);
+	wb *w = new_body(bs, 0);
 	wb_u8(w, 0);
 	for (int i = 0; i < 100; i++) {
 		wb_u8(w, i % 3 == 0 ? 0x03 : 0x02);
 		wb_u8(w, 0x40);
 	}
 	wb_bytes(w, "\x0c\x64", 2); /* br 100: the function's own label */
-	for (int i = 0; i < 100; i++)
+	for (int i = 0; i < 101; i++)
 		wb_u8(w, 0x0b);
-	wb_u8(w, 0x0b);
+}
+
+/* Deep nesting grows the block stack past its first allocation. */
+static void test_deep_nesting(void)
+{
+	bodies bs = { 0 };
+	nested_100(&bs);
 	wb b;
 	wb_init(&b);
 	build_module(&b, &bs);
@@ -504,6 +510,79 @@ static void test_deep_nesting(void)
 		is_uint(max_depth, 101, "depth reaches 101 (the function's block included)");
 		is_uint(max_loops, 34, "34 of them are loops");
 		ok(r.depth == 0 && r.loop_depth == 0, "all closed at the end");
+	}
+	gwt_free(&t);
+	wb_free(&b);
+	free_bodies(&bs);
+}
+
+/* item 10: the depth Binaryen would recurse to, computed before it sees
+ * the module. */
+static void test_code_depth(void)
+{
+	bodies bs = { 0 };
+	nested_100(&bs); /* f0 (index 2) */
+	/* f1 (index 3): i32.const 0, 500 x i32.eqz, drop: a tree 502 deep,
+	 * inside 7 nested ifs with elses. */
+	wb *w = new_body(&bs, 0);
+	wb_u8(w, 0);
+	for (int i = 0; i < 7; i++)
+		wb_bytes(w, "\x41\x01\x04\x40", 4);
+	wb_bytes(w, "\x41\x00", 2);
+	for (int i = 0; i < 500; i++)
+		wb_u8(w, 0x45);
+	wb_u8(w, 0x1a);
+	for (int i = 0; i < 7; i++)
+		wb_bytes(w, "\x05\x0b", 2);
+	wb_u8(w, 0x0b);
+	/* f2 (index 4, (i32) -> (i32)): 300 x (i32.const 1, block (result i32)),
+	 * i32.const 0, 300 x (end, i32.add): blocks as operands, 601 deep. */
+	w = new_body(&bs, 1);
+	wb_u8(w, 0);
+	for (int i = 0; i < 300; i++)
+		wb_bytes(w, "\x41\x01\x02\x7f", 4);
+	wb_bytes(w, "\x41\x00", 2);
+	for (int i = 0; i < 300; i++)
+		wb_bytes(w, "\x0b\x6a", 2);
+	wb_u8(w, 0x0b);
+	wb b;
+	wb_init(&b);
+	build_module(&b, &bs);
+	gwt_mod t;
+	if (ok(gwt_parse_wb(&t, &b) == GW_OK, "item 10: depth module parses")) {
+		gw_code_depth d;
+		gw_error err;
+		gw_error_clear(&err);
+		is_int(gw_module_code_depth(t.m, &d, &err), GW_OK, "item 10: depths computed (%s)", err.msg);
+		is_uint(d.control, 300, "item 10: deepest control nesting: 300 blocks (f2)");
+		is_uint(d.control_func, NIMPORTS + 2, "item 10: ... in f2");
+		is_uint(d.loops_ifs, 34, "item 10: deepest loops and ifs: the 34 loops of f0 (f1 has 7 ifs)");
+		is_uint(d.loops_ifs_func, NIMPORTS, "item 10: ... in f0");
+		is_uint(d.expression, 602, "item 10: deepest expression: f2's 300 adds over 300 blocks (602 with the body)");
+		is_uint(d.expression_func, NIMPORTS + 2, "item 10: ... in f2");
+		ok(d.expression_offset > bs.offset[2] && d.expression_offset < bs.offset[2] + bs.code[2].len + 4,
+		   "item 10: the offset of the deepest expression is inside f2's body");
+	}
+	gwt_free(&t);
+	wb_free(&b);
+	free_bodies(&bs);
+
+	/* One function: the unary chain alone, its depth at the drop. */
+	w = new_body(&bs, 0);
+	wb_u8(w, 0);
+	wb_bytes(w, "\x41\x00", 2);
+	for (int i = 0; i < 500; i++)
+		wb_u8(w, 0x45);
+	wb_bytes(w, "\x1a\x0b", 2);
+	build_module(&b, &bs);
+	if (ok(gwt_parse_wb(&t, &b) == GW_OK, "item 10: unary chain module parses")) {
+		gw_code_depth d;
+		gw_error err;
+		gw_error_clear(&err);
+		is_int(gw_module_code_depth(t.m, &d, &err), GW_OK, "item 10: unary chain: depths computed");
+		is_uint(d.expression, 503, "item 10: i32.const, 500 x i32.eqz, drop: 502 deep, 503 with the body");
+		is_uint(d.control, 0, "item 10: unary chain: no control nesting");
+		is_uint(d.loops_ifs, 0, "item 10: unary chain: no loops or ifs");
 	}
 	gwt_free(&t);
 	wb_free(&b);
@@ -775,6 +854,7 @@ int main(void)
 	test_bad_bodies();
 	test_begin_errors();
 	test_deep_nesting();
+	test_code_depth();
 	test_calls();
 	test_op_names();
 	return done_testing();
