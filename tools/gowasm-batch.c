@@ -283,10 +283,8 @@ static int batch_main(int argc, char **argv)
 		gw_cli_usage_error(prog, "-o -: a module is binary; name an output file");
 		return GW_EXIT_ERROR;
 	}
-	if (output && gw_cli_same_file(file, output)) {
-		gw_cli_usage_error(prog, "%s: the output would replace the input; name another file", output);
+	if (gw_cli_refuse_overwrite(prog, output, &file, 1))
 		return GW_EXIT_ERROR;
-	}
 
 	double t0 = now();
 	gw_error err;

@@ -338,10 +338,9 @@ int main(int argc, char **argv)
 	}
 
 	/* Inputs are never replaced. */
-	if (output && (gw_cli_same_file(output, file) || gw_cli_same_file(output, glue_path))) {
-		gw_cli_usage_error(prog, "%s: the output would replace an input; name another file", output);
+	const char *const inputs[] = { file, glue_path };
+	if (gw_cli_refuse_overwrite(prog, output, inputs, 2))
 		return GW_EXIT_ERROR;
-	}
 	gw_error err;
 	gw_error_clear(&err);
 	gw_loaded l;

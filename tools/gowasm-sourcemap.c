@@ -126,13 +126,9 @@ int main(int argc, char **argv)
 		memcpy(default_out + n, ".map", 5);
 		output = default_out;
 	}
-	const char *outs[2] = { output, map };
-	for (int i = 0; i < 2; i++) {
-		if (outs[i] && (strcmp(outs[i], "-") == 0 ? false : gw_cli_same_file(outs[i], file))) {
-			gw_cli_fail(prog, outs[i], "is the input module: the input is never modified");
-			free(default_out);
-			return GW_EXIT_ERROR;
-		}
+	if (gw_cli_refuse_overwrite(prog, output, &file, 1) || gw_cli_refuse_overwrite(prog, map, &file, 1)) {
+		free(default_out);
+		return GW_EXIT_ERROR;
 	}
 
 	gw_error err;

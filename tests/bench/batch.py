@@ -98,8 +98,8 @@ import sys
 import tempfile
 import time
 
-here = os.path.dirname(os.path.abspath(__file__))
-root = os.path.dirname(os.path.dirname(here))
+from benchlib import Failure, here, npm_cache, root
+
 
 # name, unit shown, divisor from the program's ns/op, goal kind, goal value
 GO_BENCHES = [("set", "ns/Set", 1, "speedup", 2.0),
@@ -165,15 +165,6 @@ WebAssembly.instantiate(bytes, go.importObject).then(({ instance }) => {
   return go.run(instance);
 }).catch((err) => { console.error(err); process.exit(1); });
 """
-
-
-def npm_cache():
-    return os.environ.get("GOWASM_NPM_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "gowasm", "npm")
-
-
-class Failure(Exception):
-    pass
 
 
 def run_node(a, module, args, companion, glue, timesfile=None, node_flags=()):

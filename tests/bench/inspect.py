@@ -17,29 +17,9 @@ import argparse
 import os
 import shutil
 import statistics
-import subprocess
 import sys
-import time
 
-here = os.path.dirname(os.path.abspath(__file__))
-root = os.path.dirname(os.path.dirname(here))
-
-
-def default_module():
-    cache = os.environ.get("GOWASM_NPM_CACHE") or os.path.join(os.path.expanduser("~"), ".cache", "gowasm", "npm")
-    return os.path.join(cache, "esbuild-wasm@0.28.2", "node_modules", "esbuild-wasm", "esbuild.wasm")
-
-
-def measure(argv):
-    """Wall time and peak RSS (KiB) of one run, output discarded."""
-    t0 = time.perf_counter()
-    p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, ru = os.wait4(p.pid, 0)
-    dt = time.perf_counter() - t0
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"bench: {argv[0]} failed on {argv[-1]}")
-    return dt, ru.ru_maxrss
-
+from benchlib import default_module, measure, root, run_main
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -70,10 +50,10 @@ def main():
     ref = []
     for _ in range(a.runs):
         for n, argv, _ in variants:
-            t, r = measure(argv)
-            times[n].append(t)
-            rss[n].append(r)
-        ref.append(measure(ref_argv)[0])
+            m = measure(argv)
+            times[n].append(m["wall"])
+            rss[n].append(m["rss_kib"])
+        ref.append(measure(ref_argv)["wall"])
     mr = statistics.median(ref)
     size = os.path.getsize(a.module)
     budget = size + 32 * 1024 * 1024
@@ -95,4 +75,4 @@ def main():
         sys.exit(1)
 
 
-main()
+run_main(main)

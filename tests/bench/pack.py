@@ -44,45 +44,14 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 import zipfile
 
-here = os.path.dirname(os.path.abspath(__file__))
-root = os.path.dirname(os.path.dirname(here))
+from benchlib import Failure, default_module, measure, root
 
 TIME_GOAL = 1.2   # gowasm-pack --gzip / zip -9, median wall time
 SIZE_GOAL = 1.0   # gowasm-pack's compressed module entry / zip -9's
-
-
-def default_module():
-    cache = os.environ.get("GOWASM_NPM_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "gowasm", "npm")
-    return os.path.join(cache, "esbuild-wasm@0.28.2", "node_modules", "esbuild-wasm", "esbuild.wasm")
-
-
-class Failure(Exception):
-    pass
-
-
-def measure(argv, cwd, out=None):
-    """One run: wall seconds, CPU seconds, peak RSS (KiB), stdout. out, when
-    given, is removed first (zip would add to an existing archive)."""
-    if out and os.path.exists(out):
-        os.unlink(out)
-    t0 = time.perf_counter()
-    p = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    _, status, ru = os.wait4(p.pid, 0)
-    dt = time.perf_counter() - t0
-    stdout, stderr = p.stdout.read(), p.stderr.read()
-    p.stdout.close()
-    p.stderr.close()
-    p.returncode = os.waitstatus_to_exitcode(status)
-    if p.returncode != 0:
-        raise Failure(f"{' '.join(argv)} exited with {p.returncode}: {(stderr or stdout).decode(errors='replace').strip()[-800:]}")
-    return {"wall": dt, "cpu": ru.ru_utime + ru.ru_stime, "rss_kib": ru.ru_maxrss, "stdout": stdout}
 
 
 def entry_size(path, name):
@@ -147,13 +116,13 @@ def main():
             # then rounds in alternating order (ABC..., ...CBA).
             print("bench: untimed round ...", file=sys.stderr, flush=True)
             for k, _, argv, o, n in variants:
-                measure(argv, moddir, o)
+                measure(argv, moddir, o, capture=True)
             for i in range(a.runs):
                 print(f"bench: round {i + 1} of {a.runs} ...", file=sys.stderr, flush=True)
                 order = variants if i % 2 == 0 else variants[::-1]
                 for k, _, argv, o, n in order:
                     if i < n:
-                        runs[k].append(measure(argv, moddir, o))
+                        runs[k].append(measure(argv, moddir, o, capture=True))
         except Failure as e:
             sys.exit(f"bench: {e}")
         # The bundles of the last runs: all verified (the verify rows exit 0 only

@@ -27,27 +27,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
-here = os.path.dirname(os.path.abspath(__file__))
-root = os.path.dirname(os.path.dirname(here))
-
-
-def default_module():
-    cache = os.environ.get("GOWASM_NPM_CACHE") or os.path.join(os.path.expanduser("~"), ".cache", "gowasm", "npm")
-    return os.path.join(cache, "esbuild-wasm@0.28.2", "node_modules", "esbuild-wasm", "esbuild.wasm")
-
-
-def measure(argv):
-    """Wall time, CPU time (user + system) and peak RSS (KiB) of one run."""
-    t0 = time.perf_counter()
-    p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, ru = os.wait4(p.pid, 0)
-    dt = time.perf_counter() - t0
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"bench: {' '.join(argv)} failed")
-    return dt, ru.ru_utime + ru.ru_stime, ru.ru_maxrss
-
+from benchlib import default_module, measure, root, run_main
 
 def trace_of(module, n, path):
     """n frames at call sites with a Go return PC (wasm-objdump -d)."""
@@ -110,7 +91,8 @@ def main():
         for _ in range(a.runs):
             for k, argv in cmds.items():
                 res[k].append(measure(argv))
-        med = {k: (statistics.median(r[0] for r in v), statistics.median(r[1] for r in v), max(r[2] for r in v))
+        med = {k: (statistics.median(r["wall"] for r in v), statistics.median(r["cpu"] for r in v),
+                   max(r["rss_kib"] for r in v))
                for k, v in res.items()}
         size = os.path.getsize(a.module)
         with open(mapfile, "rb") as f:
@@ -145,4 +127,4 @@ def main():
         sys.exit(1)
 
 
-main()
+run_main(main)

@@ -74,6 +74,9 @@ def env_path(name):
 INSPECT = os.environ.get("GOWASM_INSPECT", "")
 CHECK = os.environ.get("GOWASM_CHECK", "")
 FIXTURES = os.environ.get("GOWASM_FIXTURES", "")
+# Go's own debug/gosym as an oracle (tests/go/oracle-gosym, built for this
+# machine by meson).
+ORACLE_GOSYM = os.environ.get("GOWASM_ORACLE_GOSYM", "")
 SOURCE_ROOT = os.environ.get("GOWASM_SOURCE_ROOT", os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
 GO_FIXTURES = ["hello", "hello-stripped", "bridge", "deps", "callbacks", "callbacks-stripped", "loops", "loops-stripped",
@@ -87,6 +90,15 @@ def go_fixture(name):
     if not os.path.exists(p):
         bail(f"fixture {p} was not built")
     return p
+
+
+def oracle_gosym():
+    """The debug/gosym oracle's path; bails when it was not built."""
+    if os.environ.get("GOWASM_GO_FOUND") != "1":
+        bail("Go 1.19 was not found at configure time: run ./setup.sh --deps-only")
+    if not ORACLE_GOSYM or not os.path.exists(ORACLE_GOSYM):
+        bail(f"the debug/gosym oracle ({ORACLE_GOSYM or 'GOWASM_ORACLE_GOSYM unset'}) was not built")
+    return ORACLE_GOSYM
 
 
 def npm_cache():

@@ -5,7 +5,7 @@ The map is decoded here by an independent VLQ decoder and checked:
   the code section, every index in range);
 - at every call site of the panic fixtures (found by wasm-objdump -d with
   its return PC), the segment covering the offset names the file and line
-  Go's own debug/gosym gives for that PC (tests/integration/gosym), and the
+  Go's own debug/gosym gives for that PC (tests/go/oracle-gosym), and the
   innermost function gowasm-symbolize names there;
 - --source-root maps -trimpath names of the main module under the root,
   --sources-content embeds exactly the file's bytes;
@@ -27,7 +27,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from browser import HEADLESS, Server, kill_group  # noqa: E402
-from tap import ok, eq, bail, env_path, go_fixture, npm_file, run, SOURCE_ROOT  # noqa: E402
+from tap import ok, eq, bail, env_path, go_fixture, npm_file, oracle_gosym, run, SOURCE_ROOT  # noqa: E402
 import test_symbolize as ts  # noqa: E402  (its oracles and helpers; it runs nothing when imported)
 
 SOURCEMAP = env_path("GOWASM_SOURCEMAP")
@@ -405,7 +405,7 @@ def cli(tmp):
 def main():
     tmp = tempfile.mkdtemp(prefix="gowasm-sourcemap-")
     try:
-        oracle = ts.build_oracle(tmp)
+        oracle = oracle_gosym()
         for name in ("panic", "panic-stripped", "hello-stripped"):
             check_map(oracle, name)
         root = os.path.join(SOURCE_ROOT, "tests", "go", "panic")

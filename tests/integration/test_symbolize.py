@@ -1,8 +1,8 @@
 """gowasm-symbolize: wasm stack frames to Go file:line.
 
 Oracles:
-- Go's own debug/gosym (tests/integration/gosym, built for the host with
-  Go 1.19 here) on the same module, for every call site of the Go fixtures:
+- Go's own debug/gosym (tests/go/oracle-gosym, built for the host with
+  Go 1.19 by meson) on the same module, for every call site of the Go fixtures:
   the call sites and their return PCs are read independently from
   `wasm-objdump -d` (i64.const RETPC; i64.store; ...; call);
 - Go's own traceback: the panic fixture (tests/go/panic) dies three ways
@@ -24,12 +24,11 @@ import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from browser import HEADLESS, Server, browse  # noqa: E402
-from tap import ok, eq, bail, env_path, go_fixture, run, SOURCE_ROOT  # noqa: E402
+from tap import ok, eq, bail, env_path, go_fixture, oracle_gosym, run, SOURCE_ROOT  # noqa: E402
 
 SYMBOLIZE = env_path("GOWASM_SYMBOLIZE")
 BATCH = os.environ.get("GOWASM_BATCH", "")
 COMPANION_DIR = os.environ.get("GOWASM_COMPANION_DIR", "")
-GO = os.environ.get("GOWASM_GO", "/usr/lib/go-1.19/bin/go")
 GO_GLUE = os.environ.get("GOWASM_GO_GLUE", "/usr/lib/go-1.19/misc/wasm/wasm_exec.js")
 RUNNER = os.path.join(SOURCE_ROOT, "tests", "js", "run-go.cjs")
 PANIC_SRC = os.path.join(SOURCE_ROOT, "tests", "go", "panic", "main.go")
@@ -63,21 +62,9 @@ def symbolize_json(module, text):
         return rc, None, err + out[:300]
 
 
-def build_oracle(tmp):
-    exe = os.path.join(tmp, "gosym-oracle")
-    env = dict(os.environ, GOPROXY="off", GOFLAGS="-mod=mod", GOTOOLCHAIN="local", CGO_ENABLED="0")
-    env.pop("GOOS", None)
-    env.pop("GOARCH", None)
-    env.setdefault("GOCACHE", os.path.join(os.path.expanduser("~"), ".cache", "go-build"))
-    r = run([GO, "build", "-o", exe, "."], cwd=os.path.join(SOURCE_ROOT, "tests", "integration", "gosym"), env=env)
-    if r.returncode != 0:
-        bail("cannot build the gosym oracle: " + r.stderr.decode(errors="replace")[-800:])
-    return exe
-
-
 def gosym(oracle, module, pcs):
     """debug/gosym's (function, file, line) for each pc."""
-    r = run([oracle, module], input="".join(f"{pc:x}\n" for pc in pcs).encode())
+    r = run([oracle, "-tsv", module], input="".join(f"0x{pc:x}\n" for pc in pcs).encode())
     if r.returncode != 0:
         bail(f"gosym oracle failed on {module}: {r.stderr.decode(errors='replace')[-400:]}")
     out = []
@@ -508,7 +495,7 @@ def cli(module):
 def main():
     tmp = tempfile.mkdtemp(prefix="gowasm-symbolize-")
     try:
-        oracle = build_oracle(tmp)
+        oracle = oracle_gosym()
         for name in ("panic", "panic-stripped", "panic-trimpath", "hello-stripped", "callbacks"):
             oracle_call_sites(oracle, name)
         region_pcs(oracle, "panic")

@@ -8,7 +8,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from tap import ok, eq, go_fixture, npm_file, esbuild_wasm, run, INSPECT, SOURCE_ROOT, OLD_ESBUILDS, FIXTURES  # noqa: E402
+from tap import ok, eq, go_fixture, npm_file, esbuild_wasm, run, INSPECT, SOURCE_ROOT, OLD_ESBUILDS, ORACLE_GOSYM  # noqa: E402
 import wasmcalls  # noqa: E402
 
 
@@ -196,7 +196,7 @@ for spec, version, fmt in OLD_ESBUILDS:
 # --- item 12: Go 1.14 and 1.15 (the Go 1.2-1.15 table format), against Go's
 # own debug/gosym (tests/go/oracle-gosym, built for this machine) and an
 # independent reader of the code (wasmcalls.py) for the call sites.
-ORACLE = os.path.join(FIXTURES, "oracle-gosym")
+ORACLE = ORACLE_GOSYM
 FUNCOF_SITES = {"esbuild-wasm@0.4.11": 7, "esbuild-wasm@0.6.31": 1}
 for spec, version, fmt in OLD_ESBUILDS[:2]:
     path = npm_file(spec, "esbuild.wasm")

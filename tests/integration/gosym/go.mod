@@ -1,3 +1,0 @@
-module example.com/gowasm/gosym-oracle
-
-go 1.19
