@@ -33,6 +33,7 @@ import zipfile
 sys.path.insert(0, os.path.dirname(__file__))
 from tap import ok, eq, bail, env_path, go_fixture, run, SOURCE_ROOT  # noqa: E402
 import ajvcheck  # noqa: E402
+from wasmcalls import sections, _uleb as uleb  # noqa: E402
 
 PACK = env_path("GOWASM_PACK")
 VERIFY = env_path("GOWASM_VERIFY")
@@ -64,41 +65,14 @@ def sri(data):
     return "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode()
 
 
-def uleb(b, i):
-    v = shift = 0
-    while True:
-        c = b[i]
-        i += 1
-        v |= (c & 0x7F) << shift
-        shift += 7
-        if not c & 0x80:
-            return v, i
-
-
-def sections(b):
-    """(id, name or None, start of the section, end) of every section."""
-    out, i = [], 8
-    while i < len(b):
-        start, sid = i, b[i]
-        size, i = uleb(b, i + 1)
-        end = i + size
-        name = None
-        if sid == 0:
-            n, j = uleb(b, i)
-            name = b[j:j + n].decode()
-        out.append((sid, name, start, end))
-        i = end
-    return out
-
-
-def source_mapping_url(b):
+def source_mapping_urls(b):
     urls = []
-    for sid, name, start, end in sections(b):
-        if name == "sourceMappingURL":
-            n, j = uleb(b, start + 1)
-            n, j = uleb(b, j)
-            j += n
-            n, j = uleb(b, j)
+    for sid, start, end in sections(b):
+        if sid != 0:
+            continue
+        n, j = uleb(b, start)
+        if b[j:j + n] == b"sourceMappingURL":
+            n, j = uleb(b, j + n)
             urls.append(b[j:j + n].decode())
     return urls
 
@@ -147,9 +121,10 @@ if ok(res is not None and len(res["results"]) == 2, "ajv runs on the manifests",
     ok(not res["results"][1]["valid"], "ajv refuses an unknown role (\"sourcemap\")")
 
 # ---------------------------------------------------------------- the module
-secs = sections(mod)
-eq(source_mapping_url(mod), ["panic.wasm.map"], "the packed module has one sourceMappingURL section: panic.wasm.map")
-eq((secs[-1][1], mod[:secs[-1][2]] == INPUT), ("sourceMappingURL", True),
+eq(source_mapping_urls(mod), ["panic.wasm.map"], "the packed module has one sourceMappingURL section: panic.wasm.map")
+tail = mod[len(INPUT):]
+size, i = uleb(tail, 1) if tail else (0, 1)
+ok(mod.startswith(INPUT) and tail[:1] == b"\0" and i + size == len(tail) and source_mapping_urls(b"\0asm\1\0\0\0" + tail),
    "the packed module is the input with the section appended (code offsets unchanged)")
 mod_path = os.path.join(tmp, "panic.wasm")
 with open(mod_path, "wb") as f:
@@ -234,23 +209,18 @@ refused(variant("url-other", {"panic.wasm": open(other, "rb").read()}, rehash=("
         "verify refuses a module whose sourceMappingURL section names another map")
 
 
-def map_as_readme(mj):
-    for f in mj["files"]:
-        if f["role"] == "source-map":
-            f["role"] = "readme"
+def set_role(path, role):
+    def edit(mj):
+        for f in mj["files"]:
+            if f["path"] == path:
+                f["role"] = role
+    return edit
 
 
-refused(variant("map-readme", manifest=map_as_readme), "listed with role readme, but panic.wasm.map is the bundle's source-map",
+refused(variant("map-readme", manifest=set_role("panic.wasm.map", "readme")),
+        "listed with role readme, but panic.wasm.map is the bundle's source-map",
         "verify refuses panic.wasm.map listed under another role")
-
-
-def second_map(mj):
-    for f in mj["files"]:
-        if f["path"] == "index.d.ts":
-            f["role"] = "source-map"
-
-
-refused(variant("map-twice", manifest=second_map), "a second file of role source-map",
+refused(variant("map-twice", manifest=set_role("index.d.ts", "source-map")), "a second file of role source-map",
         "verify refuses a second file of role source-map")
 
 # ---------------------------------------------------------------- the loader, in Node
