@@ -34,6 +34,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 from tap import ok, eq, bail, env_path, go_fixture, run, SOURCE_ROOT  # noqa: E402
 import ajvcheck  # noqa: E402
 from wasmcalls import sections, _uleb as uleb  # noqa: E402
+from pclnsynth import uleb as enc  # noqa: E402
 
 PACK = env_path("GOWASM_PACK")
 VERIFY = env_path("GOWASM_VERIFY")
@@ -155,6 +156,29 @@ eq(r.returncode, 2, "pack without --source-map refuses a module whose section na
 ok("sourceMappingURL section names panic.wasm.map" in text(r.stderr) and not os.path.exists(os.path.join(tmp, "d.zip")),
    "... saying so, and writing nothing", r.stderr)
 
+
+
+def with_section(payload):
+    """The input module with a sourceMappingURL section of this payload."""
+    body = enc(16) + b"sourceMappingURL" + payload
+    return INPUT + b"\0" + enc(len(body)) + body
+
+
+junk = os.path.join(tmp, "junk.wasm")
+with open(junk, "wb") as f:
+    f.write(with_section(enc(14) + b"panic.wasm.map" + b"xx"))
+r = pack("--source-map", junk, "-o", os.path.join(tmp, "e.zip"))
+eq(r.returncode, 0, "pack --source-map replaces a malformed sourceMappingURL section", r.stderr)
+r = pack(junk, "-o", os.path.join(tmp, "f.zip"))
+ok(r.returncode == 2 and "2 bytes after the URL in the sourceMappingURL section" in text(r.stderr),
+   "pack without --source-map refuses a malformed sourceMappingURL section, saying why", r.stderr)
+two = os.path.join(tmp, "two.wasm")
+with open(two, "wb") as f:
+    f.write(with_section(enc(5) + b"a.map") + with_section(enc(5) + b"b.map")[len(INPUT):])
+r = pack(two, "-o", os.path.join(tmp, "g.zip"))
+ok(r.returncode == 2 and "a second sourceMappingURL section" in text(r.stderr),
+   "pack without --source-map refuses two sourceMappingURL sections", r.stderr)
+
 # ---------------------------------------------------------------- verify
 r = verify(za)
 eq(r.returncode, 0, "gowasm-verify accepts the bundle with its source map", text(r.stdout) + text(r.stderr))
@@ -207,6 +231,10 @@ eq(r.returncode, 0, "gowasm-sourcemap --attach names another map", r.stderr)
 refused(variant("url-other", {"panic.wasm": open(other, "rb").read()}, rehash=("panic.wasm",)),
         "its sourceMappingURL section names \"other.wasm.map\", not the bundle's panic.wasm.map",
         "verify refuses a module whose sourceMappingURL section names another map")
+
+refused(variant("url-junk", {"panic.wasm": open(junk, "rb").read()}, rehash=("panic.wasm",)),
+        "its sourceMappingURL section: 2 bytes after the URL",
+        "verify refuses a module whose sourceMappingURL section has bytes after the URL")
 
 
 def set_role(path, role):
