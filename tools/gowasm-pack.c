@@ -662,7 +662,6 @@ int main(int argc, char **argv)
 	rc = GW_EXIT_OK;
 done:
 	gw_go_addr_free(addr);
-	gw_buf_free(&attached);
 	gw_buf_free(&map);
 	gw_unmap_file(&gluef);
 	gw_unmap_file(&companionf);
@@ -676,5 +675,6 @@ done:
 	gw_buf_free(&report);
 	gw_findings_free(&findings);
 	gw_unload(&l);
+	gw_buf_free(&attached); /* after the module read from it */
 	return rc;
 }
