@@ -270,3 +270,5 @@ eq((got.returncode, text(got.stdout)), (ref.returncode, text(ref.stdout)),
    "node: the loader prints and exits as run-go.cjs does for the input module")
 ok("index out of range" in text(got.stderr) and "main.handle" in text(got.stderr),
    "node: the program's own panic trace, as for the input module", text(got.stderr)[-2000:])
+
+shutil.rmtree(tmp, ignore_errors=True)
