@@ -14,6 +14,7 @@
 
 #include "analysis/check.h"
 #include "analysis/load.h"
+#include "report/sourcemap.h"
 #include "bundle.h"
 #include "digest.h"
 #include "glue.h"
@@ -337,6 +338,56 @@ static entry *find(entry *es, uint32_t n, const char *name)
 	return NULL;
 }
 
+/* The source map (role source-map, always MODULE.map): byte for byte the
+ * map gowasm-sourcemap derives from the shipped module, as gowasm-pack
+ * wrote it. The module's sourceMappingURL section, when it has one, names
+ * that map; without a map in the bundle it may name any other URL (a map
+ * hosted elsewhere), but not MODULE.map, which would be missing. */
+static void check_source_map(gw_verify_report *r, const gw_loaded *l, const entry *mod, const entry *map)
+{
+	char want[300];
+	snprintf(want, sizeof want, "%s.map", mod->name);
+	bool found;
+	gw_str url;
+	gw_error e;
+	gw_error_clear(&e);
+	if (gw_sourcemap_url(l->m, &found, &url, &e)) {
+		gw_verify_add(r, mod->name, "its sourceMappingURL section: %s", e.msg);
+	} else if (found && (map ? !gw_str_eq(url, want) : gw_str_eq(url, want))) {
+		bool printable = url.len <= 200;
+		for (uint32_t i = 0; i < url.len && printable; i++)
+			printable = url.p[i] >= 0x20 && url.p[i] != 0x7f;
+		char shown[260];
+		if (printable)
+			snprintf(shown, sizeof shown, "\"%.*s\"", (int)url.len, (const char *)url.p);
+		else
+			snprintf(shown, sizeof shown, "a URL of %u bytes", url.len);
+		if (map)
+			gw_verify_add(r, mod->name, "its sourceMappingURL section names %s, not the bundle's %s", shown, want);
+		else
+			gw_verify_add(r, mod->name, "its sourceMappingURL section names %s, but the bundle has no source map",
+			              shown);
+	}
+	if (!map)
+		return;
+	gw_go_addr *a = NULL;
+	gw_buf b;
+	gw_buf_init(&b);
+	gw_sourcemap_opts o = { mod->name, NULL, NULL, NULL };
+	gw_sourcemap_stats st;
+	if (gw_go_addr_new(l->m, l->go, l->syms, &a, &e) || gw_sourcemap_write(a, l->m, l->go, &o, &b, &st, &e)) {
+		gw_verify_add(r, map->name, "cannot be re-derived from the module: %s", e.msg);
+	} else if (b.len != map->size || memcmp(b.data, map->data, b.len)) {
+		size_t at = 0;
+		while (at < b.len && at < map->size && b.data[at] == (char)map->data[at])
+			at++;
+		gw_verify_add(r, map->name, "is not the module's source map (%zu bytes, as gowasm-sourcemap derives it): "
+		              "they differ from byte %zu", b.len, at);
+	}
+	gw_go_addr_free(a);
+	gw_buf_free(&b);
+}
+
 /* Bounded decompression of a .gz or .br copy; compared with the module. */
 static void check_copy(gw_verify_report *r, const entry *copy, const entry *mod, bool brotli)
 {
@@ -478,12 +529,13 @@ static void check_facts(gw_verify_report *r, json_t *man, entry *es, uint32_t ne
  * another role, would be a file nobody checked as what it is. */
 static void check_roles(gw_verify_report *r, entry *es, uint32_t ne, const char *module)
 {
-	char gz[300], br[300];
+	char gz[300], br[300], map[300];
 	snprintf(gz, sizeof gz, "%s.gz", module ? module : "");
 	snprintf(br, sizeof br, "%s.br", module ? module : "");
-	static const char *const roles[] = {"module", "module-gzip", "module-brotli", "glue", "companion", "loader",
-	                                    "types", "readme"};
-	const char *names[] = {module, gz, br, "wasm_exec.js", "gowasm-batch.mjs", "loader.mjs", "index.d.ts", NULL};
+	snprintf(map, sizeof map, "%s.map", module ? module : "");
+	static const char *const roles[] = {"module", "module-gzip", "module-brotli", "source-map", "glue", "companion",
+	                                    "loader", "types", "readme"};
+	const char *names[] = {module, gz, br, map, "wasm_exec.js", "gowasm-batch.mjs", "loader.mjs", "index.d.ts", NULL};
 	for (size_t k = 0; k < sizeof roles / sizeof *roles; k++) {
 		const entry *first = NULL;
 		for (uint32_t i = 0; i < ne; i++) {
@@ -743,11 +795,13 @@ static gw_status verify_entries(gw_verify_report *r, entry *es, uint32_t ne, con
 
 	/* The module, and every fact re-derived from it. */
 	entry *mod = man ? find(es, ne, js_string(man, "module")) : NULL;
-	entry *glue = NULL, *companion = NULL, *loader = NULL;
+	entry *glue = NULL, *companion = NULL, *loader = NULL, *smap = NULL;
 	for (uint32_t i = 0; i < ne; i++) {
 		if (!es[i].read || !es[i].role)
 			continue;
-		if (!strcmp(es[i].role, "glue"))
+		if (!strcmp(es[i].role, "source-map"))
+			smap = &es[i];
+		else if (!strcmp(es[i].role, "glue"))
 			glue = &es[i];
 		else if (!strcmp(es[i].role, "companion"))
 			companion = &es[i];
@@ -813,6 +867,7 @@ static gw_status verify_entries(gw_verify_report *r, entry *es, uint32_t ne, con
 		const char *status = js_string(json_object_get(man, "check"), "status");
 		bool absent = status && !strcmp(status, "absent");
 		check_facts(r, man, es, ne, &l, companion, checked && !absent ? &findings : NULL);
+		check_source_map(r, &l, mod, smap);
 	}
 	if (extra && man)
 		check_package_json(r, man, find(es, ne, extra));

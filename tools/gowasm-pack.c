@@ -49,6 +49,9 @@ static void usage(void)
 	       "  --gzip                add NAME.wasm.gz, a gzip copy for static hosting\n"
 	       "  --brotli              add NAME.wasm.br, a brotli copy\n"
 	       "  --brotli-quality Q    brotli quality, 0-11 (default: 11)\n"
+	       "  --source-map          add NAME.wasm.map, the module's source map (Go file and\n"
+	       "                        line of every code offset), and a sourceMappingURL\n"
+	       "                        section naming it in the packed module\n"
 	       "  --target TARGET       browser (default) or node: the check summary's target\n"
 	       "  --no-check            do not run gowasm-check; the manifest says \"absent\"\n"
 	       "  --json                report what was written as JSON on stdout\n"
@@ -235,6 +238,7 @@ int main(int argc, char **argv)
 		{ "brotli", no_argument, NULL, 'b' },
 		{ "brotli-quality", required_argument, NULL, 'B' },
 		{ "target", required_argument, NULL, 't' },
+		{ "source-map", no_argument, NULL, 'S' },
 		{ "no-check", no_argument, NULL, 'C' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -244,7 +248,7 @@ int main(int argc, char **argv)
 	};
 	const char *output = NULL, *npm = NULL, *glue_path = NULL, *name = NULL, *version = "0.0.0";
 	const char *target = "browser";
-	bool gzip = false, brotli = false, check = true, json = false, quiet = false;
+	bool gzip = false, brotli = false, check = true, json = false, quiet = false, source_map = false;
 	int quality = 11;
 	int c;
 	opterr = 0;
@@ -276,6 +280,7 @@ int main(int argc, char **argv)
 			target = optarg;
 			break;
 		case 'C': check = false; break;
+		case 'S': source_map = true; break;
 		case 'j': json = true; break;
 		case 'q': quiet = true; break;
 		case 'h': usage(); return GW_EXIT_OK;
@@ -359,7 +364,11 @@ int main(int argc, char **argv)
 	gw_buf_init(&manifest);
 	gw_buf_init(&pkg);
 	gw_buf_init(&report);
-	char module_path[300], gz_path[310], br_path[310];
+	char module_path[300], gz_path[310], br_path[310], map_path[310];
+	gw_buf attached, map;
+	gw_buf_init(&attached);
+	gw_buf_init(&map);
+	gw_go_addr *addr = NULL;
 	char companion_version[64] = "";
 	double brotli_seconds = 0;
 
@@ -372,6 +381,52 @@ int main(int argc, char **argv)
 		gw_cli_fail(prog, file, "its Go version cannot be found (no producers section, no go.version, no runtime.buildVersion): "
 		     "the manifest needs it");
 		goto done;
+	}
+	gw_bundle_module_name(name, module_path, sizeof module_path);
+	snprintf(gz_path, sizeof gz_path, "%s.gz", module_path);
+	snprintf(br_path, sizeof br_path, "%s.br", module_path);
+	snprintf(map_path, sizeof map_path, "%s.map", module_path);
+	/* The packed module: the input, or with --source-map the input with a
+	 * sourceMappingURL section naming the map beside it, read again so
+	 * every fact, hash and the map itself are of the bytes shipped. */
+	const uint8_t *mod_data = l.file.data;
+	size_t mod_len = l.file.size;
+	if (source_map) {
+		gw_loaded la;
+		if (gw_sourcemap_attach(l.m, map_path, &attached, &err) || gw_load_bytes((const uint8_t *)attached.data,
+		                                                                        attached.len, &la, &err)) {
+			gw_cli_error(prog, file, &err);
+			goto done;
+		}
+		gw_unload(&l);
+		l = la;
+		mod_data = (const uint8_t *)attached.data;
+		mod_len = attached.len;
+		gw_sourcemap_opts so = { module_path, NULL, NULL, NULL };
+		gw_sourcemap_stats st;
+		if (gw_go_addr_new(l.m, l.go, l.syms, &addr, &err) ||
+		    gw_sourcemap_write(addr, l.m, l.go, &so, &map, &st, &err)) {
+			gw_cli_error(prog, file, &err);
+			goto done;
+		}
+		if (map.len > GW_BUNDLE_MAX_ENTRY) {
+			gw_cli_fail(prog, file, "its source map would be %zu bytes, over the %llu bytes a bundle entry may hold",
+			            map.len, (unsigned long long)GW_BUNDLE_MAX_ENTRY);
+			goto done;
+		}
+	} else {
+		/* A section naming the map this bundle would not have: verify
+		 * would call the bundle invalid. */
+		bool found;
+		gw_str url;
+		if (gw_sourcemap_url(l.m, &found, &url, &err)) {
+			gw_cli_error(prog, file, &err);
+			goto done;
+		}
+		if (found && gw_str_eq(url, map_path)) {
+			gw_cli_fail(prog, file, "its sourceMappingURL section names %s, which only --source-map ships", map_path);
+			goto done;
+		}
 	}
 	if (gw_cli_map_input(prog, glue_path, (size_t)16 << 20, "glue file", &gluef))
 		goto done;
@@ -395,9 +450,6 @@ int main(int argc, char **argv)
 		}
 	}
 
-	gw_bundle_module_name(name, module_path, sizeof module_path);
-	snprintf(gz_path, sizeof gz_path, "%s.gz", module_path);
-	snprintf(br_path, sizeof br_path, "%s.br", module_path);
 	gw_batch_info bi;
 	bool batched = gw_batch_info_read(l.m, &bi);
 	if (batched) {
@@ -417,7 +469,7 @@ int main(int argc, char **argv)
 
 	/* The module's hashes, once: the loader's integrity and the manifest's. */
 	gw_manifest_file module_hash;
-	gw_manifest_file_hash(&module_hash, module_path, "module", l.file.data, l.file.size);
+	gw_manifest_file_hash(&module_hash, module_path, "module", mod_data, mod_len);
 	const char *sri = module_hash.integrity;
 
 	/* The loader: its bundle line, then the template. */
@@ -447,27 +499,27 @@ int main(int argc, char **argv)
 
 	packed p;
 	memset(&p, 0, sizeof p);
-	add(&p, module_path, "module", l.file.data, l.file.size);
-	if (gw_deflate_raw(l.file.data, l.file.size, GW_DEFLATE_LEVEL, &deflated, &deflated_len, &err)) {
+	add(&p, module_path, "module", mod_data, mod_len);
+	if (gw_deflate_raw(mod_data, mod_len, GW_DEFLATE_LEVEL, &deflated, &deflated_len, &err)) {
 		gw_cli_error(prog, file, &err);
 		goto done;
 	}
 	/* gowasm-verify's limits (packager/limits.h): never write a bundle it
 	 * would reject. */
-	if (l.file.size > GW_BUNDLE_MAX_ENTRY) {
-		gw_cli_fail(prog, file, "%zu bytes: over the %llu bytes a bundle entry may hold", l.file.size,
+	if (mod_len > GW_BUNDLE_MAX_ENTRY) {
+		gw_cli_fail(prog, file, "%zu bytes: over the %llu bytes a bundle entry may hold", mod_len,
 		            (unsigned long long)GW_BUNDLE_MAX_ENTRY);
 		goto done;
 	}
-	if (l.file.size > GW_BUNDLE_RATIO_FROM && deflated_len && l.file.size / deflated_len > GW_BUNDLE_MAX_RATIO) {
+	if (mod_len > GW_BUNDLE_RATIO_FROM && deflated_len && mod_len / deflated_len > GW_BUNDLE_MAX_RATIO) {
 		gw_cli_fail(prog, file, "compresses %zu:1, more than the %d:1 gowasm-verify accepts (a zip bomb's ratio); "
-		            "nothing written", l.file.size / deflated_len, GW_BUNDLE_MAX_RATIO);
+		            "nothing written", mod_len / deflated_len, GW_BUNDLE_MAX_RATIO);
 		goto done;
 	}
 	p.files[0].deflated = deflated;
 	p.files[0].deflated_size = deflated_len;
 	if (gzip) {
-		if (gw_gzip_wrap(l.file.data, l.file.size, deflated, deflated_len, &gz, &gz_len, &err)) {
+		if (gw_gzip_wrap(mod_data, mod_len, deflated, deflated_len, &gz, &gz_len, &err)) {
 			gw_cli_error(prog, file, &err);
 			goto done;
 		}
@@ -477,7 +529,7 @@ int main(int argc, char **argv)
 	if (brotli) {
 		struct timespec t0, t1;
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		if (gw_brotli(l.file.data, l.file.size, quality, &br, &br_len, &err)) {
+		if (gw_brotli(mod_data, mod_len, quality, &br, &br_len, &err)) {
 			gw_cli_error(prog, file, &err);
 			goto done;
 		}
@@ -486,6 +538,8 @@ int main(int argc, char **argv)
 		add(&p, br_path, "module-brotli", br, br_len);
 		p.files[p.n - 1].store = true;
 	}
+	if (source_map)
+		add(&p, map_path, "source-map", (const uint8_t *)map.data, map.len);
 	add(&p, "wasm_exec.js", "glue", glue, glue_len);
 	if (batched)
 		add(&p, "gowasm-batch.mjs", "companion", companionf.data, companionf.size);
@@ -493,7 +547,7 @@ int main(int argc, char **argv)
 	add(&p, "index.d.ts", "types", (const uint8_t *)gw_types_template, gw_types_template_len);
 	qsort(p.files, p.n, sizeof *p.files, cmp_bundle);
 	for (uint32_t i = 0; i < p.n; i++) {
-		if (p.files[i].data == l.file.data)
+		if (p.files[i].data == mod_data)
 			p.hashes[i] = module_hash;
 		else
 			gw_manifest_file_hash(&p.hashes[i], p.files[i].path, p.files[i].role, p.files[i].data, p.files[i].size);
@@ -606,6 +660,8 @@ int main(int argc, char **argv)
 		goto done;
 	rc = GW_EXIT_OK;
 done:
+	gw_go_addr_free(addr);
+	gw_buf_free(&map);
 	gw_unmap_file(&gluef);
 	gw_unmap_file(&companionf);
 	free(deflated);
@@ -618,5 +674,6 @@ done:
 	gw_buf_free(&report);
 	gw_findings_free(&findings);
 	gw_unload(&l);
+	gw_buf_free(&attached); /* after the module read from it */
 	return rc;
 }

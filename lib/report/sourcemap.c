@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "../wasm/leb128.h"
 
 /* Distinct strings, numbered in order of first use. */
 typedef struct intern {
@@ -340,5 +341,28 @@ gw_status gw_sourcemap_attach(const gw_module *m, const char *url, gw_buf *out, 
 	gw_buf_free(&payload);
 	if (oom)
 		return gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
+	return GW_OK;
+}
+
+gw_status gw_sourcemap_url(const gw_module *m, bool *found, gw_str *url, gw_error *err)
+{
+	*found = false;
+	url->p = NULL;
+	url->len = 0;
+	for (uint32_t i = 0; i < m->num_sections; i++) {
+		const gw_section *sec = &m->sections[i];
+		if (sec->id != GW_SEC_CUSTOM || !gw_str_eq(sec->name, "sourceMappingURL"))
+			continue;
+		if (*found)
+			return gw_fail(err, GW_ERR_FORMAT, sec->header_offset, "a second sourceMappingURL section");
+		size_t at = (size_t)(sec->name.p + sec->name.len - m->bytes), end = sec->offset + sec->size;
+		gw_cursor c = gw_cursor_make(m->bytes, at, end);
+		if (gw_read_name(&c, &url->p, &url->len, true, "sourceMappingURL", err))
+			return err->status;
+		if (gw_cursor_left(&c))
+			return gw_fail(err, GW_ERR_FORMAT, c.pos, "%zu bytes after the URL in the sourceMappingURL section",
+			               gw_cursor_left(&c));
+		*found = true;
+	}
 	return GW_OK;
 }

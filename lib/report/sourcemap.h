@@ -47,4 +47,9 @@ gw_status gw_sourcemap_write(gw_go_addr *a, const gw_module *m, const gw_go_info
  * `url` at the end (an existing one is dropped). */
 gw_status gw_sourcemap_attach(const gw_module *m, const char *url, gw_buf *out, gw_error *err);
 
+/* The URL a module's `sourceMappingURL` custom section names: *found
+ * false when it has none. GW_ERR_FORMAT when it has two, or when the
+ * section's content is not one length-prefixed string filling it. */
+gw_status gw_sourcemap_url(const gw_module *m, bool *found, gw_str *url, gw_error *err);
+
 #endif

@@ -47,6 +47,7 @@ import zipfile
 
 sys.path.insert(0, os.path.dirname(__file__))
 from tap import ok, eq, bail, env_path, go_fixture, run, sha256, npm_file, esbuild_wasm, inspect_json, SOURCE_ROOT  # noqa: E402
+import ajvcheck  # noqa: E402
 
 PACK = env_path("GOWASM_PACK")
 VERIFY = env_path("GOWASM_VERIFY")
@@ -55,8 +56,6 @@ INSPECT = env_path("GOWASM_INSPECT")
 CHECK = env_path("GOWASM_CHECK")
 GO_GLUE = os.environ.get("GOWASM_GO_GLUE", "/usr/lib/go-1.19/misc/wasm/wasm_exec.js")
 SCHEMA = os.path.join(SOURCE_ROOT, "packager", "manifest.schema.json")
-AJV = "ajv@8.17.1"
-AJV_FORMATS = "ajv-formats@3.0.1"
 SDE = 1700000000  # 2023-11-14T22:13:20Z, an even second (zip dates have 2-second steps)
 SDE_ISO = "2023-11-14T22:13:20Z"
 MIB = 1 << 20
@@ -76,8 +75,6 @@ STRIPPED = go_fixture("callbacks-stripped")
 BRIDGE = go_fixture("bridge")
 ESB = esbuild_wasm()
 ESB_GLUE = npm_file("esbuild-wasm@0.28.2", "wasm_exec.js")
-AJV_DIR = os.path.dirname(npm_file(AJV, "package.json"))
-AJV_FORMATS_DIR = os.path.dirname(npm_file(AJV_FORMATS, "package.json"))
 
 INPUTS = [HELLO, DEPS, STRIPPED, BRIDGE, ESB, GO_GLUE, ESB_GLUE]
 input_shas = {p: sha256(p) for p in INPUTS}
@@ -415,51 +412,8 @@ for key, module, glue, name, version, extra, batched in CASES:
 
 # ---------------------------------------------------------------- 2. the schema, under ajv
 
-AJV_SCRIPT = os.path.join(tmp, "ajv-validate.cjs")
-with open(AJV_SCRIPT, "w") as f:
-    f.write(r"""
-"use strict";
-// node ajv-validate.cjs AJV_DIR AJV_FORMATS_DIR SCHEMA DOC...: one JSON line.
-const Module = require("module");
-const path = require("path");
-const fs = require("fs");
-const [ajvDir, formatsDir, schemaPath, ...docs] = process.argv.slice(2);
-// ajv-formats brings its own copy of ajv: make every require("ajv...")
-// resolve to the pinned one, so that one ajv does all the work.
-const resolve = Module._resolveFilename;
-Module._resolveFilename = function (request, parent, ...rest) {
-  if (request === "ajv" || request.startsWith("ajv/"))
-    request = path.join(ajvDir, request.slice(4));
-  return resolve.call(this, request, parent, ...rest);
-};
-const Ajv2020 = require(path.join(ajvDir, "dist/2020"));
-const addFormats = require(formatsDir);
-const ajv = new Ajv2020({ strict: true, allErrors: true });
-addFormats(ajv);
-const validate = ajv.compile(JSON.parse(fs.readFileSync(schemaPath, "utf8")));
-const out = {
-  ajv: require(path.join(ajvDir, "package.json")).version,
-  formats: require(path.join(formatsDir, "package.json")).version,
-  foreign: Object.keys(require.cache).filter((k) => k.startsWith(path.join(formatsDir, "..", "ajv") + path.sep)),
-  results: [],
-};
-for (const d of docs) {
-  let doc;
-  try { doc = JSON.parse(fs.readFileSync(d, "utf8")); }
-  catch (e) { out.results.push({ file: d, valid: false, errors: ["not JSON: " + e.message] }); continue; }
-  const valid = validate(doc);
-  out.results.push({ file: d, valid, errors: (validate.errors || []).map((e) => `${e.instancePath} ${e.keyword}: ${e.message}`) });
-}
-console.log(JSON.stringify(out));
-""")
-
-
 def ajv(docs):
-    r = run([NODE, AJV_SCRIPT, AJV_DIR, AJV_FORMATS_DIR, SCHEMA, *docs], timeout=120)
-    try:
-        return json.loads(r.stdout), r
-    except ValueError:
-        return None, r
+    return ajvcheck.validate(docs, tmp, SCHEMA)
 
 
 res, r = ajv(list(manifests.values()))
