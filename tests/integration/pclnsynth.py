@@ -51,6 +51,33 @@ def sleb(n):
         out.append(b | 0x80)
 
 
+def read_uleb(data, p):
+    """An unsigned LEB128 at data[p] (also a non-negative signed one):
+    (value, position after it)."""
+    v = shift = 0
+    while True:
+        c = data[p]
+        p += 1
+        v |= (c & 0x7F) << shift
+        shift += 7
+        if not c & 0x80:
+            return v, p
+
+
+def read_sleb(data, p):
+    """A signed LEB128 at data[p]: (value, position after it)."""
+    v = shift = 0
+    while True:
+        c = data[p]
+        p += 1
+        v |= (c & 0x7F) << shift
+        shift += 7
+        if not c & 0x80:
+            if c & 0x40:
+                v -= 1 << shift
+            return v, p
+
+
 def name(s):
     s = s.encode() if isinstance(s, str) else s
     return uleb(len(s)) + s

@@ -101,17 +101,7 @@ def objdump(path):
     return d
 
 
-def read_uleb(data, p):
-    """An unsigned LEB128 at data[p] (also a non-negative signed one):
-    (value, position after it)."""
-    n = shift = 0
-    while True:
-        b = data[p]
-        p += 1
-        n |= (b & 0x7F) << shift
-        shift += 7
-        if not b & 0x80:
-            return n, p
+read_uleb = pclnsynth.read_uleb
 
 
 def custom_section(path, name):

@@ -22,8 +22,7 @@ BATCH = env_path("GOWASM_BATCH")
 tmp = tempfile.mkdtemp(prefix="gowasm-bounds-")
 
 
-def leb(n):
-    return pclnsynth.uleb(n)
+leb = pclnsynth.uleb
 
 
 def sec(i, payload):

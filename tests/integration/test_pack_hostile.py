@@ -455,14 +455,7 @@ if NODE:
 # ------------------------------------------------------------------ item 5
 
 
-def leb(n):
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        out.append(b | (0x80 if n else 0))
-        if not n:
-            return bytes(out)
+leb = pclnsynth.uleb
 
 
 def sec(i, b):

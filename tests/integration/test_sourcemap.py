@@ -28,6 +28,7 @@ import time
 sys.path.insert(0, os.path.dirname(__file__))
 from browser import HEADLESS, Server, kill_group  # noqa: E402
 from tap import ok, eq, bail, env_path, go_fixture, npm_file, oracle_gosym, run, SOURCE_ROOT  # noqa: E402
+import pclnsynth  # noqa: E402
 import test_symbolize as ts  # noqa: E402  (its oracles and helpers; it runs nothing when imported)
 
 SOURCEMAP = env_path("GOWASM_SOURCEMAP")
@@ -303,17 +304,6 @@ def published(tmp):
            f"item 12: {spec}: symbolize places {len(want)} sampled offsets where the map does")
 
 
-def uleb(b, p):
-    v, shift = 0, 0
-    while True:
-        c = b[p]
-        p += 1
-        v |= (c & 0x7F) << shift
-        shift += 7
-        if c < 0x80:
-            return v, p
-
-
 def pclntab_file_ranges(module):
     """File ranges of the data segments holding the pclntab (from its
     header to runtime.firstmoduledata), read from the data section here."""
@@ -322,14 +312,14 @@ def pclntab_file_ranges(module):
     data = open(module, "rb").read()
     sec = next(x for x in j["sections"] if x.get("id") == 11)
     p = sec["payload_offset"]
-    n, p = uleb(data, p)
+    n, p = pclnsynth.read_uleb(data, p)
     out = []
     for _ in range(n):
-        flags, p = uleb(data, p)
+        flags, p = pclnsynth.read_uleb(data, p)
         p += 1  # i32.const
-        addr, p = uleb(data, p)  # offsets are small and positive: the unsigned reading is the signed one
+        addr, p = pclnsynth.read_uleb(data, p)  # offsets are small and positive: the unsigned reading is the signed one
         p += 1  # end
-        size, p = uleb(data, p)
+        size, p = pclnsynth.read_uleb(data, p)
         if addr < hi and addr + size > lo:
             out.append((p + max(0, lo - addr), p + min(size, hi - addr)))
         p += size

@@ -6,31 +6,7 @@ the caller's own PC). Shares nothing with gowasm's reader.
 
     sites = call_sites(path, "syscall_js.FuncOf")   # [(caller index, retpc)]
 """
-from pclnsynth import uleb as _enc
-
-
-def _uleb(b, i):
-    v = s = 0
-    while True:
-        c = b[i]
-        i += 1
-        v |= (c & 0x7F) << s
-        s += 7
-        if not c & 0x80:
-            return v, i
-
-
-def _sleb(b, i):
-    v = s = 0
-    while True:
-        c = b[i]
-        i += 1
-        v |= (c & 0x7F) << s
-        s += 7
-        if not c & 0x80:
-            if c & 0x40:
-                v -= 1 << s
-            return v, i
+from pclnsynth import uleb as _enc, read_uleb as _uleb, read_sleb as _sleb
 
 
 def sections(b):
