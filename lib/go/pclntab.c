@@ -41,7 +41,15 @@
 
 #define TRY(x) do { if ((x) != GW_OK) return err->status; } while (0)
 
-enum { PCDATA_INLTREE = GW_PCDATA_INLTREE };
+#define MAGIC_GO12 0xfffffffbu
+#define MAGIC_GO116 0xfffffffau
+#define MAGIC_GO118 0xfffffff0u
+#define MAGIC_GO120 0xfffffff1u
+
+/* PCDATA and FUNCDATA indices of the inline tree: PCDATA 2 from Go 1.12;
+ * FUNCDATA 4 in Go 1.12-1.15 (after the register and stack-object maps),
+ * 3 from Go 1.16. */
+enum { PCDATA_INLTREE = 2, FUNCDATA_INLTREE_GO12 = 4, FUNCDATA_INLTREE = 3 };
 
 /* The copy of the tables is bounded: no real module has a pclntab near
  * this, and it keeps a hostile header from costing much memory. */
@@ -64,28 +72,92 @@ static bool get(const gw_pclntab *t, uint64_t off, int n, uint64_t *v)
 	return true;
 }
 
+static gw_pcln_version version_of(uint32_t magic)
+{
+	switch (magic) {
+	case MAGIC_GO12: return GW_PCLN_VER_12;
+	case MAGIC_GO116: return GW_PCLN_VER_116;
+	case MAGIC_GO118: return GW_PCLN_VER_118;
+	case MAGIC_GO120: return GW_PCLN_VER_120;
+	}
+	return GW_PCLN_VER_UNKNOWN;
+}
+
 /* 8-byte function table entries and funcdata addresses: Go 1.2-1.17. */
+static bool version_wide(gw_pcln_version v)
+{
+	return v < GW_PCLN_VER_118;
+}
+
 static bool wide(const gw_pclntab *t)
 {
-	return t->magic == GW_PCLN_MAGIC_GO12 || t->magic == GW_PCLN_MAGIC_GO116;
+	return version_wide(t->version);
 }
 
 const char *gw_pclntab_format_name(const gw_pclntab *t)
 {
-	switch (t->magic) {
-	case GW_PCLN_MAGIC_GO12: return "1.2-1.15";
-	case GW_PCLN_MAGIC_GO116: return "1.16-1.17";
-	case GW_PCLN_MAGIC_GO118: return "1.18-1.19";
-	case GW_PCLN_MAGIC_GO120: return "1.20+";
+	switch (t->version) {
+	case GW_PCLN_VER_12: return "1.2-1.15";
+	case GW_PCLN_VER_116: return "1.16-1.17";
+	case GW_PCLN_VER_118: return "1.18-1.19";
+	case GW_PCLN_VER_120: return "1.20+";
+	case GW_PCLN_VER_UNKNOWN: break;
 	}
 	return "unknown";
 }
 
+/* The _func record, after its entry field (u64 before Go 1.18, then a u32
+ * offset from moduledata.text): 4-byte fields numbered from 1, as
+ * debug/gosym's funcData.field, then the byte fields at its end. */
+enum func_field {
+	FUNC_NAMEOFF = 1,
+	FUNC_ARGS = 2,
+	FUNC_DEFERRETURN = 3,
+	FUNC_PCSP = 4,
+	FUNC_PCFILE = 5,
+	FUNC_PCLN = 6,
+	FUNC_NPCDATA = 7,
+	FUNC_CUOFFSET = 8,  /* Go 1.16+ */
+	FUNC_STARTLINE = 9, /* Go 1.20+ */
+};
+
+/* Size of the entry field, and of the whole fixed part of the record:
+ * 40 bytes (Go 1.2-1.15: no cuOffset; 1.18-1.19: a u32 entry), else 44. */
+static uint32_t func_entry_size(const gw_pclntab *t)
+{
+	return wide(t) ? 8 : 4;
+}
+
+static uint32_t func_size(const gw_pclntab *t)
+{
+	return t->version == GW_PCLN_VER_12 || t->version == GW_PCLN_VER_118 ? 40 : 44;
+}
+
+/* Field n of the record at `rec` (func_size bytes inside the table). */
+static uint32_t func_field(const gw_pclntab *t, const uint8_t *rec, enum func_field n)
+{
+	return (uint32_t)le(rec + func_entry_size(t) + 4 * ((uint32_t)n - 1), 4);
+}
+
+/* The byte fields that end the record: funcID, flag (a pad before Go
+ * 1.16), a pad, nfuncdata. */
+enum func_byte { FUNC_FUNCID = 4, FUNC_FLAG = 3, FUNC_NFUNCDATA = 1 };
+
+static uint8_t func_byte(const gw_pclntab *t, const uint8_t *rec, enum func_byte b)
+{
+	return rec[func_size(t) - (uint32_t)b];
+}
+
+/* The pcHeader's five table offsets (Go 1.16+), in this order in the
+ * header and as the five slices that follow it in moduledata. */
+enum { TAB_FUNCNAME, TAB_CU, TAB_FILE, TAB_PC, TAB_PCLN, NUM_TABS };
+
 typedef struct header {
 	uint32_t magic;
+	gw_pcln_version version;
 	uint64_t addr;
 	uint64_t nfunc, nfiles, text_start;
-	uint64_t off[5];  /* Go 1.16+: funcname, cu, filetab, pctab, pcln */
+	uint64_t off[NUM_TABS]; /* Go 1.16+, from the header */
 	uint64_t ftab;    /* offset of the function table from the header */
 	uint64_t fileoff; /* Go 1.2-1.15: offset of the file table */
 } header;
@@ -128,32 +200,37 @@ static bool read_header(const gw_module *m, uint64_t addr, header *h)
 		return false;
 	magic = (uint32_t)le(b, 4);
 	h->magic = magic;
+	h->version = version_of(magic);
 	h->addr = addr;
-	if (magic == GW_PCLN_MAGIC_GO12)
+	if (h->version == GW_PCLN_VER_UNKNOWN)
+		return false;
+	if (h->version == GW_PCLN_VER_12)
 		return read_header_go12(m, addr, h);
-	size_t hsize = magic == GW_PCLN_MAGIC_GO116 ? 64 : 72;
+	/* 8-byte words after the magic word: nfunc, nfiles, textStart (Go
+	 * 1.18+), then the table offsets. */
+	uint32_t first_off = h->version >= GW_PCLN_VER_118 ? 4 : 3;
+	size_t hsize = 8 * (first_off + NUM_TABS);
 	if (!gw_module_read_memory(m, addr, b, hsize))
 		return false;
-	h->nfunc = le(b + 8, 8);
-	h->nfiles = le(b + 16, 8);
-	const uint8_t *o = b + (magic == GW_PCLN_MAGIC_GO116 ? 24 : 32);
-	h->text_start = magic == GW_PCLN_MAGIC_GO116 ? 0 : le(b + 24, 8);
+	h->nfunc = le(b + 8 * 1, 8);
+	h->nfiles = le(b + 8 * 2, 8);
+	h->text_start = h->version >= GW_PCLN_VER_118 ? le(b + 8 * 3, 8) : 0;
 	uint64_t prev = hsize;
 	uint64_t memsize = gw_module_memory_size(m);
-	for (int i = 0; i < 5; i++) {
-		h->off[i] = le(o + 8 * i, 8);
+	for (int i = 0; i < NUM_TABS; i++) {
+		h->off[i] = le(b + 8 * (first_off + (uint32_t)i), 8);
 		if (h->off[i] < prev || h->off[i] > memsize - addr)
 			return false;
 		prev = h->off[i];
 	}
-	h->ftab = h->off[4];
+	h->ftab = h->off[TAB_PCLN];
 	return h->nfunc > 0 && h->nfunc <= 0xffffff && h->nfiles <= 0xffffff;
 }
 
 /* Entry PC of function i of a candidate's table, read from memory. */
 static bool header_entry(const gw_module *m, const header *h, uint64_t i, uint64_t *pc)
 {
-	bool w = h->magic == GW_PCLN_MAGIC_GO12 || h->magic == GW_PCLN_MAGIC_GO116; /* as wide() */
+	bool w = version_wide(h->version);
 	uint8_t b[8];
 	if (!gw_module_read_memory(m, h->addr + h->ftab + i * (w ? 16 : 8), b, w ? 8 : 4))
 		return false;
@@ -179,38 +256,87 @@ static int header_score(const gw_module *m, const header *h)
 	return score;
 }
 
+/* runtime.moduledata, the fields read (8-byte words):
+ *   1.2-1.15  pclntable, ftab, filetab (slices), findfunctab, minpc,
+ *             maxpc, text, etext, noptrdata, enoptrdata, data, edata ...
+ *   1.16+     pcHeader, funcnametab, cutab, filetab, pctab, pclntable,
+ *             ftab (slices), findfunctab, minpc ... as above; gofunc at
+ *             word 38 (1.18-1.19) or 40 (1.20+) */
+#define MD_WORDS 48
+
+typedef struct slice {
+	uint64_t ptr, len, cap;
+} slice;
+
+typedef struct moduledata {
+	uint64_t pcheader;   /* Go 1.16+; before, pclntable.ptr points at the header */
+	slice tab[NUM_TABS]; /* Go 1.16+: funcnametab, cutab, filetab, pctab, pclntable */
+	slice pclntable, ftab, filetab;
+	uint64_t minpc, maxpc, text, etext, noptrdata, enoptrdata, data, edata;
+	uint64_t gofunc;     /* Go 1.18+ */
+} moduledata;
+
+static slice slice_at(const uint8_t *b, uint32_t word)
+{
+	return (slice){ le(b + 8 * word, 8), le(b + 8 * word + 8, 8), le(b + 8 * word + 16, 8) };
+}
+
+/* Decodes the moduledata words at `addr` in the layout of version v. */
+static bool read_moduledata(const gw_module *m, gw_pcln_version v, uint64_t addr, moduledata *md)
+{
+	uint8_t b[MD_WORDS * 8];
+	if (!gw_module_read_memory(m, addr, b, sizeof b))
+		return false;
+	memset(md, 0, sizeof *md);
+	uint32_t w; /* word of findfunctab, after the slices */
+	if (v == GW_PCLN_VER_12) {
+		md->pclntable = slice_at(b, 0);
+		md->ftab = slice_at(b, 3);
+		md->filetab = slice_at(b, 6);
+		md->pcheader = md->pclntable.ptr;
+		w = 9;
+	} else {
+		md->pcheader = le(b, 8);
+		for (uint32_t i = 0; i < NUM_TABS; i++)
+			md->tab[i] = slice_at(b, 1 + 3 * i);
+		md->filetab = md->tab[TAB_FILE];
+		md->pclntable = md->tab[TAB_PCLN];
+		md->ftab = slice_at(b, 1 + 3 * NUM_TABS);
+		w = 1 + 3 * (NUM_TABS + 1);
+	}
+	uint64_t *after[] = { &md->minpc, &md->maxpc, &md->text, &md->etext,
+	                      &md->noptrdata, &md->enoptrdata, &md->data, &md->edata };
+	for (uint32_t i = 0; i < sizeof after / sizeof *after; i++)
+		*after[i] = le(b + 8 * (w + 1 + i), 8);
+	if (v == GW_PCLN_VER_118)
+		md->gofunc = le(b + 8 * 38, 8);
+	else if (v >= GW_PCLN_VER_120)
+		md->gofunc = le(b + 8 * 40, 8);
+	return true;
+}
+
 /* moduledata starts with a pointer to the header and the table slices,
  * each {ptr, len, cap}: checking them against the header is what makes a
  * magic match trustworthy. */
-static bool check_moduledata(const gw_module *m, const header *h, uint64_t addr, uint64_t md[48])
+static bool check_moduledata(const gw_module *m, const header *h, uint64_t addr, moduledata *md)
 {
-	uint8_t b[48 * 8];
-	if (!gw_module_read_memory(m, addr, b, sizeof b))
+	if (!read_moduledata(m, h->version, addr, md) || md->pcheader != h->addr)
 		return false;
-	for (int i = 0; i < 48; i++)
-		md[i] = le(b + 8 * i, 8);
-	if (md[0] != h->addr)
-		return false;
-	if (h->magic == GW_PCLN_MAGIC_GO12) {
-		/* pclntable (words 0..2) holds the whole table, ftab (3..5)
-		 * starts after nftab with nfunc + 1 entries, filetab (6..8) has
-		 * the file table's own count. */
+	if (h->version == GW_PCLN_VER_12) {
+		/* pclntable holds the whole table, ftab starts after nftab with
+		 * nfunc + 1 entries, filetab has the file table's own count. */
 		uint64_t nfiletab = h->nfiles + 1;
-		return md[1] <= md[2] && md[1] >= h->fileoff + 4 * nfiletab && md[3] == h->addr + h->ftab &&
-		       md[4] == h->nfunc + 1 && md[4] <= md[5] && md[6] == h->addr + h->fileoff && md[7] == nfiletab &&
-		       md[7] <= md[8];
+		return md->pclntable.len <= md->pclntable.cap && md->pclntable.len >= h->fileoff + 4 * nfiletab &&
+		       md->ftab.ptr == h->addr + h->ftab && md->ftab.len == h->nfunc + 1 && md->ftab.len <= md->ftab.cap &&
+		       md->filetab.ptr == h->addr + h->fileoff && md->filetab.len == nfiletab &&
+		       md->filetab.len <= md->filetab.cap;
 	}
-	/* funcnametab, cutab, filetab, pctab, pclntable: pointers at words
-	 * 1, 4, 7, 10, 13 equal header + offset; len <= cap. */
-	for (int i = 0; i < 5; i++) {
-		uint64_t ptr = md[1 + 3 * i], len = md[2 + 3 * i], cap = md[3 + 3 * i];
-		if (ptr != h->addr + h->off[i] || len > cap)
+	/* Each table's slice points at header + offset; len <= cap. */
+	for (int i = 0; i < NUM_TABS; i++)
+		if (md->tab[i].ptr != h->addr + h->off[i] || md->tab[i].len > md->tab[i].cap)
 			return false;
-	}
-	/* ftab (words 16..18) starts at the pclntable, nfunc + 1 entries. */
-	if (md[16] != h->addr + h->off[4] || md[17] != h->nfunc + 1)
-		return false;
-	return true;
+	/* ftab starts at the pclntable, nfunc + 1 entries. */
+	return md->ftab.ptr == h->addr + h->off[TAB_PCLN] && md->ftab.len == h->nfunc + 1;
 }
 
 /* Candidate tables kept while searching; beyond this many, the ones that
@@ -269,7 +395,7 @@ static candidate *edge_word_match(const gw_module *m, const gw_data *d, uint64_t
 static void find_moduledata(const gw_module *m, candidate *c, uint32_t n)
 {
 	uint64_t lo = c[0].h.addr, hi = c[n - 1].h.addr;
-	uint64_t md[48];
+	moduledata md;
 	uint32_t left = n; /* candidates without a moduledata yet */
 	for (uint32_t s = 0; s < m->num_data_by_addr && left; s++) {
 		const gw_data *d = &m->datas[m->data_by_addr[s]];
@@ -286,7 +412,7 @@ static void find_moduledata(const gw_module *m, candidate *c, uint32_t n)
 			} else if (!(hit = edge_word_match(m, d, b, c, n))) {
 				continue;
 			}
-			if (!hit->md_addr && check_moduledata(m, &hit->h, b, md)) {
+			if (!hit->md_addr && check_moduledata(m, &hit->h, b, &md)) {
 				hit->md_addr = b;
 				left--;
 			}
@@ -294,7 +420,7 @@ static void find_moduledata(const gw_module *m, candidate *c, uint32_t n)
 	}
 }
 
-static gw_status locate(const gw_module *m, header *h, uint64_t md[48], uint64_t *md_addr, gw_error *err)
+static gw_status locate(const gw_module *m, header *h, moduledata *md, uint64_t *md_addr, gw_error *err)
 {
 	candidate *c = malloc(MAX_CANDIDATES * sizeof *c);
 	if (!c)
@@ -310,9 +436,7 @@ static gw_status locate(const gw_module *m, header *h, uint64_t md[48], uint64_t
 			const uint8_t *p = d->bytes + (a - d->offset_value);
 			if (p[7] != 8 || p[6] != 1 || p[5] != 0 || p[4] != 0)
 				continue;
-			uint32_t magic = (uint32_t)le(p, 4);
-			if (magic != GW_PCLN_MAGIC_GO12 && magic != GW_PCLN_MAGIC_GO116 && magic != GW_PCLN_MAGIC_GO118 &&
-			    magic != GW_PCLN_MAGIC_GO120)
+			if (version_of((uint32_t)le(p, 4)) == GW_PCLN_VER_UNKNOWN)
 				continue;
 			candidate k = { .md_addr = 0 };
 			if (!read_header(m, a, &k.h))
@@ -365,9 +489,10 @@ gw_status gw_pclntab_read(const gw_module *m, gw_pclntab **out, gw_error *err)
 {
 	*out = NULL;
 	header h;
-	uint64_t md[48], md_addr = 0;
+	moduledata md;
+	uint64_t md_addr = 0;
 	memset(&h, 0, sizeof h);
-	TRY(locate(m, &h, md, &md_addr, err));
+	TRY(locate(m, &h, &md, &md_addr, err));
 	if (!md_addr)
 		return GW_OK;
 
@@ -376,49 +501,42 @@ gw_status gw_pclntab_read(const gw_module *m, gw_pclntab **out, gw_error *err)
 		return gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
 	t->m = m;
 	t->magic = h.magic;
+	t->version = h.version;
 	t->header_addr = h.addr;
 	t->moduledata_addr = md_addr;
 	t->nfunc = (uint32_t)h.nfunc;
 	t->nfiles = h.nfiles;
-	bool go12 = h.magic == GW_PCLN_MAGIC_GO12;
-	/* moduledata: before Go 1.16 the three slices pclntable, ftab and
-	 * filetab, then findfunctab, minpc...; from 1.16 the header pointer
-	 * and six slices, then findfunctab, minpc... */
-	const uint64_t *after = md + (go12 ? 10 : 20);
-	t->minpc = after[0];
-	t->maxpc = after[1];
-	t->text = after[2];
-	t->etext = after[3];
-	t->noptrdata = after[4];
-	t->enoptrdata = after[5];
-	t->data = after[6];
-	t->edata = after[7];
-	t->gofunc = h.magic == GW_PCLN_MAGIC_GO118 ? md[38] : h.magic == GW_PCLN_MAGIC_GO120 ? md[40] : 0;
-	t->func_size = go12 || h.magic == GW_PCLN_MAGIC_GO118 ? 40 : 44;
+	t->minpc = md.minpc;
+	t->maxpc = md.maxpc;
+	t->text = md.text;
+	t->etext = md.etext;
+	t->noptrdata = md.noptrdata;
+	t->enoptrdata = md.enoptrdata;
+	t->data = md.data;
+	t->edata = md.edata;
+	t->gofunc = md.gofunc;
 
-	uint64_t plen;
-	if (go12) {
+	/* The function table (pclntable) has its length in moduledata. */
+	uint64_t plen = md.pclntable.len;
+	if (t->version == GW_PCLN_VER_12) {
 		/* One table: names, pc-value tables and records are at offsets
 		 * from its start; the file table holds u32 offsets of names. */
-		plen = md[1];
 		t->funcnametab = t->pctab = t->functab = 0;
 		t->funcnametab_end = t->pctab_end = plen;
 		t->filetab = h.fileoff;
 		t->filetab_end = h.fileoff + 4 * (h.nfiles + 1);
 		t->ftab = h.ftab;
 	} else {
-		/* Extents: each table ends where the next begins; the function
-		 * table (pclntable) has its length in moduledata. */
-		t->funcnametab = h.off[0];
-		t->funcnametab_end = h.off[1];
-		t->cutab = h.off[1];
-		t->cutab_end = h.off[2];
-		t->filetab = h.off[2];
-		t->filetab_end = h.off[3];
-		t->pctab = h.off[3];
-		t->pctab_end = h.off[4];
-		t->functab = t->ftab = h.off[4];
-		plen = md[14];
+		/* Extents: each table ends where the next begins. */
+		t->funcnametab = h.off[TAB_FUNCNAME];
+		t->funcnametab_end = h.off[TAB_CU];
+		t->cutab = h.off[TAB_CU];
+		t->cutab_end = h.off[TAB_FILE];
+		t->filetab = h.off[TAB_FILE];
+		t->filetab_end = h.off[TAB_PC];
+		t->pctab = h.off[TAB_PC];
+		t->pctab_end = h.off[TAB_PCLN];
+		t->functab = t->ftab = h.off[TAB_PCLN];
 	}
 	gw_status st = GW_OK;
 	if (plen > MAX_TABLE_BYTES || t->functab + plen > MAX_TABLE_BYTES) {
@@ -503,39 +621,39 @@ gw_status gw_pclntab_func(const gw_pclntab *t, uint32_t i, gw_pcln_func *f, gw_e
 		return gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET, "pclntab function table entry %u out of range", i);
 	f->index = i;
 	f->entry = entry_pc(t, raw);
-	if (funcoff > t->functab_end - t->functab || t->functab_end - t->functab - funcoff < t->func_size)
+	if (funcoff > t->functab_end - t->functab || t->functab_end - t->functab - funcoff < func_size(t))
 		return gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET, "pclntab function %u: record offset 0x%llx out of range",
 		               i, (unsigned long long)funcoff);
 	f->funcoff = t->functab + funcoff;
 	const uint8_t *p = t->mem + f->funcoff;
-	int base = old ? 8 : 4; /* after the entry field */
-	f->nameoff = (uint32_t)le(p + base, 4);
-	f->args = (int32_t)le(p + base + 4, 4);
-	f->pcfile = (uint32_t)le(p + base + 16, 4);
-	f->pcln = (uint32_t)le(p + base + 20, 4);
-	f->npcdata = (uint32_t)le(p + base + 24, 4);
-	if (t->magic == GW_PCLN_MAGIC_GO12)
+	f->nameoff = func_field(t, p, FUNC_NAMEOFF);
+	f->args = (int32_t)func_field(t, p, FUNC_ARGS);
+	f->pcfile = func_field(t, p, FUNC_PCFILE);
+	f->pcln = func_field(t, p, FUNC_PCLN);
+	f->npcdata = func_field(t, p, FUNC_NPCDATA);
+	if (t->version == GW_PCLN_VER_12)
 		f->cu_offset = f->pcfile ? 0 : UINT32_MAX; /* one global file table */
 	else
-		f->cu_offset = (uint32_t)le(p + base + 28, 4);
-	if (t->magic == GW_PCLN_MAGIC_GO120)
-		f->start_line = (int32_t)le(p + base + 32, 4);
-	f->func_id = p[t->func_size - 4];
-	f->flag = p[t->func_size - 3];
-	f->nfuncdata = p[t->func_size - 1];
-	uint64_t entry_field = le(p, old ? 8 : 4);
+		f->cu_offset = func_field(t, p, FUNC_CUOFFSET);
+	if (t->version >= GW_PCLN_VER_120)
+		f->start_line = (int32_t)func_field(t, p, FUNC_STARTLINE);
+	f->func_id = func_byte(t, p, FUNC_FUNCID);
+	f->flag = func_byte(t, p, FUNC_FLAG);
+	f->nfuncdata = func_byte(t, p, FUNC_NFUNCDATA);
+	uint64_t entry_field = le(p, func_entry_size(t));
 	if (entry_pc(t, entry_field) != f->entry)
 		return gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET,
 		               "pclntab function %u: record entry 0x%llx differs from the table's 0x%llx", i,
 		               (unsigned long long)entry_pc(t, entry_field), (unsigned long long)f->entry);
 	uint64_t tail = (uint64_t)f->npcdata * 4 + (uint64_t)f->nfuncdata * (old ? 8 : 4) + (old ? 4 : 0);
-	if (f->npcdata > 1024 || tail > t->functab_end - f->funcoff - t->func_size)
+	if (f->npcdata > 1024 || tail > t->functab_end - f->funcoff - func_size(t))
 		return gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET, "pclntab function %u: %u pcdata and %u funcdata run past the table",
 		               i, f->npcdata, f->nfuncdata);
 	return GW_OK;
 }
 
-uint32_t gw_pclntab_find(const gw_pclntab *t, uint64_t pc)
+/* The function whose code contains `pc`, or UINT32_MAX. */
+static uint32_t find_func(const gw_pclntab *t, uint64_t pc)
 {
 	/* On wasm the high half of a PC names the function: try that first. */
 	uint64_t guess = (pc >> 16) - 0x1000;
@@ -589,11 +707,12 @@ static gw_str c_string(const gw_pclntab *t, uint64_t start, uint64_t end, uint64
 	return s;
 }
 
-uint32_t gw_pclntab_pcdata(const gw_pclntab *t, const gw_pcln_func *f, uint32_t i)
+/* The pctab offset of f's pcdata table i (0 = none). */
+static uint32_t func_pcdata(const gw_pclntab *t, const gw_pcln_func *f, uint32_t i)
 {
 	if (i >= f->npcdata)
 		return 0;
-	return (uint32_t)le(t->mem + f->funcoff + t->func_size + 4 * (uint64_t)i, 4);
+	return (uint32_t)le(t->mem + f->funcoff + func_size(t) + 4 * (uint64_t)i, 4);
 }
 
 void gw_pcvalue_init(gw_pcvalue *v, const gw_pclntab *t, const gw_pcln_func *f, uint32_t table)
@@ -676,7 +795,7 @@ gw_str gw_pclntab_file_name(const gw_pclntab *t, const gw_pcln_func *f, int32_t 
 	gw_str none = { NULL, 0 };
 	if (fileno < 0 || f->cu_offset == UINT32_MAX)
 		return none;
-	if (t->magic == GW_PCLN_MAGIC_GO12) {
+	if (t->version == GW_PCLN_VER_12) {
 		/* Entry 0 of the file table is its length: files count from 1. */
 		uint64_t at = t->filetab + 4 * (uint64_t)(uint32_t)fileno, off;
 		if (fileno == 0 || at + 4 > t->filetab_end || !get(t, at, 4, &off))
@@ -700,13 +819,21 @@ gw_status gw_pclntab_file_line(const gw_pclntab *t, const gw_pcln_func *f, uint6
 	return GW_OK;
 }
 
+/* inlinedCall entries: 20 bytes before Go 1.20 (parent i16, funcID u8,
+ * pad, file, line, nameoff, parentPc), then 16 (funcID u8, pad[3],
+ * nameoff, parentPc, startLine). */
+static uint32_t inline_entry_size(const gw_pclntab *t)
+{
+	return t->version >= GW_PCLN_VER_120 ? 16 : 20;
+}
+
 /* Where the inline tree of f lives in linear memory, or 0. */
 static uint64_t inline_tree(const gw_pclntab *t, const gw_pcln_func *f)
 {
-	uint32_t k = t->magic == GW_PCLN_MAGIC_GO12 ? GW_FUNCDATA_INLTREE_GO12 : GW_FUNCDATA_INLTREE;
+	uint32_t k = t->version == GW_PCLN_VER_12 ? FUNCDATA_INLTREE_GO12 : FUNCDATA_INLTREE;
 	if (f->nfuncdata <= k || f->npcdata <= PCDATA_INLTREE)
 		return 0;
-	uint64_t at = f->funcoff + t->func_size + 4 * (uint64_t)f->npcdata;
+	uint64_t at = f->funcoff + func_size(t) + 4 * (uint64_t)f->npcdata;
 	uint64_t v;
 	if (wide(t)) {
 		/* 8-aligned absolute addresses. */
@@ -723,7 +850,7 @@ static uint64_t inline_tree(const gw_pclntab *t, const gw_pcln_func *f)
 
 int gw_pclntab_frames(const gw_pclntab *t, uint64_t pc, gw_frame *frames, int max, gw_error *err)
 {
-	uint32_t fi = gw_pclntab_find(t, pc);
+	uint32_t fi = find_func(t, pc);
 	if (fi == UINT32_MAX) {
 		gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET, "no function contains pc 0x%llx", (unsigned long long)pc);
 		return -1;
@@ -734,8 +861,8 @@ int gw_pclntab_frames(const gw_pclntab *t, uint64_t pc, gw_frame *frames, int ma
 	/* Entries are read through an inline view (no runs: the index at
 	 * each pc comes from one pc-value walk). */
 	gw_inline_view view = { .entry = f.entry, .tree = inline_tree(t, &f),
-	                        .entry_size = t->magic == GW_PCLN_MAGIC_GO120 ? 16 : 20 };
-	uint32_t inl = view.tree ? gw_pclntab_pcdata(t, &f, PCDATA_INLTREE) : 0;
+	                        .entry_size = inline_entry_size(t) };
+	uint32_t inl = view.tree ? func_pcdata(t, &f, PCDATA_INLTREE) : 0;
 	gw_str self = gw_pclntab_name(t, f.nameoff);
 	int self_len = self.len > 80 ? 80 : (int)self.len;
 	int n = 0;
@@ -768,7 +895,7 @@ int gw_pclntab_frames(const gw_pclntab *t, uint64_t pc, gw_frame *frames, int ma
 		fr->func = gw_pclntab_name(t, nameoff);
 		fr->inlined = true;
 		uint64_t next = f.entry + (uint64_t)(int64_t)parent_pc;
-		if (parent_pc < 0 || gw_pclntab_find(t, next) != fi) {
+		if (parent_pc < 0 || find_func(t, next) != fi) {
 			gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET, "inline tree entry %d: parent pc 0x%llx outside its function",
 			        ix, (unsigned long long)next);
 			return -1;
@@ -833,9 +960,9 @@ gw_status gw_inline_view_init(gw_inline_view *v, const gw_pclntab *t, const gw_p
 {
 	memset(v, 0, sizeof *v);
 	v->entry = f->entry;
-	v->entry_size = t->magic == GW_PCLN_MAGIC_GO120 ? 16 : 20;
+	v->entry_size = inline_entry_size(t);
 	uint64_t tree = inline_tree(t, f);
-	uint32_t table = tree ? gw_pclntab_pcdata(t, f, PCDATA_INLTREE) : 0;
+	uint32_t table = tree ? func_pcdata(t, f, PCDATA_INLTREE) : 0;
 	if (!table)
 		return GW_OK;
 	v->tree = tree;
@@ -871,9 +998,11 @@ bool gw_inline_view_entry(const gw_pclntab *t, gw_inline_view *v, int32_t ix, ui
 			v->seg_bytes = d->bytes;
 		}
 	}
-	bool new_tree = v->entry_size == 16;
-	*nameoff = (uint32_t)le(e + (new_tree ? 4 : 12), 4);
-	*parent_pc = (int32_t)le(e + (new_tree ? 8 : 16), 4);
+	/* nameoff then parentPc, the last two u32 before the Go 1.20+
+	 * startLine or the end of the older entry. */
+	uint32_t nameoff_at = v->entry_size == 16 ? 4 : 12;
+	*nameoff = (uint32_t)le(e + nameoff_at, 4);
+	*parent_pc = (int32_t)le(e + nameoff_at + 4, 4);
 	return true;
 }
 

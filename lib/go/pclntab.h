@@ -28,16 +28,22 @@
 
 #include "../wasm/module.h"
 
-#define GW_PCLN_MAGIC_GO12 0xfffffffbu   /* Go 1.2-1.15 */
-#define GW_PCLN_MAGIC_GO116 0xfffffffau
-#define GW_PCLN_MAGIC_GO118 0xfffffff0u
-#define GW_PCLN_MAGIC_GO120 0xfffffff1u
+/* The table formats, in order: compare with < and >= (as debug/gosym's
+ * version). Set once, from the header's magic, when the table is read. */
+typedef enum gw_pcln_version {
+	GW_PCLN_VER_UNKNOWN = 0,
+	GW_PCLN_VER_12,    /* Go 1.2-1.15, magic 0xfffffffb */
+	GW_PCLN_VER_116,   /* Go 1.16-1.17, 0xfffffffa */
+	GW_PCLN_VER_118,   /* Go 1.18-1.19, 0xfffffff0 */
+	GW_PCLN_VER_120,   /* Go 1.20+, 0xfffffff1 */
+} gw_pcln_version;
 
 /* Inline expansion stops here; deeper stacks are reported as corrupt. */
 #define GW_PCLN_MAX_FRAMES 64
 
 typedef struct gw_pclntab {
-	uint32_t magic;
+	uint32_t magic;              /* as found in the header */
+	gw_pcln_version version;     /* the format that magic names */
 	uint64_t header_addr;        /* linear-memory address of the pcHeader */
 	uint64_t moduledata_addr;    /* runtime.firstmoduledata */
 	uint32_t nfunc;
@@ -62,7 +68,6 @@ typedef struct gw_pclntab {
 	uint64_t pctab, pctab_end;
 	uint64_t functab, functab_end; /* _func record offsets are from functab */
 	uint64_t ftab;                 /* the {entry, record offset} pairs */
-	uint32_t func_size;          /* _func header: 40, 44, 40 or 44 bytes */
 
 	const gw_module *m;
 } gw_pclntab;
@@ -92,21 +97,8 @@ typedef struct gw_pcln_func {
 	uint8_t func_id, flag;
 } gw_pcln_func;
 
-/* PCDATA and FUNCDATA indices of the inline tree: PCDATA 2 from Go 1.12;
- * FUNCDATA 4 in Go 1.12-1.15 (after the register and stack-object maps),
- * 3 from Go 1.16. */
-#define GW_PCDATA_INLTREE 2
-#define GW_FUNCDATA_INLTREE_GO12 4
-#define GW_FUNCDATA_INLTREE 3
-
-/* The pctab offset of f's pcdata table i (0 = none). */
-uint32_t gw_pclntab_pcdata(const gw_pclntab *t, const gw_pcln_func *f, uint32_t i);
-
 /* Reads function i's record; GW_ERR_FORMAT if it lies outside the table. */
 gw_status gw_pclntab_func(const gw_pclntab *t, uint32_t i, gw_pcln_func *f, gw_error *err);
-
-/* The function whose code contains `pc`, or UINT32_MAX. */
-uint32_t gw_pclntab_find(const gw_pclntab *t, uint64_t pc);
 
 /* Name at a funcnametab offset (NUL-terminated in the table); len 0 when
  * the offset is out of range or the string is unterminated. */
