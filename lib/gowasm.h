@@ -5,6 +5,7 @@
 #include "buf.h"
 #include "error.h"
 #include "utf8.h"
+#include "analysis/batchplan.h"
 #include "analysis/check.h"
 #include "analysis/integrity.h"
 #include "analysis/load.h"

@@ -58,11 +58,6 @@ const gw_abi_import *gw_abi_lookup(gw_str field)
 	return NULL;
 }
 
-const gw_abi_import *gw_abi_table(void)
-{
-	return table;
-}
-
 const char *gw_abi_module_for(int minor)
 {
 	return minor >= 21 ? "gojs" : "go";

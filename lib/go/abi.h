@@ -33,9 +33,6 @@ typedef struct gw_abi_import {
  * or NULL for a name no Go version imports. */
 const gw_abi_import *gw_abi_lookup(gw_str field);
 
-/* All known entries (terminated by a NULL name). */
-const gw_abi_import *gw_abi_table(void);
-
 /* The import module name Go uses for js/wasm at a minor version
  * ("go" up to 1.20, "gojs" from 1.21). */
 const char *gw_abi_module_for(int minor);

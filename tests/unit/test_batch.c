@@ -4,10 +4,9 @@
  * extra one is a feature the output may start to use). */
 #include <string.h>
 
-#include "analysis/batchplan.h"
+#include "gowasm.h" /* batchplan.h comes with the umbrella header */
 #include "gwtest.h"
 #include "tap.h"
-#include "wasm/code.h"
 #include "wasmbuild.h"
 
 static void test_defer_parse(void)
