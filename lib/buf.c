@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "utf8.h"
+#include "util/array.h"
 
 void gw_buf_init(gw_buf *b)
 {
@@ -33,16 +34,10 @@ static bool reserve(gw_buf *b, size_t extra)
 	size_t need = b->len + extra + 1;
 	if (need <= b->cap)
 		return true;
-	size_t cap = b->cap ? b->cap : 256;
-	while (cap < need)
-		cap *= 2;
-	char *p = realloc(b->data, cap);
-	if (!p) {
+	if (GW_ARRAY_RESERVE(b->data, b->cap, need, 256)) {
 		b->oom = true;
 		return false;
 	}
-	b->data = p;
-	b->cap = cap;
 	return true;
 }
 

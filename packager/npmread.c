@@ -13,6 +13,7 @@
 #include <zlib.h>
 
 #include "limits.h"
+#include "util/array.h"
 #include "verify.h"
 
 /* Room for every file of a package, package.json included. */
@@ -46,7 +47,7 @@ gw_status gw_verify_npm_folder(const char *dir, gw_verify_report *r, gw_error *e
 	char **names = NULL;
 	size_t nn = 0, cap = 0;
 	struct dirent *de;
-	bool too_many = false;
+	bool too_many = false, oom = false;
 	while ((de = readdir(d))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
@@ -54,23 +55,24 @@ gw_status gw_verify_npm_folder(const char *dir, gw_verify_report *r, gw_error *e
 			too_many = true;
 			break;
 		}
-		if (nn == cap) {
-			cap = cap ? cap * 2 : 16;
-			char **nb = realloc(names, cap * sizeof *nb);
-			if (!nb)
-				break;
-			names = nb;
+		/* A name that cannot be kept fails the whole listing: a file
+		 * left out would go unverified. */
+		if (GW_ARRAY_RESERVE(names, cap, nn + 1, 16) || !(names[nn] = strdup(de->d_name))) {
+			oom = true;
+			break;
 		}
-		names[nn] = strdup(de->d_name);
-		if (names[nn])
-			nn++;
+		nn++;
 	}
 	closedir(d);
-	if (too_many) {
-		gw_verify_add(r, "folder", "more than %d files, more than a bundle has", MAX_FILES);
+	if (too_many || oom) {
 		for (size_t i = 0; i < nn; i++)
 			free(names[i]);
 		free(names);
+		if (oom) {
+			gw_verify_report_free(r);
+			return gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory listing the folder");
+		}
+		gw_verify_add(r, "folder", "more than %d files, more than a bundle has", MAX_FILES);
 		return GW_OK;
 	}
 	if (nn)

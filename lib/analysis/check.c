@@ -7,6 +7,7 @@
 
 #include "../go/abi.h"
 #include "../go/loops.h"
+#include "../util/array.h"
 #include "../wasm/code.h"
 
 static const gw_rule rules[] = {
@@ -112,14 +113,8 @@ static gw_status add(checker *c, const char *rule, gw_str file, int32_t line, gw
                      const char *fmt, ...)
 {
 	gw_findings *f = c->out;
-	if (f->n == f->cap) {
-		uint32_t ncap = f->cap ? f->cap * 2 : 16;
-		gw_finding *p = realloc(f->v, ncap * sizeof *p);
-		if (!p)
-			return gw_fail(c->err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
-		f->v = p;
-		f->cap = ncap;
-	}
+	if (GW_ARRAY_RESERVE(f->v, f->cap, f->n + 1, 16))
+		return gw_fail(c->err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
 	gw_finding *x = &f->v[f->n++];
 	memset(x, 0, sizeof *x);
 	x->rule = gw_rule_find(rule);
@@ -266,14 +261,9 @@ static gw_status scan_funcvals(checker *c, uint32_t f, uint32_t *cap)
 		uint32_t target = entry_function(c, v);
 		if (target == UINT32_MAX || target == f)
 			continue;
-		if (c->num_closures == *cap) {
-			*cap *= 2;
-			uint32_t *p = realloc(c->closures, *cap * sizeof *p);
-			if (!p) {
-				s = gw_fail(c->err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
-				break;
-			}
-			c->closures = p;
+		if (GW_ARRAY_RESERVE(c->closures, *cap, c->num_closures + 1, 16)) {
+			s = gw_fail(c->err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
+			break;
 		}
 		c->closures[c->num_closures++] = target;
 		c->address_taken[target] = true;

@@ -23,6 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/array.h"
+
 enum { T_END, T_IDENT, T_STRING, T_NUMBER, T_PUNCT, T_TEMPLATE, T_REGEX };
 
 /* Nesting: what each open {, [, ( or ${ is. */
@@ -314,14 +316,8 @@ static bool object_follows(const parser *ps)
 
 static gw_status add_key(parser *ps, gw_str name, const ctx *c)
 {
-	if (ps->num_keys == ps->cap_keys) {
-		uint32_t ncap = ps->cap_keys ? ps->cap_keys * 2 : 64;
-		key *v = realloc(ps->keys, ncap * sizeof *v);
-		if (!v)
-			return gw_fail(ps->err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
-		ps->keys = v;
-		ps->cap_keys = ncap;
-	}
+	if (GW_ARRAY_RESERVE(ps->keys, ps->cap_keys, ps->num_keys + 1, 64))
+		return gw_fail(ps->err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
 	ps->keys[ps->num_keys++] = (key){ name, c->key, ps->object_id[ps->depth - 1] };
 	return GW_OK;
 }

@@ -7,6 +7,7 @@
 
 #include "../go/abi.h"
 #include "../go/pclntab.h"
+#include "../util/array.h"
 
 #define TRY_(x) do { gw_status s_ = (x); if (s_) return s_; } while (0)
 
@@ -40,14 +41,8 @@ typedef struct checker {
 static gw_status vadd(checker *c, const char *check, gw_severity sev, uint32_t func, const char *fmt, va_list ap)
 {
 	gw_integrity *g = c->g;
-	if (g->num_problems == g->cap) {
-		uint32_t ncap = g->cap ? g->cap * 2 : 16;
-		gw_problem *p = realloc(g->problems, ncap * sizeof *p);
-		if (!p)
-			return gw_fail(c->err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
-		g->problems = p;
-		g->cap = ncap;
-	}
+	if (GW_ARRAY_RESERVE(g->problems, g->cap, g->num_problems + 1, 16))
+		return gw_fail(c->err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
 	gw_problem *p = &g->problems[g->num_problems++];
 	p->check = check;
 	p->severity = sev;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/array.h"
 #include "../wasm/code.h"
 
 #define TRY(x) do { if ((x) != GW_OK) return err->status; } while (0)
@@ -100,13 +101,8 @@ static gw_status name_map(name_ctx *nc, gw_cursor *c, const char *what, uint64_t
 	TRY(gw_read_u32(c, &n, "name map count", err));
 	if (n > gw_cursor_left(c) / 2)
 		return bad(nc, at, "%s name count %u too large for its subsection", what, n);
-	if (n > nc->cap) {
-		gw_str *p = realloc(nc->seen, n * sizeof *p);
-		if (!p)
-			return gw_fail(err, GW_ERR_NOMEM, at, "out of memory");
-		nc->seen = p;
-		nc->cap = n;
-	}
+	if (GW_ARRAY_RESERVE(nc->seen, nc->cap, n, n))
+		return gw_fail(err, GW_ERR_NOMEM, at, "out of memory");
 	int64_t prev = -1;
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t idx;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/array.h"
 #include "loops.h"
 
 struct gw_go_addr {
@@ -93,15 +94,9 @@ typedef struct call_vec {
 static int push_call(void *ctx, const gw_call *c)
 {
 	call_vec *cv = ctx;
-	if (cv->n == cv->cap) {
-		uint32_t nc = cv->cap ? cv->cap * 2 : 16;
-		gw_call *v = realloc(cv->v, nc * sizeof *v);
-		if (!v) {
-			cv->oom = true;
-			return 1;
-		}
-		cv->v = v;
-		cv->cap = nc;
+	if (GW_ARRAY_RESERVE(cv->v, cv->cap, cv->n + 1, 16)) {
+		cv->oom = true;
+		return 1;
 	}
 	cv->v[cv->n++] = *c;
 	return 0;

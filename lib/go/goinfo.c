@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/array.h"
 #include "../wasm/code.h"
 #include "internal.h"
 
@@ -73,15 +74,9 @@ static int record_ref(void *ctx, uint32_t func_index, size_t offset, uint64_t va
 	uint64_t to = (value >> 16) - 0x1000;
 	if (to >= c->m->num_funcs)
 		return 0;
-	if (info->num_func_refs == c->refs_cap) {
-		uint32_t ncap = c->refs_cap ? c->refs_cap * 2 : 256;
-		struct gw_func_ref *p = realloc(info->func_refs, ncap * sizeof *p);
-		if (!p) {
-			c->oom = true;
-			return 1;
-		}
-		info->func_refs = p;
-		c->refs_cap = ncap;
+	if (GW_ARRAY_RESERVE(info->func_refs, c->refs_cap, info->num_func_refs + 1, 256)) {
+		c->oom = true;
+		return 1;
 	}
 	info->func_refs[info->num_func_refs].from = func_index - c->m->num_func_imports;
 	info->func_refs[info->num_func_refs].to = (uint32_t)to;
@@ -93,15 +88,9 @@ static int count_call(void *ctx, const gw_call *call)
 {
 	count_ctx *c = ctx;
 	gw_go_info *info = c->info;
-	if (info->num_calls == c->cap) {
-		uint32_t ncap = c->cap ? c->cap * 2 : 1024;
-		gw_call *p = realloc(info->calls, ncap * sizeof *p);
-		if (!p) {
-			c->oom = true;
-			return 1;
-		}
-		info->calls = p;
-		c->cap = ncap;
+	if (GW_ARRAY_RESERVE(info->calls, c->cap, info->num_calls + 1, 1024)) {
+		c->oom = true;
+		return 1;
 	}
 	info->calls[info->num_calls++] = *call;
 	if (call->indirect)

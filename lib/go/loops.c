@@ -3,27 +3,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/array.h"
 #include "../wasm/code.h"
 
 typedef struct edge_list {
 	uint32_t *from, *to;
-	uint32_t n, cap;
+	uint32_t n, from_cap, to_cap;
 } edge_list;
 
 static bool add_edge(edge_list *e, uint32_t from, uint32_t to)
 {
-	if (e->n == e->cap) {
-		uint32_t ncap = e->cap ? e->cap * 2 : 32;
-		uint32_t *f = realloc(e->from, ncap * sizeof *f);
-		if (!f)
-			return false;
-		e->from = f;
-		uint32_t *t = realloc(e->to, ncap * sizeof *t);
-		if (!t)
-			return false;
-		e->to = t;
-		e->cap = ncap;
-	}
+	if (GW_ARRAY_RESERVE(e->from, e->from_cap, e->n + 1, 32) || GW_ARRAY_RESERVE(e->to, e->to_cap, e->n + 1, 32))
+		return false;
 	e->from[e->n] = from;
 	e->to[e->n] = to;
 	e->n++;
@@ -32,14 +23,8 @@ static bool add_edge(edge_list *e, uint32_t from, uint32_t to)
 
 static bool push_u32(uint32_t **v, uint32_t *n, uint32_t *cap, uint32_t x)
 {
-	if (*n == *cap) {
-		uint32_t ncap = *cap ? *cap * 2 : 16;
-		uint32_t *p = realloc(*v, ncap * sizeof *p);
-		if (!p)
-			return false;
-		*v = p;
-		*cap = ncap;
-	}
+	if (GW_ARRAY_RESERVE(*v, *cap, *n + 1, 16))
+		return false;
 	(*v)[(*n)++] = x;
 	return true;
 }

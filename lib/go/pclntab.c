@@ -37,6 +37,7 @@
 #include <string.h>
 
 #include "../utf8.h"
+#include "../util/array.h"
 #include "goinfo.h"
 
 #define TRY(x) do { if ((x) != GW_OK) return err->status; } while (0)
@@ -940,13 +941,8 @@ static gw_status walk_table(const gw_pclntab *t, const gw_pcln_func *f, uint32_t
 			return gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET, "bad varint in pc-value table 0x%x", table);
 		val = (int32_t)((uint32_t)val + (uint32_t)((dv & 1) ? ~(int32_t)(dv >> 1) : (int32_t)(dv >> 1)));
 		if (v && dpc) {
-			if (v->num_runs == cap) {
-				cap = cap ? cap * 2 : 64;
-				gw_inline_run *nr = realloc(v->runs, cap * sizeof *nr);
-				if (!nr)
-					return gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
-				v->runs = nr;
-			}
+			if (GW_ARRAY_RESERVE(v->runs, cap, v->num_runs + 1, 64))
+				return gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
 			v->runs[v->num_runs++] = (gw_inline_run){ pc, pc + dpc, val };
 		}
 		pc += dpc;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/array.h"
 #include "internal.h"
 
 const char *gw_names_source_name(gw_names_source s)
@@ -172,15 +173,9 @@ static bool seen_before(find_ctx *c, uint64_t pc, bool *oom)
 	for (uint32_t i = 0; i < c->nseen; i++)
 		if (c->seen[i] == pc)
 			return true;
-	if (c->nseen == c->capseen) {
-		uint32_t ncap = c->capseen ? c->capseen * 2 : 16;
-		uint64_t *p = realloc(c->seen, ncap * sizeof *p);
-		if (!p) {
-			*oom = true;
-			return true;
-		}
-		c->seen = p;
-		c->capseen = ncap;
+	if (GW_ARRAY_RESERVE(c->seen, c->capseen, c->nseen + 1, 16)) {
+		*oom = true;
+		return true;
 	}
 	c->seen[c->nseen++] = pc;
 	return false;
@@ -390,7 +385,7 @@ gw_status gw_go_find_calls(const gw_module *m, const gw_go_info *go, const gw_go
 typedef struct collector {
 	gw_call_site_list *l;
 	size_t *frame_start;        /* where each site's frames begin */
-	uint32_t cap;
+	uint32_t cap, calls_cap, frame_start_cap; /* of l->v, l->calls, frame_start */
 	size_t nframes, frames_cap;
 	bool oom;
 } collector;
@@ -399,33 +394,11 @@ static int collect(void *ctx, const gw_call_site *site)
 {
 	collector *c = ctx;
 	gw_call_site_list *l = c->l;
-	if (l->n == c->cap) {
-		uint32_t ncap = c->cap ? c->cap * 2 : 16;
-		gw_call_site *v = realloc(l->v, ncap * sizeof *v);
-		if (v)
-			l->v = v;
-		gw_call *k = v ? realloc(l->calls, ncap * sizeof *k) : NULL;
-		if (k)
-			l->calls = k;
-		size_t *fs = k ? realloc(c->frame_start, ncap * sizeof *fs) : NULL;
-		if (!fs) {
-			c->oom = true;
-			return 1;
-		}
-		c->frame_start = fs;
-		c->cap = ncap;
-	}
-	if (c->nframes + (size_t)site->nframes > c->frames_cap) {
-		size_t ncap = c->frames_cap ? c->frames_cap * 2 : 64;
-		while (ncap < c->nframes + (size_t)site->nframes)
-			ncap *= 2;
-		gw_frame *f = realloc(l->frames, ncap * sizeof *f);
-		if (!f) {
-			c->oom = true;
-			return 1;
-		}
-		l->frames = f;
-		c->frames_cap = ncap;
+	if (GW_ARRAY_RESERVE(l->v, c->cap, l->n + 1, 16) || GW_ARRAY_RESERVE(l->calls, c->calls_cap, l->n + 1, 16) ||
+	    GW_ARRAY_RESERVE(c->frame_start, c->frame_start_cap, l->n + 1, 16) ||
+	    GW_ARRAY_RESERVE(l->frames, c->frames_cap, c->nframes + (size_t)site->nframes, 64)) {
+		c->oom = true;
+		return 1;
 	}
 	l->v[l->n] = *site;
 	l->calls[l->n] = *site->call;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/array.h"
 #include "json.h"
 
 static void put_clean(gw_buf *b, gw_str s)
@@ -87,14 +88,9 @@ gw_status gw_baseline_parse(const uint8_t *text, size_t len, gw_baseline *out, g
 				return gw_fail(err, GW_ERR_FORMAT, (size_t)(p - text),
 				               "baseline line %u: expected rule<TAB>function<TAB>file", lineno);
 			}
-			if (out->n == cap) {
-				cap = cap ? cap * 2 : 16;
-				char **v = realloc(out->keys, cap * sizeof *v);
-				if (!v) {
-					gw_baseline_free(out);
-					return gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
-				}
-				out->keys = v;
+			if (GW_ARRAY_RESERVE(out->keys, cap, out->n + 1, 16)) {
+				gw_baseline_free(out);
+				return gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
 			}
 			char *k = malloc(n + 1);
 			if (!k) {

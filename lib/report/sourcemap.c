@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/array.h"
 #include "json.h"
 #include "../wasm/leb128.h"
 
@@ -52,15 +53,9 @@ static uint32_t intern_add(intern *t, gw_str s)
 	for (; t->slots[k]; k = (k + 1) & (t->nslots - 1))
 		if (gw_str_same(t->v[t->slots[k] - 1], s))
 			return t->slots[k] - 1;
-	if (t->n == t->cap) {
-		uint32_t nc = t->cap ? t->cap * 2 : 256;
-		gw_str *v = realloc(t->v, nc * sizeof *v);
-		if (!v) {
-			t->oom = true;
-			return UINT32_MAX;
-		}
-		t->v = v;
-		t->cap = nc;
+	if (GW_ARRAY_RESERVE(t->v, t->cap, t->n + 1, 256)) {
+		t->oom = true;
+		return UINT32_MAX;
 	}
 	t->v[t->n] = s;
 	t->slots[k] = t->n + 1;

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/array.h"
+
 #define TRY(x) do { if ((x) != GW_OK) return err->status; } while (0)
 
 gw_status gw_code_begin(gw_code_reader *r, const gw_module *m, uint32_t func_index, gw_error *err)
@@ -50,15 +52,9 @@ void gw_code_end(gw_code_reader *r)
 
 static gw_status push_block(gw_code_reader *r, uint8_t kind, gw_error *err)
 {
-	if (r->depth == r->cap) {
-		/* Depth is bounded by the body size: every block opcode is a byte. */
-		uint32_t ncap = r->cap * 2;
-		uint8_t *p = realloc(r->blocks, ncap);
-		if (!p)
-			return gw_fail(err, GW_ERR_NOMEM, r->c.pos, "out of memory");
-		r->blocks = p;
-		r->cap = ncap;
-	}
+	/* Depth is bounded by the body size: every block opcode is a byte. */
+	if (GW_ARRAY_RESERVE(r->blocks, r->cap, r->depth + 1, 16))
+		return gw_fail(err, GW_ERR_NOMEM, r->c.pos, "out of memory");
 	r->blocks[r->depth++] = kind;
 	if (kind == 1)
 		r->loop_depth++;
@@ -611,21 +607,6 @@ typedef struct depth_walk {
 	uint32_t func;
 } depth_walk;
 
-static bool grow(void **p, size_t *cap, size_t need, size_t size)
-{
-	if (need <= *cap)
-		return true;
-	size_t n = *cap ? *cap * 2 : 64;
-	while (n < need)
-		n *= 2;
-	void *q = realloc(*p, n * size);
-	if (!q)
-		return false;
-	*p = q;
-	*cap = n;
-	return true;
-}
-
 static void note_expr(depth_walk *w, uint32_t d, size_t offset)
 {
 	if (d > w->out->expression) {
@@ -651,7 +632,7 @@ static uint32_t pop_vals(depth_walk *w, uint32_t n)
 
 static bool push_vals(depth_walk *w, uint32_t n, uint32_t d)
 {
-	if (!grow((void **)&w->vals, &w->cap_vals, w->nvals + n, sizeof *w->vals))
+	if (GW_ARRAY_RESERVE(w->vals, w->cap_vals, w->nvals + n, 64))
 		return false;
 	for (uint32_t i = 0; i < n; i++)
 		w->vals[w->nvals++] = d;
@@ -732,7 +713,7 @@ static gw_status depth_step(depth_walk *w, const gw_module *m, const gw_code_rea
 		blocktype_arity(m, in->a, &params, &results);
 		uint32_t cond = in->op == GW_OP_IF ? pop_vals(w, 1) : 0;
 		uint32_t pd = pop_vals(w, params);
-		if (!grow((void **)&w->frames, &w->cap_frames, w->nframes + 1, sizeof *w->frames))
+		if (GW_ARRAY_RESERVE(w->frames, w->cap_frames, w->nframes + 1, 64))
 			return gw_fail(err, GW_ERR_NOMEM, in->offset, "out of memory");
 		bool li = in->op != GW_OP_BLOCK;
 		w->frames[w->nframes++] = (depth_frame){
@@ -845,7 +826,7 @@ gw_status gw_module_code_depth(const gw_module *m, gw_code_depth *depth, gw_erro
 		w.nvals = 0;
 		w.loops_ifs = 0;
 		s = gw_code_begin(&r, m, w.func, err);
-		if (!s && !grow((void **)&w.frames, &w.cap_frames, 1, sizeof *w.frames))
+		if (!s && GW_ARRAY_RESERVE(w.frames, w.cap_frames, 1, 64))
 			s = gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
 		if (!s) {
 			const gw_functype *t = gw_module_func_type(m, w.func);

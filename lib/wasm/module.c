@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/array.h"
 #include "leb128.h"
 
 #define TRY(x) do { if ((x) != GW_OK) return err->status; } while (0)
@@ -795,14 +796,8 @@ static int section_rank(uint8_t id)
 
 static gw_status add_section(gw_module *m, uint32_t *cap, const gw_section *s, gw_error *err)
 {
-	if (m->num_sections == *cap) {
-		uint32_t ncap = *cap ? *cap * 2 : 16;
-		gw_section *p = realloc(m->sections, ncap * sizeof *p);
-		if (!p)
-			return gw_fail(err, GW_ERR_NOMEM, s->header_offset, "out of memory for sections");
-		m->sections = p;
-		*cap = ncap;
-	}
+	if (GW_ARRAY_RESERVE(m->sections, *cap, m->num_sections + 1, 16))
+		return gw_fail(err, GW_ERR_NOMEM, s->header_offset, "out of memory for sections");
 	m->sections[m->num_sections++] = *s;
 	return GW_OK;
 }
