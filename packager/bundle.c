@@ -1,4 +1,4 @@
-#define _GNU_SOURCE /* timegm */
+#define _GNU_SOURCE /* gmtime_r */
 #include "bundle.h"
 
 #include <brotli/encode.h>
@@ -123,6 +123,65 @@ static gw_status zip_fail(gw_error *err, const char *what, zip_error_t *ze)
 	return gw_fail(err, GW_ERR_IO, GW_NO_OFFSET, "%s: %s", what, zip_error_strerror(ze));
 }
 
+/* The DOS time and date of `t` in UTC, as libzip computes them from the
+ * local time (a year past 2107 wraps as it does there). */
+static void dos_time_utc(time_t t, uint16_t *dtime, uint16_t *ddate)
+{
+	struct tm tm;
+	if (!gmtime_r(&t, &tm)) {
+		*ddate = (1 << 5) + 1; /* 1980-01-01 00:00:00, as libzip */
+		*dtime = 0;
+		return;
+	}
+	*ddate = (uint16_t)(((tm.tm_year + 1900 - 1980) << 9) + ((tm.tm_mon + 1) << 5) + tm.tm_mday);
+	*dtime = (uint16_t)((tm.tm_hour << 11) + (tm.tm_min << 5) + (tm.tm_sec >> 1));
+}
+
+static uint32_t rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint16_t rd16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static void wr16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+/* libzip writes DOS times in the process's local time zone: set every
+ * entry's time and date, in its central directory record and its local
+ * header, to the UTC ones, so the bytes do not depend on TZ. The zip is
+ * the one libzip just wrote (no comment, no zip64): false if it is not
+ * laid out as expected. */
+static bool set_dos_times(uint8_t *z, size_t len, time_t mtime)
+{
+	uint16_t dtime, ddate;
+	dos_time_utc(mtime, &dtime, &ddate);
+	if (len < 22 || rd32(z + len - 22) != 0x06054b50)
+		return false;
+	const uint8_t *e = z + len - 22;
+	uint32_t count = rd16(e + 10), cd = rd32(e + 16);
+	size_t p = cd;
+	for (uint32_t i = 0; i < count; i++) {
+		if (p > len - 22 || len - 22 - p < 46 || rd32(z + p) != 0x02014b50)
+			return false;
+		uint32_t local = rd32(z + p + 42);
+		if (local > cd || cd - local < 30 || rd32(z + local) != 0x04034b50)
+			return false;
+		wr16(z + p + 12, dtime);
+		wr16(z + p + 14, ddate);
+		wr16(z + local + 10, dtime);
+		wr16(z + local + 12, ddate);
+		p += 46 + (size_t)rd16(z + p + 28) + rd16(z + p + 30) + rd16(z + p + 32);
+	}
+	return p == len - 22;
+}
+
 gw_status gw_zip_build(const gw_bundle_file *files, size_t n, time_t mtime, uint8_t **out, size_t *out_len,
                        gw_error *err)
 {
@@ -187,7 +246,7 @@ gw_status gw_zip_build(const gw_bundle_file *files, size_t n, time_t mtime, uint
 	zip_int64_t got = zip_source_read(dst, buf, st.size);
 	zip_source_close(dst);
 	zip_source_free(dst);
-	if (got < 0 || (zip_uint64_t)got != st.size) {
+	if (got < 0 || (zip_uint64_t)got != st.size || !set_dos_times(buf, (size_t)st.size, mtime)) {
 		free(buf);
 		return gw_fail(err, GW_ERR_IO, GW_NO_OFFSET, "cannot read back the bundle");
 	}

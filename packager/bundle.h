@@ -34,8 +34,9 @@ gw_status gw_gzip_wrap(const uint8_t *in, size_t n, const uint8_t *raw, size_t r
 gw_status gw_brotli(const uint8_t *in, size_t n, int quality, uint8_t **out, size_t *out_len, gw_error *err);
 
 /* The zip of `files`, in the given order (callers sort), every entry with
- * the same time (clamped to the DOS epoch, 1980) and mode 0644, no extra
- * fields, no comment: the same inputs give the same bytes. */
+ * the same time (clamped to the DOS epoch, 1980; written as its UTC date
+ * and time, whatever TZ says) and mode 0644, no extra fields, no comment:
+ * the same inputs give the same bytes. */
 gw_status gw_zip_build(const gw_bundle_file *files, size_t n, time_t mtime, uint8_t **out, size_t *out_len,
                        gw_error *err);
 

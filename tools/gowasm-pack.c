@@ -325,10 +325,6 @@ int main(int argc, char **argv)
 		when = (time_t)v;
 		sde = true;
 	}
-	/* libzip writes DOS times in local time: make that UTC. */
-	setenv("TZ", "UTC0", 1);
-	tzset();
-
 	if (output && strcmp(output, "-") == 0) {
 		gw_cli_usage_error(prog, "-o -: a zip is binary; name an output file");
 		return GW_EXIT_ERROR;
