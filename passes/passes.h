@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "analysis/batchplan.h"
-#include "wabt.h"
+#include "../validate/wabt.h"
 
 typedef struct gw_batch_stats {
 	uint32_t deferred_imports;   /* imports turned into recorders */
