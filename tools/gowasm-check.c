@@ -185,9 +185,7 @@ int main(int argc, char **argv)
 	}
 	if (gw_check_run(l.m, l.go, l.syms, &l.integrity, &copt, &findings, &err)) {
 		/* A glue that is not one is the glue's fault. */
-		gw_cli_error(prog, err.status == GW_ERR_FORMAT && glue_path && strstr(err.msg, "wasm_exec.js") ? glue_path
-		                                                                                              : file,
-		             &err);
+		gw_cli_error(prog, err.input == GW_INPUT_GLUE && glue_path ? glue_path : file, &err);
 		goto out;
 	}
 	suppressed = calloc(findings.n ? findings.n : 1, sizeof *suppressed);

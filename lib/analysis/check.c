@@ -69,8 +69,6 @@ static gw_status add(checker *c, gw_rule_code rule, gw_str file, int32_t line, g
 	return GW_OK;
 }
 
-#define TRY(x) do { gw_status s_ = (x); if (s_) return s_; } while (0)
-
 static const gw_str none = { NULL, 0 };
 
 static int clip(gw_str s)
@@ -317,7 +315,7 @@ static bool is_callback(const checker *c, uint32_t f)
 static gw_status check_func_leaks(checker *c)
 {
 	gw_call_site_list funcof, release;
-	TRY(sites_of(c, "syscall/js.FuncOf", &funcof));
+	GW_TRY(sites_of(c, "syscall/js.FuncOf", &funcof));
 	gw_status s = sites_of(c, "syscall/js.Func.Release", &release);
 	bool *releases = NULL, *event = NULL;
 	if (s)
@@ -406,7 +404,7 @@ static gw_status check_hot_calls(checker *c)
 	for (size_t t = 0; t < sizeof hot_targets / sizeof hot_targets[0]; t++) {
 		const struct hot_target *target = &hot_targets[t];
 		gw_call_site_list sv;
-		TRY(sites_of(c, target->name, &sv));
+		GW_TRY(sites_of(c, target->name, &sv));
 		gw_status s = GW_OK;
 		for (uint32_t i = 0; i < sv.n && !s; i++) {
 			const gw_call_site *site = &sv.v[i];
@@ -423,7 +421,7 @@ static gw_status check_hot_calls(checker *c)
 					(gw_str){ (const uint8_t *)target->name, (uint32_t)strlen(target->name) };
 		}
 		gw_call_site_list_free(&sv);
-		TRY(s);
+		GW_TRY(s);
 	}
 	/* Rank: how many bridge calls in loops the function has; the more,
 	 * the hotter (the count is in the message and the JSON rank). */
@@ -475,7 +473,7 @@ static gw_status check_finalizers(checker *c)
 	if (mv == UINT32_MAX)
 		return GW_OK; /* inlined or absent: nothing to check */
 	gw_call_site_list sv;
-	TRY(sites_of(c, "runtime.SetFinalizer", &sv));
+	GW_TRY(sites_of(c, "runtime.SetFinalizer", &sv));
 	bool wired = false;
 	for (uint32_t i = 0; i < sv.n; i++)
 		wired |= sv.v[i].call->caller - c->ni == mv;
@@ -504,7 +502,7 @@ static gw_status check_glue(checker *c)
 		           go->version.minor >= 24 ? "lib/wasm" : "misc/wasm");
 	}
 	gw_glue g;
-	TRY(gw_glue_parse(c->opt->glue, c->opt->glue_len, &g, c->err));
+	GW_TRY(gw_glue_parse(c->opt->glue, c->opt->glue_len, &g, c->err));
 	gw_status s = GW_OK;
 	if (!gw_str_eq(go->abi_module, g.module)) {
 		s = add(c, GW_RULE_GLUE_MISMATCH, none, -1, none, 0,
@@ -636,7 +634,7 @@ static gw_status check_capabilities(checker *c)
 			c->out->v[c->out->n - 1].callee = callee_name;
 	}
 	free(to_fs);
-	TRY(s);
+	GW_TRY(s);
 	if (user_fs)
 		used += cap(c, caps, sizeof caps, used, "file system");
 	/* The process object (syscall/js's jsProcess): pid, uid, cwd, umask. */
@@ -674,7 +672,7 @@ static gw_status check_integrity(checker *c, const gw_integrity *g)
 	for (uint32_t i = 0; i < g->num_problems; i++) {
 		const gw_problem *p = &g->problems[i];
 		gw_str fn = p->func != UINT32_MAX ? func_name(c, p->func) : none;
-		TRY(add(c, p->rule, none, -1, fn, 0, "%s", p->message));
+		GW_TRY(add(c, p->rule, none, -1, fn, 0, "%s", p->message));
 		c->out->v[c->out->n - 1].severity = p->severity;
 	}
 	return GW_OK;

@@ -71,6 +71,8 @@ typedef struct gw_check_options {
 	bool glue_alone;
 } gw_check_options;
 
+/* Fails (GW_ERR_FORMAT, err->input GW_INPUT_GLUE) when opt->glue is not
+ * a wasm_exec.js, and on allocation failure. */
 gw_status gw_check_run(const gw_module *m, const gw_go_info *go, const gw_go_symbols *syms,
                        const gw_integrity *integrity, const gw_check_options *opt, gw_findings *out,
                        gw_error *err);

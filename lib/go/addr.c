@@ -90,7 +90,7 @@ typedef struct call_vec {
 	bool oom;
 } call_vec;
 
-static int push_call(void *ctx, const gw_call *c)
+static gw_walk push_call(void *ctx, const gw_call *c)
 {
 	call_vec *cv = ctx;
 	if (cv->n == cv->cap) {
@@ -98,13 +98,13 @@ static int push_call(void *ctx, const gw_call *c)
 		gw_call *v = realloc(cv->v, nc * sizeof *v);
 		if (!v) {
 			cv->oom = true;
-			return 1;
+			return GW_WALK_STOP;
 		}
 		cv->v = v;
 		cv->cap = nc;
 	}
 	cv->v[cv->n++] = *c;
-	return 0;
+	return GW_WALK_CONTINUE;
 }
 
 /* The calls of defined function d, in code order. */

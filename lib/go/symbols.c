@@ -155,6 +155,7 @@ typedef struct find_ctx {
 	bool *name_is_target;       /* [funcnametab offset]: the string there is `name` */
 	gw_call_site_fn fn;
 	void *user;
+	bool stopped;               /* fn returned GW_WALK_STOP */
 	gw_error *err;
 	/* The current caller's inline tree and loops. */
 	uint32_t caller;
@@ -258,8 +259,10 @@ static gw_status visit(find_ctx *c, const gw_call *call)
 	bool in_loop = k < c->loops.num_calls && gw_go_loops_in_loop(&c->loops, c->loops.call_regions[k]);
 	uint32_t imp = call->indirect ? UINT32_MAX : gw_go_call_target_import(c->m, c->go, call->callee);
 	gw_call_site site = { call, imp, false, in_loop, c->frames, n };
-	if (direct)
-		return c->fn && c->fn(c->user, &site) ? GW_ERR_LIMIT : GW_OK;
+	if (direct) {
+		c->stopped = c->fn && c->fn(c->user, &site) == GW_WALK_STOP;
+		return GW_OK;
+	}
 	/* An inlined copy of the target: the call of the target is the
 	 * position in the frame outside it, reported once per copy. */
 	if (depth + 1 >= n)
@@ -271,7 +274,8 @@ static gw_status visit(find_ctx *c, const gw_call *call)
 	site.frames = c->frames + depth + 1;
 	site.nframes = n - depth - 1;
 	site.import = UINT32_MAX;
-	return c->fn && c->fn(c->user, &site) ? GW_ERR_LIMIT : GW_OK;
+	c->stopped = c->fn && c->fn(c->user, &site) == GW_WALK_STOP;
+	return GW_OK;
 }
 
 /* Calls f(offset) for each offset of funcnametab holding `name` followed
@@ -374,10 +378,8 @@ gw_status gw_go_find_calls(const gw_module *m, const gw_go_info *go, const gw_go
 	 * every offset whose NUL-terminated string is the name. */
 	mark_name(t, name, c->name_is_target);
 	gw_status s = GW_OK;
-	for (uint32_t i = 0; i < go->num_calls && s == GW_OK; i++)
+	for (uint32_t i = 0; i < go->num_calls && s == GW_OK && !c->stopped; i++)
 		s = visit(c, &go->calls[i]);
-	if (s == GW_ERR_LIMIT && err->status == GW_OK)
-		s = GW_OK; /* the callback asked to stop */
 	gw_inline_view_free(&c->view);
 	gw_go_loops_free(&c->loops);
 	free(c->seen);
@@ -395,7 +397,7 @@ typedef struct collector {
 	bool oom;
 } collector;
 
-static int collect(void *ctx, const gw_call_site *site)
+static gw_walk collect(void *ctx, const gw_call_site *site)
 {
 	collector *c = ctx;
 	gw_call_site_list *l = c->l;
@@ -410,7 +412,7 @@ static int collect(void *ctx, const gw_call_site *site)
 		size_t *fs = k ? realloc(c->frame_start, ncap * sizeof *fs) : NULL;
 		if (!fs) {
 			c->oom = true;
-			return 1;
+			return GW_WALK_STOP;
 		}
 		c->frame_start = fs;
 		c->cap = ncap;
@@ -422,7 +424,7 @@ static int collect(void *ctx, const gw_call_site *site)
 		gw_frame *f = realloc(l->frames, ncap * sizeof *f);
 		if (!f) {
 			c->oom = true;
-			return 1;
+			return GW_WALK_STOP;
 		}
 		l->frames = f;
 		c->frames_cap = ncap;
@@ -434,7 +436,7 @@ static int collect(void *ctx, const gw_call_site *site)
 		memcpy(l->frames + c->nframes, site->frames, (size_t)site->nframes * sizeof *site->frames);
 	c->nframes += (size_t)site->nframes;
 	l->n++;
-	return 0;
+	return GW_WALK_CONTINUE;
 }
 
 gw_status gw_go_collect_calls(const gw_module *m, const gw_go_info *go, const gw_go_symbols *syms, gw_str name,

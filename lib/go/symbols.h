@@ -68,7 +68,8 @@ typedef struct gw_call_site {
 	int nframes;
 } gw_call_site;
 
-typedef int (*gw_call_site_fn)(void *ctx, const gw_call_site *site);
+/* Called for each call site; GW_WALK_STOP ends the search early. */
+typedef gw_walk (*gw_call_site_fn)(void *ctx, const gw_call_site *site);
 
 /* Every call site whose target is `name`: a Go function called directly,
  * a host import (by field name, e.g. "syscall/js.valueGet": calls to its

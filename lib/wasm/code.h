@@ -73,8 +73,8 @@ typedef struct gw_call {
 	                         resume points runs inside one dispatch loop. */
 } gw_call;
 
-/* Called for every call; return nonzero to stop the walk early. */
-typedef int (*gw_call_fn)(void *ctx, const gw_call *call);
+/* Called for every call; GW_WALK_STOP ends the walk early. */
+typedef gw_walk (*gw_call_fn)(void *ctx, const gw_call *call);
 
 /* Every call and call_indirect in function `func_index`, in order.
  *
@@ -85,14 +85,14 @@ typedef int (*gw_call_fn)(void *ctx, const gw_call *call);
  * ((0x1000 + defined index) << 16) | resume point). */
 gw_status gw_func_calls(const gw_module *m, uint32_t func_index, gw_call_fn fn, void *ctx, gw_error *err);
 
-/* gw_func_calls over every defined function; a nonzero return from `fn`
+/* gw_func_calls over every defined function; GW_WALK_STOP from `fn`
  * stops the whole walk. */
 gw_status gw_module_calls(const gw_module *m, gw_call_fn fn, void *ctx, gw_error *err);
 
 /* Called for every i64.const shaped like a Go entry PC of another
- * function ((0x1000 + i) << 16: a closure being built, a funcval): return
- * nonzero to stop the walk. */
-typedef int (*gw_pc_const_fn)(void *ctx, uint32_t func_index, size_t offset, uint64_t value);
+ * function ((0x1000 + i) << 16: a closure being built, a funcval);
+ * GW_WALK_STOP ends the walk. */
+typedef gw_walk (*gw_pc_const_fn)(void *ctx, uint32_t func_index, size_t offset, uint64_t value);
 
 /* gw_module_calls that also reports entry-PC-shaped constants. */
 gw_status gw_module_walk(const gw_module *m, gw_call_fn fn, gw_pc_const_fn pc_fn, void *ctx, gw_error *err);
