@@ -44,8 +44,12 @@ typedef enum gw_walk { GW_WALK_CONTINUE = 0, GW_WALK_STOP } gw_walk;
 
 #if defined(__GNUC__)
 #define GW_PRINTF(a, b) __attribute__((format(printf, a, b)))
+/* On every function of lib/ that returns a gw_status: a status cannot be
+ * dropped unnoticed (gcc warns even through a (void) cast: handle it). */
+#define GW_NODISCARD __attribute__((warn_unused_result))
 #else
 #define GW_PRINTF(a, b)
+#define GW_NODISCARD
 #endif
 
 /* Records the first error only: later calls keep the original cause.

@@ -92,6 +92,6 @@ typedef struct gw_batch_plan {
  * module other than go/gojs, an unreadable symbol table (the end of text
  * bounds the gap), a gap below GW_BATCH_MIN_BUFFER, a module already
  * batched, features Binaryen must not see. */
-gw_status gw_batch_plan_make(const gw_loaded *l, unsigned requested, gw_batch_plan *plan, gw_error *err);
+GW_NODISCARD gw_status gw_batch_plan_make(const gw_loaded *l, unsigned requested, gw_batch_plan *plan, gw_error *err);
 
 #endif

@@ -73,7 +73,7 @@ typedef struct gw_check_options {
 
 /* Fails (GW_ERR_FORMAT, err->input GW_INPUT_GLUE) when opt->glue is not
  * a wasm_exec.js, and on allocation failure. */
-gw_status gw_check_run(const gw_module *m, const gw_go_info *go, const gw_go_symbols *syms,
+GW_NODISCARD gw_status gw_check_run(const gw_module *m, const gw_go_info *go, const gw_go_symbols *syms,
                        const gw_integrity *integrity, const gw_check_options *opt, gw_findings *out,
                        gw_error *err);
 void gw_findings_free(gw_findings *f);
@@ -88,7 +88,7 @@ typedef struct gw_glue {
 	uint8_t *arena;
 } gw_glue;
 
-gw_status gw_glue_parse(const uint8_t *text, size_t len, gw_glue *out, gw_error *err);
+GW_NODISCARD gw_status gw_glue_parse(const uint8_t *text, size_t len, gw_glue *out, gw_error *err);
 void gw_glue_free(gw_glue *g);
 
 #endif

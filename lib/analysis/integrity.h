@@ -48,7 +48,7 @@ typedef struct gw_integrity {
 /* Runs every check; problems beyond the first few of one kind are counted
  * in a summary problem rather than listed. Fails only on allocation
  * failure. */
-gw_status gw_integrity_check(const gw_module *m, const gw_go_info *go, const gw_go_symbols *syms,
+GW_NODISCARD gw_status gw_integrity_check(const gw_module *m, const gw_go_info *go, const gw_go_symbols *syms,
                              gw_integrity *out, gw_error *err);
 void gw_integrity_free(gw_integrity *g);
 
