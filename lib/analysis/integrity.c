@@ -21,7 +21,7 @@ typedef struct listed_count {
 typedef struct checker {
 	gw_integrity *g;
 	gw_error *err;
-	listed_count counts[16];
+	listed_count counts[GW_RULE_COUNT]; /* one per rule at most */
 	uint32_t num_counts;
 } checker;
 
