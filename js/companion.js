@@ -1,4 +1,4 @@
-/* gowasm-batch companion @VERSION@ (batch protocol 1).
+/* gowasm-batch companion @VERSION@ (batch protocol @PROTOCOL@).
  *
  * A module rewritten by gowasm-batch records some bridge calls
  * (syscall/js.finalizeRef, valueSet, valueSetIndex, valueDelete) into a
@@ -15,7 +15,7 @@
  * its address can stand for the Go stack pointer; replaying a record is
  * calling the glue's own import function with that address, in order.
  * Property names that live in the module's read-only data are decoded once
- * and reused (kinds 2 and 4), which needs the glue's value table
+ * and reused (records SET_RO and DELETE_RO), which needs the glue's value table
  * (go._values, present in every wasm_exec.js from Go 1.14 on); without it
  * the glue's own functions are used for those too.
  *
@@ -24,7 +24,7 @@
  * bridge call, or before Go returns to JS) instead of at once. Enabling
  * batching for a module that was not rewritten changes nothing. */
 
-const GOWASM_BATCH_PROTOCOL = 1;
+/* @BATCH_PROTOCOL_CONSTANTS@: GOWASM_BATCH_PROTOCOL, GOWASM_RECORD_*, GOWASM_AT_* (js/wrap.py) */
 const GOWASM_BATCH_VERSION = "@VERSION@";
 
 const gowasmBatchStats = new WeakMap();
@@ -376,9 +376,9 @@ function enableBatching(go) {
 	 * A setter, trap or valueOf run by a store may call Go, which may grow
 	 * the memory: the view is renewed after every store. */
 	const setIndexRun = (at, size, end) => {
-		const lo = dv.getUint32(at + 8, true);
-		const hi = dv.getUint32(at + 12, true);
-		const target = loadValue(at + 8);
+		const lo = dv.getUint32(at + GOWASM_AT_REF, true);
+		const hi = dv.getUint32(at + GOWASM_AT_REF + 4, true);
+		const target = loadValue(at + GOWASM_AT_REF);
 		const typed = gowasmTypedArrayName.call(target) !== undefined;
 		const loose = !typed && target !== null && (typeof target === "object" || typeof target === "function") ?
 			gowasmLooseSetter() : null;
@@ -390,9 +390,9 @@ function enableBatching(go) {
 			stats.setIndexReflect++;
 		}
 		for (;;) {
-			const index = dv.getUint32(at + 16, true) + dv.getInt32(at + 20, true) * 4294967296;
-			const f = dv.getFloat64(at + 24, true);
-			const value = f === 0 ? undefined : f === f ? f : go._values[dv.getUint32(at + 24, true)];
+			const index = dv.getUint32(at + GOWASM_AT_INDEX, true) + dv.getInt32(at + GOWASM_AT_INDEX + 4, true) * 4294967296;
+			const f = dv.getFloat64(at + GOWASM_AT_INDEX_VALUE, true);
+			const value = f === 0 ? undefined : f === f ? f : go._values[dv.getUint32(at + GOWASM_AT_INDEX_VALUE, true)];
 			if (typed) {
 				target[index] = value;
 			} else if (loose !== null) {
@@ -404,9 +404,10 @@ function enableBatching(go) {
 				view();
 			}
 			at += size;
-			size = 32;
-			if (at + 32 > end || dv.getUint32(at, true) !== 6 || dv.getUint32(at + 4, true) !== 32 ||
-				dv.getUint32(at + 8, true) !== lo || dv.getUint32(at + 12, true) !== hi) {
+			size = GOWASM_RECORD_SET_INDEX_SIZE;
+			if (at + size > end || dv.getUint32(at + GOWASM_AT_KIND, true) !== GOWASM_RECORD_SET_INDEX ||
+				dv.getUint32(at + GOWASM_AT_SIZE, true) !== size ||
+				dv.getUint32(at + GOWASM_AT_REF, true) !== lo || dv.getUint32(at + GOWASM_AT_REF + 4, true) !== hi) {
 				break;
 			}
 			stats.records++;
@@ -421,44 +422,46 @@ function enableBatching(go) {
 			let at = start;
 			while (at < end) {
 				view();
-				const kind = dv.getUint32(at, true);
-				const size = dv.getUint32(at + 4, true);
-				/* Each kind's frame: 16 bytes (1), 40 (2, 3), 32 (4, 5, 6). */
-				const least = kind === 2 || kind === 3 ? 40 : kind >= 4 && kind <= 6 ? 32 : 16;
+				const kind = dv.getUint32(at + GOWASM_AT_KIND, true);
+				const size = dv.getUint32(at + GOWASM_AT_SIZE, true);
+				/* Each kind's frame, at least. */
+				const least = kind < GOWASM_RECORD_LEAST.length ? GOWASM_RECORD_LEAST[kind] : GOWASM_RECORD_LEAST[0];
 				if (size < least || (size & 7) !== 0 || at + size > end) {
 					throw new Error("gowasm: corrupt batch record at " + at + " (kind " + kind + ", size " + size + ")");
 				}
 				stats.records++;
 				switch (kind) {
-				case 1:
+				case GOWASM_RECORD_FINALIZE_REF:
 					if (fast && depth > 1) {
-						held.push(dv.getUint32(at + 8, true));
+						held.push(dv.getUint32(at + GOWASM_AT_REF, true));
 					} else {
 						glueFinalizeRef(at);
 					}
 					break;
-				case 2:
+				case GOWASM_RECORD_SET_RO:
 					if (fast) {
-						Reflect.set(loadValue(at + 8), roName(dv.getUint32(at + 16, true), dv.getUint32(at + 24, true)),
-							loadValue(at + 32));
+						Reflect.set(loadValue(at + GOWASM_AT_REF),
+							roName(dv.getUint32(at + GOWASM_AT_NAME, true), dv.getUint32(at + GOWASM_AT_NAME_LEN, true)),
+							loadValue(at + GOWASM_AT_SET_VALUE));
 					} else {
 						glueValueSet(at);
 					}
 					break;
-				case 3:
+				case GOWASM_RECORD_SET_COPY:
 					glueValueSet(at);
 					break;
-				case 4:
+				case GOWASM_RECORD_DELETE_RO:
 					if (fast) {
-						Reflect.deleteProperty(loadValue(at + 8), roName(dv.getUint32(at + 16, true), dv.getUint32(at + 24, true)));
+						Reflect.deleteProperty(loadValue(at + GOWASM_AT_REF),
+							roName(dv.getUint32(at + GOWASM_AT_NAME, true), dv.getUint32(at + GOWASM_AT_NAME_LEN, true)));
 					} else {
 						glueValueDelete(at);
 					}
 					break;
-				case 5:
+				case GOWASM_RECORD_DELETE_COPY:
 					glueValueDelete(at);
 					break;
-				case 6:
+				case GOWASM_RECORD_SET_INDEX:
 					if (fast) {
 						at = setIndexRun(at, size, end);
 						continue;

@@ -4,18 +4,38 @@
 #include <stdio.h>
 #include <string.h>
 
-gw_status gw_fail(gw_error *err, gw_status status, size_t offset,
-                  const char *fmt, ...)
+static gw_status vfail(gw_error *err, gw_input input, gw_status status, size_t offset, const char *fmt,
+                       va_list ap) GW_PRINTF(5, 0);
+
+static gw_status vfail(gw_error *err, gw_input input, gw_status status, size_t offset, const char *fmt,
+                       va_list ap)
 {
 	if (!err || err->status != GW_OK)
 		return status;
 	err->status = status;
 	err->offset = offset;
+	err->input = input;
+	vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+	return status;
+}
+
+gw_status gw_fail(gw_error *err, gw_status status, size_t offset,
+                  const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+	gw_status s = vfail(err, GW_INPUT_PRIMARY, status, offset, fmt, ap);
 	va_end(ap);
-	return status;
+	return s;
+}
+
+gw_status gw_fail_input(gw_error *err, gw_input input, gw_status status, size_t offset, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	gw_status s = vfail(err, input, status, offset, fmt, ap);
+	va_end(ap);
+	return s;
 }
 
 void gw_error_clear(gw_error *err)
@@ -25,6 +45,7 @@ void gw_error_clear(gw_error *err)
 	err->status = GW_OK;
 	err->offset = GW_NO_OFFSET;
 	err->msg[0] = '\0';
+	err->input = GW_INPUT_PRIMARY;
 }
 
 const char *gw_status_name(gw_status status)

@@ -9,6 +9,7 @@
 #include "analysis/check.h"
 #include "analysis/integrity.h"
 #include "analysis/load.h"
+#include "analysis/rules.h"
 #include "go/abi.h"
 #include "go/addr.h"
 #include "go/goinfo.h"

@@ -855,7 +855,7 @@ static gw_status verify_entries(gw_verify_report *r, entry *es, uint32_t ne, con
 		} else {
 			checked = true;
 			for (uint32_t i = 0; i < findings.n; i++)
-				if (!strcmp(findings.v[i].rule->id, "glue-mismatch"))
+				if (findings.v[i].rule->code == GW_RULE_GLUE_MISMATCH)
 					gw_verify_add(r, glue ? glue->name : "glue", "does not match the module: %s", findings.v[i].message);
 		}
 		if (!glue)

@@ -23,14 +23,16 @@
  * pointer, and the companion may cache the decoded name by address) or is
  * copied into the record right after the frame, and the record's string
  * pointer is redirected to the copy (Go may free or reuse heap memory
- * before the flush). Records are 8-byte aligned.
+ * before the flush). Records are 8-byte aligned. The kinds, their sizes
+ * and the fields' offsets are lib/analysis/batch_protocol.def's, which
+ * the companion's constants are generated from:
  *
- *   kind 1  finalizeRef    size 16: id @8
- *   kind 2  valueSet       size 40: ref @8, name @16 (read-only), value @32
- *   kind 3  valueSet       size 40 + name: as 2, name copied at @40
- *   kind 4  valueDelete    size 32: ref @8, name @16 (read-only)
- *   kind 5  valueDelete    size 32 + name: as 4, name copied at @32
- *   kind 6  valueSetIndex  size 32: ref @8, i64 index @16, value @24
+ *   FINALIZE_REF  finalizeRef    id @REF
+ *   SET_RO        valueSet       ref, name (read-only), value
+ *   SET_COPY      valueSet       as SET_RO, the name copied after the frame
+ *   DELETE_RO     valueDelete    ref, name (read-only)
+ *   DELETE_COPY   valueDelete    as DELETE_RO, the name copied after the frame
+ *   SET_INDEX     valueSetIndex  ref, i64 index, value
  *
  * Flushing is one call of the import gowasm.flush(start, end) with the
  * unflushed records [start, end). Two globals, head and base, make the
@@ -57,13 +59,6 @@
 #include <string.h>
 
 #include "passes.h"
-
-#define KIND_FINALIZE_REF 1
-#define KIND_SET_RO 2
-#define KIND_SET_COPY 3
-#define KIND_DELETE_RO 4
-#define KIND_DELETE_COPY 5
-#define KIND_SET_INDEX 6
 
 typedef BinaryenExpressionRef E;
 
@@ -191,22 +186,24 @@ static E reserve(ctx *c, const char *host, E *out_alloc)
 
 static E header(ctx *c, E kind)
 {
-	E xs[] = {store32(c, lget(c, L_R), 0, kind), store32(c, lget(c, L_R), 4, lget(c, L_SIZE))};
+	E xs[] = {store32(c, lget(c, L_R), GW_BATCH_AT_KIND, kind),
+	          store32(c, lget(c, L_R), GW_BATCH_AT_SIZE, lget(c, L_SIZE))};
 	return block(c, xs, 2);
 }
 
-/* Fixed-size records: finalizeRef (one word) and valueSetIndex (three). */
-static E fixed_body(ctx *c, const char *host, uint32_t kind, uint32_t words)
+/* Fixed-size records: finalizeRef (one word) and valueSetIndex (three),
+ * the frame's words after the header copied as they are. */
+static E fixed_body(ctx *c, const char *host, uint32_t kind, uint32_t size)
 {
 	E xs[8];
 	BinaryenIndex n = 0;
 	E alloc;
-	xs[n++] = lset(c, L_SIZE, i32c(c, 8 + 8 * words));
+	xs[n++] = lset(c, L_SIZE, i32c(c, size));
 	xs[n++] = reserve(c, host, &alloc);
 	xs[n++] = alloc;
 	xs[n++] = header(c, i32c(c, kind));
-	for (uint32_t w = 0; w < words; w++)
-		xs[n++] = copy_word(c, L_R, L_SP, 8 + 8 * w);
+	for (uint32_t at = GW_BATCH_AT_REF; at < size && n < sizeof xs / sizeof xs[0]; at += 8)
+		xs[n++] = copy_word(c, L_R, L_SP, at);
 	return block(c, xs, n);
 }
 
@@ -247,10 +244,10 @@ static E copy_bytes(ctx *c, uint32_t at)
 static E string_body(ctx *c, const char *host, bool with_value)
 {
 	const gw_batch_plan *plan = c->plan;
-	uint32_t hdr = with_value ? 40 : 32;
+	uint32_t hdr = with_value ? GW_BATCH_RECORD_SET_RO_SIZE : GW_BATCH_RECORD_DELETE_RO_SIZE;
 	uint32_t room = plan->buffer_end - plan->buffer_start;
-	uint32_t kind_ro = with_value ? KIND_SET_RO : KIND_DELETE_RO;
-	uint32_t kind_copy = with_value ? KIND_SET_COPY : KIND_DELETE_COPY;
+	uint32_t kind_ro = with_value ? GW_BATCH_RECORD_SET_RO : GW_BATCH_RECORD_DELETE_RO;
+	uint32_t kind_copy = with_value ? GW_BATCH_RECORD_SET_COPY : GW_BATCH_RECORD_DELETE_COPY;
 
 	/* ro = p >= ro_start & p <= ro_end & n <= ro_end - p */
 	E ro = bin(c, BinaryenAndInt32(),
@@ -276,8 +273,8 @@ static E string_body(ctx *c, const char *host, bool with_value)
 	E alloc;
 	E xs[16];
 	BinaryenIndex n = 0;
-	xs[n++] = lset(c, L_P, load32(c, lget(c, L_SP), 16));
-	xs[n++] = lset(c, L_N, load32(c, lget(c, L_SP), 24));
+	xs[n++] = lset(c, L_P, load32(c, lget(c, L_SP), GW_BATCH_AT_NAME));
+	xs[n++] = lset(c, L_N, load32(c, lget(c, L_SP), GW_BATCH_AT_NAME_LEN));
 	xs[n++] = lset(c, L_RO, ro);
 	xs[n++] = too_long;
 	xs[n++] = lset(c, L_SIZE, size);
@@ -285,18 +282,18 @@ static E string_body(ctx *c, const char *host, bool with_value)
 	xs[n++] = alloc;
 	/* sp may have moved in a flush: read the pointer again (a name on the
 	 * goroutine stack moves with it). */
-	xs[n++] = lset(c, L_P, load32(c, lget(c, L_SP), 16));
+	xs[n++] = lset(c, L_P, load32(c, lget(c, L_SP), GW_BATCH_AT_NAME));
 	xs[n++] = header(c, BinaryenSelect(c->m, lget(c, L_RO), i32c(c, kind_ro), i32c(c, kind_copy),
 	                                   BinaryenTypeInt32()));
-	xs[n++] = copy_word(c, L_R, L_SP, 8);
-	xs[n++] = BinaryenStore(c->m, 8, 16, 8, lget(c, L_R),
+	xs[n++] = copy_word(c, L_R, L_SP, GW_BATCH_AT_REF);
+	xs[n++] = BinaryenStore(c->m, 8, GW_BATCH_AT_NAME, 8, lget(c, L_R),
 	                        BinaryenUnary(c->m, BinaryenExtendUInt32(),
 	                                      BinaryenSelect(c->m, lget(c, L_RO), lget(c, L_P),
 	                                                     add(c, lget(c, L_R), i32c(c, hdr)), BinaryenTypeInt32())),
 	                        BinaryenTypeInt64());
-	xs[n++] = copy_word(c, L_R, L_SP, 24);
+	xs[n++] = copy_word(c, L_R, L_SP, GW_BATCH_AT_NAME_LEN);
 	if (with_value)
-		xs[n++] = copy_word(c, L_R, L_SP, 32);
+		xs[n++] = copy_word(c, L_R, L_SP, GW_BATCH_AT_SET_VALUE);
 	xs[n++] = BinaryenIf(c->m, BinaryenUnary(c->m, BinaryenEqZInt32(), lget(c, L_RO)), copy_bytes(c, hdr), NULL);
 	return block(c, xs, n);
 }
@@ -364,9 +361,9 @@ static void rewrite_imports(ctx *c, gw_batch_stats *stats)
 				vars[nvars++] = BinaryenTypeInt32();
 			unsigned which = 1u << bit;
 			if (which == GW_DEFER_FINALIZE_REF)
-				body = fixed_body(c, host, KIND_FINALIZE_REF, 1);
+				body = fixed_body(c, host, GW_BATCH_RECORD_FINALIZE_REF, GW_BATCH_RECORD_FINALIZE_REF_SIZE);
 			else if (which == GW_DEFER_VALUE_SET_INDEX)
-				body = fixed_body(c, host, KIND_SET_INDEX, 3);
+				body = fixed_body(c, host, GW_BATCH_RECORD_SET_INDEX, GW_BATCH_RECORD_SET_INDEX_SIZE);
 			else
 				body = string_body(c, host, which == GW_DEFER_VALUE_SET);
 			stats->deferred_imports++;

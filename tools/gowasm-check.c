@@ -78,7 +78,7 @@ int main(int argc, char **argv)
 	};
 	const char *glue_path = NULL, *output = NULL, *baseline_path = NULL, *write_baseline = NULL;
 	const char *format = "text";
-	const char *allow[64];
+	const gw_rule *allow[64];
 	int nallow = 0;
 	gw_check_options copt = { NULL, 0, GW_TARGET_ANY, true };
 	gw_severity fail_on = GW_SEV_ERROR;
@@ -132,7 +132,7 @@ int main(int argc, char **argv)
 				gw_cli_usage_error(prog, "too many --allow options");
 				return GW_EXIT_ERROR;
 			}
-			allow[nallow++] = optarg;
+			allow[nallow++] = gw_rule_find(optarg);
 			break;
 		case O_LIST: list_rules(); return GW_EXIT_OK;
 		case 'h': usage(); return GW_EXIT_OK;
@@ -185,9 +185,7 @@ int main(int argc, char **argv)
 	}
 	if (gw_check_run(l.m, l.go, l.syms, &l.integrity, &copt, &findings, &err)) {
 		/* A glue that is not one is the glue's fault. */
-		gw_cli_error(prog, err.status == GW_ERR_FORMAT && glue_path && strstr(err.msg, "wasm_exec.js") ? glue_path
-		                                                                                              : file,
-		             &err);
+		gw_cli_error(prog, err.input == GW_INPUT_GLUE && glue_path ? glue_path : file, &err);
 		goto out;
 	}
 	suppressed = calloc(findings.n ? findings.n : 1, sizeof *suppressed);
@@ -197,7 +195,7 @@ int main(int argc, char **argv)
 	}
 	for (uint32_t i = 0; i < findings.n; i++) {
 		for (int a = 0; a < nallow; a++)
-			suppressed[i] |= strcmp(findings.v[i].rule->id, allow[a]) == 0;
+			suppressed[i] |= findings.v[i].rule == allow[a];
 		suppressed[i] |= gw_baseline_has(&baseline, &findings.v[i]);
 	}
 	if (write_baseline) {

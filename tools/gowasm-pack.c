@@ -440,7 +440,7 @@ int main(int argc, char **argv)
 		goto done;
 	}
 	for (uint32_t i = 0; i < findings.n; i++) {
-		if (!strcmp(findings.v[i].rule->id, "glue-mismatch")) {
+		if (findings.v[i].rule->code == GW_RULE_GLUE_MISMATCH) {
 			gw_cli_fail(prog, glue_path, "does not match %s: %s", file, findings.v[i].message);
 			goto done;
 		}

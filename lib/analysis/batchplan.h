@@ -49,9 +49,16 @@ bool gw_defer_parse(const char *list, unsigned *set, const char **bad, size_t *b
 
 /* The glue protocol: the flush call's field (its module and the section
  * marking a batched module are in go/goinfo.h), the exports of the
- * read-only range; js/companion.js must agree. */
+ * read-only range; js/companion.js must agree. The protocol version, the
+ * record kinds and their layout come from batch_protocol.def, which the
+ * companion's constants are generated from. */
 #define GW_BATCH_FLUSH_FIELD "flush"
-#define GW_BATCH_PROTOCOL 1
+enum {
+#define GW_BATCH_CONST(name, value) GW_BATCH_##name = value,
+#define GW_BATCH_RECORD(name, kind, size) GW_BATCH_RECORD_##name = kind, GW_BATCH_RECORD_##name##_SIZE = size,
+#define GW_BATCH_FIELD(name, offset) GW_BATCH_AT_##name = offset,
+#include "batch_protocol.def"
+};
 #define GW_BATCH_EXPORT_RO_START "gowasm.ro_start"
 #define GW_BATCH_EXPORT_RO_END "gowasm.ro_end"
 
@@ -85,6 +92,6 @@ typedef struct gw_batch_plan {
  * module other than go/gojs, an unreadable symbol table (the end of text
  * bounds the gap), a gap below GW_BATCH_MIN_BUFFER, a module already
  * batched, features Binaryen must not see. */
-gw_status gw_batch_plan_make(const gw_loaded *l, unsigned requested, gw_batch_plan *plan, gw_error *err);
+GW_NODISCARD gw_status gw_batch_plan_make(const gw_loaded *l, unsigned requested, gw_batch_plan *plan, gw_error *err);
 
 #endif

@@ -10,72 +10,6 @@
 #include "../util/array.h"
 #include "../wasm/code.h"
 
-static const gw_rule rules[] = {
-	{ "js-func-leak", "JsFuncLeak", GW_SEV_ERROR,
-	  "A js.FuncOf runs again and again and its js.Func is never released.",
-	  "Create the js.Func once, outside the loop or the event handler, and reuse it; or call Release on it "
-	  "when it is no longer needed (a callback may release itself)." },
-	{ "hot-bridge-call", "HotBridgeCall", GW_SEV_WARNING,
-	  "A syscall/js call crosses into JavaScript on every iteration of a loop.",
-	  "Cache js.Values (objects, methods, property values) outside the loop; copy byte slices with "
-	  "js.CopyBytesToJS instead of a SetIndex loop; build arrays and objects in one call." },
-	{ "missing-finalizers", "MissingFinalizers", GW_SEV_ERROR,
-	  "js.Values are never released on the JavaScript side.",
-	  "Build with Go 1.14 or later, whose syscall/js releases every js.Value through a finalizer "
-	  "(makeValue -> runtime.SetFinalizer -> finalizeRef)." },
-	{ "glue-mismatch", "GlueMismatch", GW_SEV_ERROR,
-	  "The wasm_exec.js glue does not provide an import the module needs.",
-	  "Ship the wasm_exec.js of the Go version that built the module (misc/wasm before Go 1.24, lib/wasm "
-	  "from Go 1.24)." },
-	{ "batch-companion", "BatchCompanion", GW_SEV_ERROR,
-	  "A batched module imports from gowasm, which only the gowasm-batch companion provides.",
-	  "Load the companion with the glue: enableBatching(go) from gowasm-batch.cjs or .mjs before "
-	  "instantiating; ship it next to wasm_exec.js (gowasm-pack does)." },
-	{ "glue-version", "GlueVersion", GW_SEV_NOTE,
-	  "Which Go version's wasm_exec.js the module needs.",
-	  "Check it against the glue you ship with --glue." },
-	{ "browser-fs", "BrowserFileSystem", GW_SEV_WARNING,
-	  "Code reaches the file system, which the standard glue only stubs in browsers (ENOSYS).",
-	  "Read files with fetch, embed them (embed.FS), or provide an fs implementation to the glue." },
-	{ "host-capabilities", "HostCapabilities", GW_SEV_NOTE,
-	  "The host facilities the module can reach.",
-	  "Make sure every host the module runs on provides them." },
-	{ "pclntab-missing", "PclntabMissing", GW_SEV_ERROR,
-	  "The module has no readable Go symbol table.", "Rebuild with the gc toolchain; do not post-process "
-	  "the data segments." },
-	{ "pclntab-corrupt", "PclntabCorrupt", GW_SEV_ERROR,
-	  "The Go symbol table is inconsistent.", "Rebuild the module; a tool that rewrote it broke the table." },
-	{ "pclntab-functions", "PclntabFunctions", GW_SEV_ERROR,
-	  "The symbol table does not list one entry per function at its PC.",
-	  "Rebuild the module; functions were added, removed or reordered after linking." },
-	{ "name-mismatch", "NameMismatch", GW_SEV_ERROR,
-	  "A name-section name differs from the Go symbol table.",
-	  "Rebuild, or strip the name section (-ldflags=-s) instead of editing it." },
-	{ "name-section", "NameSection", GW_SEV_ERROR,
-	  "The name section is malformed.", "Rebuild, or strip it (-ldflags=-s)." },
-	{ "import-abi", "ImportAbi", GW_SEV_ERROR,
-	  "An import is not part of the detected Go version's js/wasm ABI.",
-	  "Rebuild with one Go toolchain; do not mix modules and glue of different versions." },
-	{ "missing-export", "MissingExport", GW_SEV_ERROR,
-	  "An export the glue needs is missing.", "Rebuild; do not remove exports after linking." },
-	{ "build-id", "BuildId", GW_SEV_NOTE,
-	  "The module has no Go build id.", "Nothing to do unless you track builds by id." },
-};
-
-const gw_rule *gw_rules(size_t *count)
-{
-	*count = sizeof rules / sizeof rules[0];
-	return rules;
-}
-
-const gw_rule *gw_rule_find(const char *id)
-{
-	for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
-		if (strcmp(rules[i].id, id) == 0)
-			return &rules[i];
-	return NULL;
-}
-
 void gw_findings_free(gw_findings *f)
 {
 	free(f->v);
@@ -106,10 +40,10 @@ typedef struct checker {
 	bool table_ok;
 } checker;
 
-static gw_status add(checker *c, const char *rule, gw_str file, int32_t line, gw_str function, uint64_t offset,
+static gw_status add(checker *c, gw_rule_code rule, gw_str file, int32_t line, gw_str function, uint64_t offset,
                      const char *fmt, ...) GW_PRINTF(7, 8);
 
-static gw_status add(checker *c, const char *rule, gw_str file, int32_t line, gw_str function, uint64_t offset,
+static gw_status add(checker *c, gw_rule_code rule, gw_str file, int32_t line, gw_str function, uint64_t offset,
                      const char *fmt, ...)
 {
 	gw_findings *f = c->out;
@@ -117,7 +51,7 @@ static gw_status add(checker *c, const char *rule, gw_str file, int32_t line, gw
 		return gw_fail(c->err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
 	gw_finding *x = &f->v[f->n++];
 	memset(x, 0, sizeof *x);
-	x->rule = gw_rule_find(rule);
+	x->rule = gw_rule_of(rule);
 	x->severity = x->rule->severity;
 	x->file = file;
 	x->line = line;
@@ -129,8 +63,6 @@ static gw_status add(checker *c, const char *rule, gw_str file, int32_t line, gw
 	va_end(ap);
 	return GW_OK;
 }
-
-#define TRY(x) do { gw_status s_ = (x); if (s_) return s_; } while (0)
 
 static const gw_str none = { NULL, 0 };
 
@@ -373,7 +305,7 @@ static bool is_callback(const checker *c, uint32_t f)
 static gw_status check_func_leaks(checker *c)
 {
 	gw_call_site_list funcof, release;
-	TRY(sites_of(c, "syscall/js.FuncOf", &funcof));
+	GW_TRY(sites_of(c, "syscall/js.FuncOf", &funcof));
 	gw_status s = sites_of(c, "syscall/js.Func.Release", &release);
 	bool *releases = NULL, *event = NULL;
 	if (s)
@@ -425,7 +357,7 @@ static gw_status check_func_leaks(checker *c)
 		char cb[200] = "";
 		if (callback.len)
 			snprintf(cb, sizeof cb, " or from its callback %.*s", clip(callback), (const char *)callback.p);
-		s = add(c, "js-func-leak", at->file, at->line, at->func, site->call->offset,
+		s = add(c, GW_RULE_JS_FUNC_LEAK, at->file, at->line, at->func, site->call->offset,
 		        "js.FuncOf %s creates a new js.Func each time and none is ever released: no js.Func.Release is "
 		        "reachable from %.*s%s",
 		        site->in_loop ? "in a loop" : "in code that runs per event (reached from a js.FuncOf callback)",
@@ -441,16 +373,28 @@ out:
 
 /* ---- bridge calls in loops ---- */
 
+/* The js.Value methods that cross into JavaScript, each with what to do
+ * instead of calling it in a loop. */
+static const struct hot_target {
+	const char *name;
+	const char *fix;
+} hot_targets[] = {
+	{ "syscall/js.Value.Get", "cache the js.Value outside the loop" },
+	{ "syscall/js.Value.Set", "set the properties once, or build the object in one call" },
+	{ "syscall/js.Value.Call", "cache the js.Value outside the loop" },
+	{ "syscall/js.Value.Index", "cache the js.Value outside the loop" },
+	{ "syscall/js.Value.SetIndex", "for bytes, js.CopyBytesToJS copies a whole slice in one call" },
+	{ "syscall/js.Value.New", "cache the js.Value outside the loop" },
+	{ "syscall/js.Value.Invoke", "cache the js.Value outside the loop" },
+};
+
 static gw_status check_hot_calls(checker *c)
 {
-	static const char *const targets[] = {
-		"syscall/js.Value.Get", "syscall/js.Value.Set", "syscall/js.Value.Call", "syscall/js.Value.Index",
-		"syscall/js.Value.SetIndex", "syscall/js.Value.New", "syscall/js.Value.Invoke",
-	};
 	uint32_t first = c->out->n;
-	for (size_t t = 0; t < sizeof targets / sizeof targets[0]; t++) {
+	for (size_t t = 0; t < sizeof hot_targets / sizeof hot_targets[0]; t++) {
+		const struct hot_target *target = &hot_targets[t];
 		gw_call_site_list sv;
-		TRY(sites_of(c, targets[t], &sv));
+		GW_TRY(sites_of(c, target->name, &sv));
 		gw_status s = GW_OK;
 		for (uint32_t i = 0; i < sv.n && !s; i++) {
 			const gw_call_site *site = &sv.v[i];
@@ -459,18 +403,15 @@ static gw_status check_hot_calls(checker *c)
 			const gw_frame *at = &site->frames[0];
 			if (!user_function(c, at->func))
 				continue;
-			const char *fix = t == 4 ? "for bytes, js.CopyBytesToJS copies a whole slice in one call"
-			                 : t == 1 ? "set the properties once, or build the object in one call"
-			                          : "cache the js.Value outside the loop";
-			s = add(c, "hot-bridge-call", at->file, at->line, at->func, site->call->offset,
+			s = add(c, GW_RULE_HOT_BRIDGE_CALL, at->file, at->line, at->func, site->call->offset,
 			        "js.Value.%s in a loop crosses into JavaScript on every iteration; %s",
-			        targets[t] + sizeof "syscall/js.Value." - 1, fix);
+			        target->name + sizeof "syscall/js.Value." - 1, target->fix);
 			if (!s)
 				c->out->v[c->out->n - 1].callee =
-					(gw_str){ (const uint8_t *)targets[t], (uint32_t)strlen(targets[t]) };
+					(gw_str){ (const uint8_t *)target->name, (uint32_t)strlen(target->name) };
 		}
 		gw_call_site_list_free(&sv);
-		TRY(s);
+		GW_TRY(s);
 	}
 	/* Rank: how many bridge calls in loops the function has; the more,
 	 * the hotter (the count is in the message and the JSON rank). */
@@ -507,11 +448,11 @@ static gw_status check_finalizers(checker *c)
 	if (!bridge)
 		return GW_OK;
 	if (go->version.known && go->version.minor < 14)
-		return add(c, "missing-finalizers", none, -1, none, 0,
+		return add(c, GW_RULE_MISSING_FINALIZERS, none, -1, none, 0,
 		           "built with %s, whose syscall/js never releases a js.Value: every object, string and function "
 		           "that reaches Go stays referenced on the JavaScript side", go->version.text);
 	if (!finalize)
-		return add(c, "missing-finalizers", none, -1, none, 0,
+		return add(c, GW_RULE_MISSING_FINALIZERS, none, -1, none, 0,
 		           "the module uses syscall/js but does not import syscall/js.finalizeRef: js.Values are never "
 		           "released");
 	/* The wiring: makeValue sets a finalizer that calls finalizeRef. */
@@ -522,13 +463,13 @@ static gw_status check_finalizers(checker *c)
 	if (mv == UINT32_MAX)
 		return GW_OK; /* inlined or absent: nothing to check */
 	gw_call_site_list sv;
-	TRY(sites_of(c, "runtime.SetFinalizer", &sv));
+	GW_TRY(sites_of(c, "runtime.SetFinalizer", &sv));
 	bool wired = false;
 	for (uint32_t i = 0; i < sv.n; i++)
 		wired |= sv.v[i].call->caller - c->ni == mv;
 	gw_call_site_list_free(&sv);
 	if (!wired)
-		return add(c, "missing-finalizers", c->syms->funcs[mv].file, c->syms->funcs[mv].line, make, 0,
+		return add(c, GW_RULE_MISSING_FINALIZERS, c->syms->funcs[mv].file, c->syms->funcs[mv].line, make, 0,
 		           "syscall/js.makeValue does not call runtime.SetFinalizer: js.Values are never released");
 	return GW_OK;
 }
@@ -544,17 +485,17 @@ static gw_status check_glue(checker *c)
 	if (!c->opt->glue) {
 		if (!go->version.known)
 			return GW_OK;
-		return add(c, "glue-version", none, -1, none, 0,
+		return add(c, GW_RULE_GLUE_VERSION, none, -1, none, 0,
 		           "needs the wasm_exec.js of %s (import module \"%.*s\"; the file is %s/wasm_exec.js in that "
 		           "Go's GOROOT)",
 		           go->version.text, clip(go->abi_module), (const char *)go->abi_module.p,
 		           go->version.minor >= 24 ? "lib/wasm" : "misc/wasm");
 	}
 	gw_glue g;
-	TRY(gw_glue_parse(c->opt->glue, c->opt->glue_len, &g, c->err));
+	GW_TRY(gw_glue_parse(c->opt->glue, c->opt->glue_len, &g, c->err));
 	gw_status s = GW_OK;
 	if (!gw_str_eq(go->abi_module, g.module)) {
-		s = add(c, "glue-mismatch", none, -1, none, 0,
+		s = add(c, GW_RULE_GLUE_MISMATCH, none, -1, none, 0,
 		        "the glue provides import module \"%s\" but the module imports from \"%.*s\": instantiation fails "
 		        "with Import #0 module=\"%.*s\": module is not an object or function",
 		        g.module[0] ? g.module : "(none)", clip(go->abi_module), (const char *)go->abi_module.p,
@@ -568,7 +509,7 @@ static gw_status check_glue(checker *c)
 			for (uint32_t k = 0; k < g.num_names && !found; k++)
 				found = gw_str_same(g.names[k], im->field);
 			if (!found)
-				s = add(c, "glue-mismatch", none, -1, none, 0,
+				s = add(c, GW_RULE_GLUE_MISMATCH, none, -1, none, 0,
 				        "the glue does not provide import %.*s: instantiation fails with Import #%u module=\"%s\" "
 				        "function=\"%.*s\": function import requires a callable",
 				        clip(im->field), (const char *)im->field.p, i, g.module, clip(im->field),
@@ -582,7 +523,7 @@ static gw_status check_glue(checker *c)
 		const gw_import *im = &m->imports[i];
 		if (!gw_str_eq(im->module, GW_BATCH_IMPORT_MODULE))
 			continue;
-		s = add(c, "batch-companion", none, -1, none, 0,
+		s = add(c, GW_RULE_BATCH_COMPANION, none, -1, none, 0,
 		        "the module was rewritten by gowasm-batch and imports %.*s.%.*s, which no wasm_exec.js provides: "
 		        "with this glue alone, instantiation fails with Import #%u module=\"%.*s\": module is not an object "
 		        "or function; load the gowasm-batch companion (enableBatching(go)) with the glue",
@@ -676,14 +617,14 @@ static gw_status check_capabilities(checker *c)
 			continue;
 		if (c->out->n - first_fs >= 500)
 			break; /* enough to act on */
-		s = add(c, "browser-fs", file, line, fn, k->offset,
+		s = add(c, GW_RULE_BROWSER_FS, file, line, fn, k->offset,
 		        "%.*s reaches the file system, which the standard wasm_exec.js only stubs in browsers "
 		        "(calls fail with ENOSYS)", clip(callee_name), (const char *)callee_name.p);
 		if (!s)
 			c->out->v[c->out->n - 1].callee = callee_name;
 	}
 	free(to_fs);
-	TRY(s);
+	GW_TRY(s);
 	if (user_fs)
 		used += cap(c, caps, sizeof caps, used, "file system");
 	/* The process object (syscall/js's jsProcess): pid, uid, cwd, umask. */
@@ -705,19 +646,23 @@ static gw_status check_capabilities(checker *c)
 		used += cap(c, caps, sizeof caps, used, "fetch (net/http)");
 	if (!used)
 		return GW_OK;
-	return add(c, "host-capabilities", none, -1, none, 0, "the module uses these host facilities: %s", caps);
+	return add(c, GW_RULE_HOST_CAPABILITIES, none, -1, none, 0, "the module uses these host facilities: %s", caps);
 }
 
 /* ---- integrity, as rules ---- */
+
+/* An integrity rule about the symbol table itself. */
+static bool about_table(gw_rule_code rule)
+{
+	return rule == GW_RULE_PCLNTAB_MISSING || rule == GW_RULE_PCLNTAB_CORRUPT || rule == GW_RULE_PCLNTAB_FUNCTIONS;
+}
 
 static gw_status check_integrity(checker *c, const gw_integrity *g)
 {
 	for (uint32_t i = 0; i < g->num_problems; i++) {
 		const gw_problem *p = &g->problems[i];
-		if (!gw_rule_find(p->check))
-			continue;
 		gw_str fn = p->func != UINT32_MAX ? func_name(c, p->func) : none;
-		TRY(add(c, p->check, none, -1, fn, 0, "%s", p->message));
+		GW_TRY(add(c, p->rule, none, -1, fn, 0, "%s", p->message));
 		c->out->v[c->out->n - 1].severity = p->severity;
 	}
 	return GW_OK;
@@ -734,8 +679,7 @@ gw_status gw_check_run(const gw_module *m, const gw_go_info *go, const gw_go_sym
 	 * integrity checks found corrupt is reported, not used. */
 	c.table_ok = go->pcln && syms->source == GW_NAMES_PCLNTAB;
 	for (uint32_t i = 0; i < integrity->num_problems; i++)
-		if (integrity->problems[i].severity == GW_SEV_ERROR &&
-		    strncmp(integrity->problems[i].check, "pclntab-", 8) == 0)
+		if (integrity->problems[i].severity == GW_SEV_ERROR && about_table(integrity->problems[i].rule))
 			c.table_ok = false;
 	gw_status s = check_integrity(&c, integrity);
 	if (!s && (go->producer == GW_PRODUCER_GC_JS || go->producer == GW_PRODUCER_GC_WASIP1)) {

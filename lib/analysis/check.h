@@ -1,6 +1,7 @@
 /* gowasm-check's rules: findings about a Go js/wasm module that should
- * stop a release. Each rule has a stable id and a default severity; the
- * man page gowasm-check(1) documents each with an example and its fix.
+ * stop a release. Each rule has a stable id and a default severity
+ * (rules.def); the man page gowasm-check(1) documents each with an
+ * example and its fix.
  *
  *   js-func-leak        a js.FuncOf executed again and again (in a loop, or
  *                       in code reached from a js.FuncOf callback, i.e.
@@ -33,18 +34,7 @@
 #include "../go/symbols.h"
 #include "../wasm/module.h"
 #include "integrity.h"
-
-typedef struct gw_rule {
-	const char *id;
-	const char *name;        /* PascalCase, for SARIF */
-	gw_severity severity;    /* default */
-	const char *summary;     /* one sentence */
-	const char *help;        /* what to do about it */
-} gw_rule;
-
-/* Every rule, in a stable order. */
-const gw_rule *gw_rules(size_t *count);
-const gw_rule *gw_rule_find(const char *id);
+#include "rules.h"
 
 typedef struct gw_finding {
 	const gw_rule *rule;
@@ -81,7 +71,9 @@ typedef struct gw_check_options {
 	bool glue_alone;
 } gw_check_options;
 
-gw_status gw_check_run(const gw_module *m, const gw_go_info *go, const gw_go_symbols *syms,
+/* Fails (GW_ERR_FORMAT, err->input GW_INPUT_GLUE) when opt->glue is not
+ * a wasm_exec.js, and on allocation failure. */
+GW_NODISCARD gw_status gw_check_run(const gw_module *m, const gw_go_info *go, const gw_go_symbols *syms,
                        const gw_integrity *integrity, const gw_check_options *opt, gw_findings *out,
                        gw_error *err);
 void gw_findings_free(gw_findings *f);
@@ -96,7 +88,7 @@ typedef struct gw_glue {
 	uint8_t *arena;
 } gw_glue;
 
-gw_status gw_glue_parse(const uint8_t *text, size_t len, gw_glue *out, gw_error *err);
+GW_NODISCARD gw_status gw_glue_parse(const uint8_t *text, size_t len, gw_glue *out, gw_error *err);
 void gw_glue_free(gw_glue *g);
 
 #endif

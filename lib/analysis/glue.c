@@ -509,7 +509,8 @@ gw_status gw_glue_parse(const uint8_t *text, size_t len, gw_glue *out, gw_error 
 	free(arena);
 	if (st == GW_OK && !out->module[0] && !out->num_names) {
 		gw_glue_free(out);
-		return gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET, "not a Go wasm_exec.js: no import object with go or gojs imports");
+		return gw_fail_input(err, GW_INPUT_GLUE, GW_ERR_FORMAT, GW_NO_OFFSET,
+		                     "not a Go wasm_exec.js: no import object with go or gojs imports");
 	}
 	if (st != GW_OK)
 		gw_glue_free(out);

@@ -9,73 +9,61 @@
 #include "../go/pclntab.h"
 #include "../util/array.h"
 
-#define TRY_(x) do { gw_status s_ = (x); if (s_) return s_; } while (0)
-
 /* At most this many problems of one check are listed one by one; the rest
  * are counted in a last problem of the same check. */
 #define LIST_MAX 5
 
-const char *gw_severity_name(gw_severity s)
-{
-	switch (s) {
-	case GW_SEV_NOTE: return "note";
-	case GW_SEV_WARNING: return "warning";
-	case GW_SEV_ERROR: return "error";
-	}
-	return "error";
-}
-
 /* How many problems of one check were listed, and how many more seen. */
 typedef struct listed_count {
-	const char *check;
+	gw_rule_code rule;
 	uint32_t listed, more;
 } listed_count;
 
 typedef struct checker {
 	gw_integrity *g;
 	gw_error *err;
-	listed_count counts[16];
+	listed_count counts[GW_RULE_COUNT]; /* one per rule at most */
 	uint32_t num_counts;
 } checker;
 
-static gw_status vadd(checker *c, const char *check, gw_severity sev, uint32_t func, const char *fmt, va_list ap)
+static gw_status vadd(checker *c, gw_rule_code rule, gw_severity sev, uint32_t func, const char *fmt, va_list ap)
 {
 	gw_integrity *g = c->g;
 	if (GW_ARRAY_RESERVE(g->problems, g->cap, g->num_problems + 1, 16))
 		return gw_fail(c->err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
 	gw_problem *p = &g->problems[g->num_problems++];
-	p->check = check;
+	p->rule = rule;
 	p->severity = sev;
 	p->func = func;
 	vsnprintf(p->message, sizeof p->message, fmt, ap);
 	return GW_OK;
 }
 
-static gw_status add(checker *c, const char *check, gw_severity sev, uint32_t func, const char *fmt, ...)
+static gw_status add(checker *c, gw_rule_code rule, gw_severity sev, uint32_t func, const char *fmt, ...)
 	GW_PRINTF(5, 6);
 
-static gw_status add(checker *c, const char *check, gw_severity sev, uint32_t func, const char *fmt, ...)
+static gw_status add(checker *c, gw_rule_code rule, gw_severity sev, uint32_t func, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	gw_status s = vadd(c, check, sev, func, fmt, ap);
+	gw_status s = vadd(c, rule, sev, func, fmt, ap);
 	va_end(ap);
 	return s;
 }
 
 /* Lists the first LIST_MAX problems of each check, counts the rest. */
-static gw_status add_listed(checker *c, const char *check, gw_severity sev, uint32_t func, const char *fmt, ...)
+static gw_status add_listed(checker *c, gw_rule_code rule, gw_severity sev, uint32_t func, const char *fmt, ...)
 	GW_PRINTF(5, 6);
 
-static gw_status add_listed(checker *c, const char *check, gw_severity sev, uint32_t func, const char *fmt, ...)
+static gw_status add_listed(checker *c, gw_rule_code rule, gw_severity sev, uint32_t func, const char *fmt, ...)
 {
 	listed_count *n = NULL;
 	for (uint32_t i = 0; i < c->num_counts && !n; i++)
-		if (c->counts[i].check == check)
+		if (c->counts[i].rule == rule)
 			n = &c->counts[i];
 	if (!n && c->num_counts < sizeof c->counts / sizeof c->counts[0]) {
 		n = &c->counts[c->num_counts++];
-		n->check = check;
+		n->rule = rule;
 		n->listed = n->more = 0;
 	}
 	if (!n || n->listed >= LIST_MAX) {
@@ -86,7 +74,7 @@ static gw_status add_listed(checker *c, const char *check, gw_severity sev, uint
 	n->listed++;
 	va_list ap;
 	va_start(ap, fmt);
-	gw_status s = vadd(c, check, sev, func, fmt, ap);
+	gw_status s = vadd(c, rule, sev, func, fmt, ap);
 	va_end(ap);
 	return s;
 }
@@ -97,14 +85,12 @@ static gw_status flush_listed(checker *c, gw_severity sev)
 	for (uint32_t i = 0; i < c->num_counts; i++) {
 		listed_count *n = &c->counts[i];
 		if (n->more)
-			TRY_(add(c, n->check, sev, UINT32_MAX, "... and %u more", n->more));
+			GW_TRY(add(c, n->rule, sev, UINT32_MAX, "... and %u more", n->more));
 		n->more = 0;
 		n->listed = LIST_MAX; /* keep counting, never list again */
 	}
 	return GW_OK;
 }
-
-#define TRY(x) TRY_(x)
 
 static bool has_elision(gw_str s)
 {
@@ -125,15 +111,15 @@ static gw_status check_pclntab(checker *c, const gw_module *m, const gw_go_info 
 	const gw_pclntab *t = go->pcln;
 	if (!t) {
 		if (go->pcln_error.status != GW_OK)
-			return add(c, "pclntab-corrupt", GW_SEV_ERROR, UINT32_MAX, "%s", go->pcln_error.msg);
-		return add(c, "pclntab-missing", GW_SEV_ERROR, UINT32_MAX,
+			return add(c, GW_RULE_PCLNTAB_CORRUPT, GW_SEV_ERROR, UINT32_MAX, "%s", go->pcln_error.msg);
+		return add(c, GW_RULE_PCLNTAB_MISSING, GW_SEV_ERROR, UINT32_MAX,
 		           "no runtime.pclntab in the data segments: functions cannot be named in a stripped build");
 	}
 	/* gowasm-batch appends its own functions after Go's (the table and
 	 * every Go PC stay as they were); they are not in Go's table. */
 	bool batched = gw_module_batched(m);
 	if (t->nfunc != m->num_funcs && !(batched && t->nfunc < m->num_funcs))
-		TRY(add(c, "pclntab-functions", GW_SEV_ERROR, UINT32_MAX,
+		GW_TRY(add(c, GW_RULE_PCLNTAB_FUNCTIONS, GW_SEV_ERROR, UINT32_MAX,
 		        "pclntab has %u functions but the module defines %u", t->nfunc, m->num_funcs));
 	uint32_t n = t->nfunc < m->num_funcs ? t->nfunc : m->num_funcs;
 	uint64_t prev = 0;
@@ -144,21 +130,21 @@ static gw_status check_pclntab(checker *c, const gw_module *m, const gw_go_info 
 		if (gw_pclntab_check_func(t, i, &f, &e) != GW_OK) {
 			if (e.status == GW_ERR_NOMEM)
 				return gw_fail(c->err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
-			TRY(add_listed(c, "pclntab-corrupt", GW_SEV_ERROR, i < n ? i : UINT32_MAX, "%s", e.msg));
+			GW_TRY(add_listed(c, GW_RULE_PCLNTAB_CORRUPT, GW_SEV_ERROR, i < n ? i : UINT32_MAX, "%s", e.msg));
 			continue;
 		}
 		g->functions_checked++;
 		if (i < n && f.entry != (0x1000ull + i) << 16)
-			TRY(add_listed(c, "pclntab-functions", GW_SEV_ERROR, i,
+			GW_TRY(add_listed(c, GW_RULE_PCLNTAB_FUNCTIONS, GW_SEV_ERROR, i,
 			               "pclntab function %u has entry pc 0x%llx, not 0x%llx", i, (unsigned long long)f.entry,
 			               (unsigned long long)((0x1000ull + i) << 16)));
 		if (i && f.entry <= prev)
-			TRY(add_listed(c, "pclntab-functions", GW_SEV_ERROR, i < n ? i : UINT32_MAX,
+			GW_TRY(add_listed(c, GW_RULE_PCLNTAB_FUNCTIONS, GW_SEV_ERROR, i < n ? i : UINT32_MAX,
 			               "pclntab function %u is not sorted after the one before it", i));
 		prev = f.entry;
 		gw_str name = gw_pclntab_name(t, f.nameoff);
 		if (!name.len)
-			TRY(add_listed(c, "pclntab-corrupt", GW_SEV_ERROR, i < n ? i : UINT32_MAX,
+			GW_TRY(add_listed(c, GW_RULE_PCLNTAB_CORRUPT, GW_SEV_ERROR, i < n ? i : UINT32_MAX,
 			               "pclntab function %u has no name (name offset 0x%x)", i, f.nameoff));
 		/* Functions without a compilation unit (the go.buildid stub) have
 		 * no positions by design. */
@@ -169,9 +155,9 @@ static gw_status check_pclntab(checker *c, const gw_module *m, const gw_go_info 
 				g->entries_unresolved++;
 		}
 	}
-	TRY(flush_listed(c, GW_SEV_ERROR));
+	GW_TRY(flush_listed(c, GW_SEV_ERROR));
 	if (g->entries_unresolved)
-		TRY(add(c, "pclntab-corrupt", GW_SEV_WARNING, UINT32_MAX,
+		GW_TRY(add(c, GW_RULE_PCLNTAB_CORRUPT, GW_SEV_WARNING, UINT32_MAX,
 		        "%u functions have no file:line at their entry", g->entries_unresolved));
 
 	/* Name section against pclntab. */
@@ -187,12 +173,12 @@ static gw_status check_pclntab(checker *c, const gw_module *m, const gw_go_info 
 				if (has_elision(go_name))
 					g->names_elided++;
 			} else {
-				TRY(add_listed(c, "name-mismatch", GW_SEV_ERROR, i,
+				GW_TRY(add_listed(c, GW_RULE_NAME_MISMATCH, GW_SEV_ERROR, i,
 				               "function %u is \"%.*s\" in the name section but \"%.*s\" in pclntab", i,
 				               clip(sec), (const char *)sec.p, clip(go_name), (const char *)go_name.p));
 			}
 		}
-		TRY(flush_listed(c, GW_SEV_ERROR));
+		GW_TRY(flush_listed(c, GW_SEV_ERROR));
 	}
 	return GW_OK;
 }
@@ -208,13 +194,13 @@ static gw_status check_imports(checker *c, const gw_module *m, const gw_go_info 
 		if (!js_module)
 			continue; /* go:wasmimport and others are the user's */
 		if (minor >= 0 && !gw_str_eq(im->module, gw_abi_module_for(minor)))
-			TRY(add_listed(c, "import-abi", GW_SEV_ERROR, UINT32_MAX,
+			GW_TRY(add_listed(c, GW_RULE_IMPORT_ABI, GW_SEV_ERROR, UINT32_MAX,
 			               "import %.*s.%.*s: Go 1.%d imports from module \"%s\"", clip(im->module),
 			               (const char *)im->module.p, clip(im->field), (const char *)im->field.p, minor,
 			               gw_abi_module_for(minor)));
 		const gw_abi_import *abi = gw_abi_lookup(im->field);
 		if (!abi)
-			TRY(add_listed(c, "import-abi", GW_SEV_ERROR, UINT32_MAX,
+			GW_TRY(add_listed(c, GW_RULE_IMPORT_ABI, GW_SEV_ERROR, UINT32_MAX,
 			               "import %.*s.%.*s is not part of any Go version's js/wasm ABI", clip(im->module),
 			               (const char *)im->module.p, clip(im->field), (const char *)im->field.p));
 		else if (minor >= 0 && (minor < abi->since || (abi->until && minor > abi->until))) {
@@ -223,7 +209,7 @@ static gw_status check_imports(checker *c, const gw_module *m, const gw_go_info 
 				snprintf(range, sizeof range, "Go 1.%d to 1.%d", abi->since, abi->until);
 			else
 				snprintf(range, sizeof range, "Go 1.%d and later", abi->since);
-			TRY(add_listed(c, "import-abi", GW_SEV_ERROR, UINT32_MAX,
+			GW_TRY(add_listed(c, GW_RULE_IMPORT_ABI, GW_SEV_ERROR, UINT32_MAX,
 			               "import %.*s is not in the Go 1.%d ABI (it belongs to %s)", clip(im->field),
 			               (const char *)im->field.p, minor, range));
 		}
@@ -247,15 +233,15 @@ static gw_status check_exports(checker *c, const gw_module *m, const gw_go_info 
 			if (minor < 12 && (i == 1 || i == 2))
 				continue; /* Go 1.11 exported only run and mem */
 			if (!has_export(m, js[i].name, js[i].kind))
-				TRY(add(c, "missing-export", GW_SEV_ERROR, UINT32_MAX,
+				GW_TRY(add(c, GW_RULE_MISSING_EXPORT, GW_SEV_ERROR, UINT32_MAX,
 				        "the %s \"%s\" export that wasm_exec.js calls is missing",
 				        js[i].kind == GW_EXT_FUNC ? "function" : "memory", js[i].name));
 		}
 	} else if (go->producer == GW_PRODUCER_GC_WASIP1) {
 		if (!has_export(m, "_start", GW_EXT_FUNC) && !has_export(m, "_initialize", GW_EXT_FUNC))
-			TRY(add(c, "missing-export", GW_SEV_ERROR, UINT32_MAX, "neither _start nor _initialize is exported"));
+			GW_TRY(add(c, GW_RULE_MISSING_EXPORT, GW_SEV_ERROR, UINT32_MAX, "neither _start nor _initialize is exported"));
 		if (!has_export(m, "memory", GW_EXT_MEMORY))
-			TRY(add(c, "missing-export", GW_SEV_ERROR, UINT32_MAX, "the \"memory\" export is missing"));
+			GW_TRY(add(c, GW_RULE_MISSING_EXPORT, GW_SEV_ERROR, UINT32_MAX, "the \"memory\" export is missing"));
 	}
 	return GW_OK;
 }
@@ -266,15 +252,15 @@ gw_status gw_integrity_check(const gw_module *m, const gw_go_info *go, const gw_
 	memset(out, 0, sizeof *out);
 	checker c = { .g = out, .err = err };
 	if (m->names_malformed)
-		TRY(add(&c, "name-section", GW_SEV_ERROR, UINT32_MAX, "malformed name section at offset 0x%zx: %s",
+		GW_TRY(add(&c, GW_RULE_NAME_SECTION, GW_SEV_ERROR, UINT32_MAX, "malformed name section at offset 0x%zx: %s",
 		        m->names_error.offset, m->names_error.msg));
 	if (go->producer != GW_PRODUCER_GC_JS && go->producer != GW_PRODUCER_GC_WASIP1)
 		return GW_OK;
-	TRY(check_pclntab(&c, m, go, syms));
-	TRY(check_imports(&c, m, go));
-	TRY(check_exports(&c, m, go));
+	GW_TRY(check_pclntab(&c, m, go, syms));
+	GW_TRY(check_imports(&c, m, go));
+	GW_TRY(check_exports(&c, m, go));
 	if (!go->build_id.len)
-		TRY(add(&c, "build-id", GW_SEV_NOTE, UINT32_MAX,
+		GW_TRY(add(&c, GW_RULE_BUILD_ID, GW_SEV_NOTE, UINT32_MAX,
 		        "no Go build id section (built with an empty -buildid, or the section was removed)"));
 	return GW_OK;
 }

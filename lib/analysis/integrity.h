@@ -25,13 +25,10 @@
 #include "../go/goinfo.h"
 #include "../go/symbols.h"
 #include "../wasm/module.h"
-
-typedef enum gw_severity { GW_SEV_NOTE = 0, GW_SEV_WARNING, GW_SEV_ERROR } gw_severity;
-
-const char *gw_severity_name(gw_severity s);
+#include "rules.h"
 
 typedef struct gw_problem {
-	const char *check;     /* stable id, as above */
+	gw_rule_code rule;     /* the check, as above (rules.def) */
 	gw_severity severity;
 	char message[320];
 	uint32_t func;         /* defined function index concerned, or UINT32_MAX */
@@ -51,7 +48,7 @@ typedef struct gw_integrity {
 /* Runs every check; problems beyond the first few of one kind are counted
  * in a summary problem rather than listed. Fails only on allocation
  * failure. */
-gw_status gw_integrity_check(const gw_module *m, const gw_go_info *go, const gw_go_symbols *syms,
+GW_NODISCARD gw_status gw_integrity_check(const gw_module *m, const gw_go_info *go, const gw_go_symbols *syms,
                              gw_integrity *out, gw_error *err);
 void gw_integrity_free(gw_integrity *g);
 

@@ -20,14 +20,14 @@ typedef struct gw_loaded {
 
 /* On failure everything is released and *err says why (its offset points
  * into the file for malformed input). */
-gw_status gw_load(const char *path, gw_loaded *out, gw_error *err);
+GW_NODISCARD gw_status gw_load(const char *path, gw_loaded *out, gw_error *err);
 /* Only the module, its Go facts and its symbols: no walk over all the
  * code (go->calls_counted stays false) and no integrity checks. For tools
  * that look at a few functions (gowasm-symbolize). */
-gw_status gw_load_symbols(const char *path, gw_loaded *out, gw_error *err);
+GW_NODISCARD gw_status gw_load_symbols(const char *path, gw_loaded *out, gw_error *err);
 /* The same over bytes in memory (which must outlive the result); `file`
  * stays empty. */
-gw_status gw_load_bytes(const uint8_t *data, size_t size, gw_loaded *out, gw_error *err);
+GW_NODISCARD gw_status gw_load_bytes(const uint8_t *data, size_t size, gw_loaded *out, gw_error *err);
 void gw_unload(gw_loaded *l);
 
 #endif

@@ -8,8 +8,6 @@
 #include "../util/array.h"
 #include "../wasm/code.h"
 
-#define TRY(x) do { if ((x) != GW_OK) return err->status; } while (0)
-
 static gw_status refuse_at(gw_error *err, size_t offset, const char *what)
 {
 	return gw_fail(err, GW_ERR_UNSUPPORTED, offset, "%s has a NUL byte, which Binaryen cannot read", what);
@@ -98,7 +96,7 @@ static gw_status name_map(name_ctx *nc, gw_cursor *c, const char *what, uint64_t
 	gw_error *err = nc->err;
 	uint32_t n;
 	size_t at = c->pos;
-	TRY(gw_read_u32(c, &n, "name map count", err));
+	GW_TRY(gw_read_u32(c, &n, "name map count", err));
 	if (n > gw_cursor_left(c) / 2)
 		return bad(nc, at, "%s name count %u too large for its subsection", what, n);
 	if (GW_ARRAY_RESERVE(nc->seen, nc->cap, n, n))
@@ -108,8 +106,8 @@ static gw_status name_map(name_ctx *nc, gw_cursor *c, const char *what, uint64_t
 		uint32_t idx;
 		gw_str s;
 		at = c->pos;
-		TRY(gw_read_u32(c, &idx, "index in a name map", err));
-		TRY(gw_read_name(c, &s.p, &s.len, true, "name", err));
+		GW_TRY(gw_read_u32(c, &idx, "index in a name map", err));
+		GW_TRY(gw_read_name(c, &s.p, &s.len, true, "name", err));
 		if (idx >= limit)
 			return bad(nc, at, "%s name for index %u, which does not exist (%llu)", what, idx, (unsigned long long)limit);
 		if ((int64_t)idx <= prev)
@@ -156,7 +154,7 @@ static gw_status check_subsection(name_ctx *nc, uint8_t id, gw_cursor *sub)
 	switch (id) {
 	case 0: {
 		gw_str s;
-		TRY(gw_read_name(sub, &s.p, &s.len, true, "module name", err));
+		GW_TRY(gw_read_name(sub, &s.p, &s.len, true, "module name", err));
 		if (has_nul(s))
 			return gw_fail(err, GW_ERR_UNSUPPORTED, offset_of(m, s), "name section: the module name has a NUL byte, "
 			               "which Binaryen cannot read");
@@ -167,20 +165,20 @@ static gw_status check_subsection(name_ctx *nc, uint8_t id, gw_cursor *sub)
 	case 2: {
 		uint32_t n;
 		size_t at = sub->pos;
-		TRY(gw_read_u32(sub, &n, "local name count", err));
+		GW_TRY(gw_read_u32(sub, &n, "local name count", err));
 		if (n > gw_cursor_left(sub) / 2)
 			return bad(nc, at, "local name count %u too large for its subsection", n);
 		int64_t prev = -1;
 		for (uint32_t i = 0; i < n; i++) {
 			uint32_t f;
 			at = sub->pos;
-			TRY(gw_read_u32(sub, &f, "function index of local names", err));
+			GW_TRY(gw_read_u32(sub, &f, "function index of local names", err));
 			if (f >= nfuncs)
 				return bad(nc, at, "local names of function %u, which does not exist (%llu)", f, (unsigned long long)nfuncs);
 			if ((int64_t)f <= prev)
 				return bad(nc, at, "local names not sorted or repeated (function %u)", f);
 			prev = f;
-			TRY(name_map(nc, sub, "local", num_locals(m, f), false));
+			GW_TRY(name_map(nc, sub, "local", num_locals(m, f), false));
 		}
 		return GW_OK;
 	}

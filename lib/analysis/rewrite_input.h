@@ -19,7 +19,7 @@
  * fields, export names and custom section names must have no NUL byte
  * (Binaryen: "inline string contains NULL"); the export names in
  * `reserved` (NULL-terminated list) must not be taken. */
-gw_status gw_rewrite_check_strings(const gw_module *m, const char *const *reserved, gw_error *err);
+GW_NODISCARD gw_status gw_rewrite_check_strings(const gw_module *m, const char *const *reserved, gw_error *err);
 
 /* The name section as Binaryen 108 reads it exactly: one section; only
  * the subsections it knows (0 module, 1 functions, 2 locals, 4 types,
@@ -30,6 +30,6 @@ gw_status gw_rewrite_check_strings(const gw_module *m, const char *const *reserv
  * names must not look like the names Binaryen gives unnamed functions
  * ("fimport$N" for imports, a decimal number for defined functions) or
  * contain '$' (the rewrite's own names do). */
-gw_status gw_rewrite_check_names(const gw_module *m, gw_error *err);
+GW_NODISCARD gw_status gw_rewrite_check_names(const gw_module *m, gw_error *err);
 
 #endif

@@ -91,15 +91,15 @@ typedef struct call_vec {
 	bool oom;
 } call_vec;
 
-static int push_call(void *ctx, const gw_call *c)
+static gw_walk push_call(void *ctx, const gw_call *c)
 {
 	call_vec *cv = ctx;
 	if (GW_ARRAY_RESERVE(cv->v, cv->cap, cv->n + 1, 16)) {
 		cv->oom = true;
-		return 1;
+		return GW_WALK_STOP;
 	}
 	cv->v[cv->n++] = *c;
-	return 0;
+	return GW_WALK_CONTINUE;
 }
 
 /* The calls of defined function d, in code order. */

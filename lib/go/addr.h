@@ -64,6 +64,7 @@ typedef struct gw_go_addr gw_go_addr;
  * (a short trace then costs a few functions, not the whole code). It
  * keeps each function's points once computed, so many lookups in one
  * function cost a binary search each. */
+GW_NODISCARD
 gw_status gw_go_addr_new(const gw_module *m, const gw_go_info *go, const gw_go_symbols *syms, gw_go_addr **out,
                          gw_error *err);
 void gw_go_addr_free(gw_go_addr *a);
@@ -71,7 +72,7 @@ void gw_go_addr_free(gw_go_addr *a);
 /* The function holding module offset `offset`, and the Go frames there.
  * An offset outside every body gives kind GW_CODE_OUTSIDE (not an error);
  * an error means corrupt tables or code. */
-gw_status gw_go_addr_lookup(gw_go_addr *a, uint64_t offset, gw_code_loc *loc, gw_error *err);
+GW_NODISCARD gw_status gw_go_addr_lookup(gw_go_addr *a, uint64_t offset, gw_code_loc *loc, gw_error *err);
 
 /* Whether defined function d is one of Go's symbol table. */
 bool gw_go_addr_is_go(const gw_go_addr *a, uint32_t defined);
@@ -82,14 +83,15 @@ uint32_t gw_go_addr_func_at(const gw_go_addr *a, uint64_t offset);
 
 /* The same for the entry of function `func_index` (a frame with no offset,
  * as Safari prints them). */
-gw_status gw_go_addr_lookup_func(gw_go_addr *a, uint32_t func_index, gw_code_loc *loc, gw_error *err);
+GW_NODISCARD gw_status gw_go_addr_lookup_func(gw_go_addr *a, uint32_t func_index, gw_code_loc *loc, gw_error *err);
 
 /* The PC-fixing points of defined function `defined`, in offset order
  * (owned by the resolver). */
+GW_NODISCARD
 gw_status gw_go_addr_points(gw_go_addr *a, uint32_t defined, const gw_pc_point **v, uint32_t *n, gw_error *err);
 
 /* The frames at one PC of a Go function into loc (kind, func and pc set
  * by the caller); names the function when the pclntab does not. */
-gw_status gw_go_addr_frames(gw_go_addr *a, gw_code_loc *loc, gw_error *err);
+GW_NODISCARD gw_status gw_go_addr_frames(gw_go_addr *a, gw_code_loc *loc, gw_error *err);
 
 #endif

@@ -66,50 +66,50 @@ typedef struct count_ctx {
 	bool batched;
 } count_ctx;
 
-static int record_ref(void *ctx, uint32_t func_index, size_t offset, uint64_t value)
+static gw_walk record_ref(void *ctx, uint32_t func_index, size_t offset, uint64_t value)
 {
 	count_ctx *c = ctx;
 	gw_go_info *info = c->info;
 	(void)offset;
 	uint64_t to = (value >> 16) - 0x1000;
 	if (to >= c->m->num_funcs)
-		return 0;
+		return GW_WALK_CONTINUE;
 	if (GW_ARRAY_RESERVE(info->func_refs, c->refs_cap, info->num_func_refs + 1, 256)) {
 		c->oom = true;
-		return 1;
+		return GW_WALK_STOP;
 	}
 	info->func_refs[info->num_func_refs].from = func_index - c->m->num_func_imports;
 	info->func_refs[info->num_func_refs].to = (uint32_t)to;
 	info->num_func_refs++;
-	return 0;
+	return GW_WALK_CONTINUE;
 }
 
-static int count_call(void *ctx, const gw_call *call)
+static gw_walk count_call(void *ctx, const gw_call *call)
 {
 	count_ctx *c = ctx;
 	gw_go_info *info = c->info;
 	if (GW_ARRAY_RESERVE(info->calls, c->cap, info->num_calls + 1, 1024)) {
 		c->oom = true;
-		return 1;
+		return GW_WALK_STOP;
 	}
 	info->calls[info->num_calls++] = *call;
 	if (call->indirect)
-		return 0;
+		return GW_WALK_CONTINUE;
 	uint32_t imp = gw_go_call_target_import(c->m, info, call->callee);
 	if (imp == UINT32_MAX)
-		return 0;
+		return GW_WALK_CONTINUE;
 	/* A wrapper's own call to its import is not a call site. */
 	uint32_t d = call->caller - c->m->num_func_imports;
 	if (info->import_of_wrapper[d] == imp)
-		return 0;
+		return GW_WALK_CONTINUE;
 	/* Nor are the calls of the functions gowasm-batch appended after Go's
 	 * (its stand-ins for imports no wrapper calls, its flush). */
 	if (c->batched && ((info->pcln && d >= info->pcln->nfunc) ||
 	                   gw_str_eq(gw_module_func_import(c->m, imp)->module, GW_BATCH_IMPORT_MODULE)))
-		return 0;
+		return GW_WALK_CONTINUE;
 	info->call_sites[imp]++;
 	info->total_call_sites++;
-	return 0;
+	return GW_WALK_CONTINUE;
 }
 
 gw_status gw_go_count_call_sites(const gw_module *m, gw_go_info *info, gw_error *err)

@@ -102,12 +102,12 @@ bool gw_module_batched(const gw_module *m);
 /* Recognises the producer, version, build id and build info, and finds
  * the import wrappers. Fails only on allocation failure or malformed code
  * in a wrapper candidate; "not Go" is a result, not an error. */
-gw_status gw_go_info_read(const gw_module *m, gw_go_info **out, gw_error *err);
+GW_NODISCARD gw_status gw_go_info_read(const gw_module *m, gw_go_info **out, gw_error *err);
 
 /* Walks every function body once to record every call and count the call
  * sites of each host import (through its wrapper). This also validates
  * all code. */
-gw_status gw_go_count_call_sites(const gw_module *m, gw_go_info *info, gw_error *err);
+GW_NODISCARD gw_status gw_go_count_call_sites(const gw_module *m, gw_go_info *info, gw_error *err);
 
 void gw_go_info_free(gw_go_info *info);
 

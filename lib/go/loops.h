@@ -39,11 +39,11 @@ typedef struct gw_go_loops {
 } gw_go_loops;
 
 /* Analyses one defined function (func_index is a function index). */
-gw_status gw_go_loops_read(const gw_module *m, uint32_t func_index, gw_go_loops *out, gw_error *err);
+GW_NODISCARD gw_status gw_go_loops_read(const gw_module *m, uint32_t func_index, gw_go_loops *out, gw_error *err);
 void gw_go_loops_free(gw_go_loops *l);
 /* Only the regions: has_dispatch, num_regions, region_offsets, pc_regions
  * and num_pcs (no cycles, no call regions): cheaper. */
-gw_status gw_go_regions_read(const gw_module *m, uint32_t func_index, gw_go_loops *out, gw_error *err);
+GW_NODISCARD gw_status gw_go_regions_read(const gw_module *m, uint32_t func_index, gw_go_loops *out, gw_error *err);
 
 /* Whether region r lies on a cycle. */
 bool gw_go_loops_in_loop(const gw_go_loops *l, uint32_t region);

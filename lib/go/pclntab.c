@@ -40,8 +40,6 @@
 #include "../util/array.h"
 #include "goinfo.h"
 
-#define TRY(x) do { if ((x) != GW_OK) return err->status; } while (0)
-
 #define MAGIC_GO12 0xfffffffbu
 #define MAGIC_GO116 0xfffffffau
 #define MAGIC_GO118 0xfffffff0u
@@ -493,7 +491,7 @@ gw_status gw_pclntab_read(const gw_module *m, gw_pclntab **out, gw_error *err)
 	moduledata md;
 	uint64_t md_addr = 0;
 	memset(&h, 0, sizeof h);
-	TRY(locate(m, &h, &md, &md_addr, err));
+	GW_TRY(locate(m, &h, &md, &md_addr, err));
 	if (!md_addr)
 		return GW_OK;
 
@@ -814,8 +812,8 @@ gw_status gw_pclntab_file_line(const gw_pclntab *t, const gw_pcln_func *f, uint6
                                gw_str *file, int32_t *line, gw_error *err)
 {
 	int32_t fileno;
-	TRY(value_at(t, f, f->pcfile, pc, &fileno, err));
-	TRY(value_at(t, f, f->pcln, pc, line, err));
+	GW_TRY(value_at(t, f, f->pcfile, pc, &fileno, err));
+	GW_TRY(value_at(t, f, f->pcln, pc, line, err));
 	*file = gw_pclntab_file_name(t, f, fileno);
 	return GW_OK;
 }
@@ -1004,12 +1002,12 @@ bool gw_inline_view_entry(const gw_pclntab *t, gw_inline_view *v, int32_t ix, ui
 
 gw_status gw_pclntab_check_func(const gw_pclntab *t, uint32_t i, gw_pcln_func *fp, gw_error *err)
 {
-	TRY(gw_pclntab_func(t, i, fp, err));
+	GW_TRY(gw_pclntab_func(t, i, fp, err));
 	const gw_pcln_func f = *fp;
-	TRY(walk_table(t, &f, f.pcfile, NULL, err));
-	TRY(walk_table(t, &f, f.pcln, NULL, err));
+	GW_TRY(walk_table(t, &f, f.pcfile, NULL, err));
+	GW_TRY(walk_table(t, &f, f.pcln, NULL, err));
 	gw_inline_view v;
-	TRY(gw_inline_view_init(&v, t, &f, err));
+	GW_TRY(gw_inline_view_init(&v, t, &f, err));
 	gw_status st = GW_OK;
 	/* Each run's chain of parents must end within GW_PCLN_MAX_FRAMES. */
 	for (uint32_t k = 0; st == GW_OK && k < v.num_runs; k++) {

@@ -76,7 +76,7 @@ typedef struct gw_pclntab {
  * *out NULL when the module has none (not Go, or no candidate header);
  * GW_ERR_FORMAT when a header was found but the table is inconsistent (the
  * error says what and where). */
-gw_status gw_pclntab_read(const gw_module *m, gw_pclntab **out, gw_error *err);
+GW_NODISCARD gw_status gw_pclntab_read(const gw_module *m, gw_pclntab **out, gw_error *err);
 void gw_pclntab_free(gw_pclntab *t);
 
 /* Go version family of the table: "1.2-1.15", "1.16-1.17", "1.18-1.19",
@@ -98,7 +98,7 @@ typedef struct gw_pcln_func {
 } gw_pcln_func;
 
 /* Reads function i's record; GW_ERR_FORMAT if it lies outside the table. */
-gw_status gw_pclntab_func(const gw_pclntab *t, uint32_t i, gw_pcln_func *f, gw_error *err);
+GW_NODISCARD gw_status gw_pclntab_func(const gw_pclntab *t, uint32_t i, gw_pcln_func *f, gw_error *err);
 
 /* Name at a funcnametab offset (NUL-terminated in the table); len 0 when
  * the offset is out of range or the string is unterminated. */
@@ -106,7 +106,7 @@ gw_str gw_pclntab_name(const gw_pclntab *t, uint32_t nameoff);
 
 /* Source file and line of `pc` in function f (innermost inlined position).
  * line is -1 and file empty when the tables say nothing. */
-gw_status gw_pclntab_file_line(const gw_pclntab *t, const gw_pcln_func *f, uint64_t pc,
+GW_NODISCARD gw_status gw_pclntab_file_line(const gw_pclntab *t, const gw_pcln_func *f, uint64_t pc,
                                gw_str *file, int32_t *line, gw_error *err);
 
 /* The name of file number `fileno` of f's compilation unit (a pcfile
@@ -142,7 +142,7 @@ typedef struct gw_pcvalue {
 
 void gw_pcvalue_init(gw_pcvalue *v, const gw_pclntab *t, const gw_pcln_func *f, uint32_t table);
 /* The value at `pc`, or -1 when the table has none. */
-gw_status gw_pcvalue_at(gw_pcvalue *v, uint64_t pc, int32_t *out, gw_error *err);
+GW_NODISCARD gw_status gw_pcvalue_at(gw_pcvalue *v, uint64_t pc, int32_t *out, gw_error *err);
 
 /* A function's inline tree, for random access: the runs of its
  * PCDATA_InlTreeIndex table decoded once, so that the inline index at any
@@ -164,6 +164,7 @@ typedef struct gw_inline_view {
 } gw_inline_view;
 
 /* Decodes f's inline table (an empty view when f has none). */
+GW_NODISCARD
 gw_status gw_inline_view_init(gw_inline_view *v, const gw_pclntab *t, const gw_pcln_func *f, gw_error *err);
 void gw_inline_view_free(gw_inline_view *v);
 /* The inline index at pc, -1 when pc is in the function's own code. */
@@ -179,7 +180,7 @@ bool gw_inline_view_entry(const gw_pclntab *t, gw_inline_view *v, int32_t ix, ui
  * function and points at a parent pc inside the function, and every
  * chain of parents ends (no cycles). GW_ERR_FORMAT says what is wrong.
  * On success *f holds the record. */
-gw_status gw_pclntab_check_func(const gw_pclntab *t, uint32_t i, gw_pcln_func *f, gw_error *err);
+GW_NODISCARD gw_status gw_pclntab_check_func(const gw_pclntab *t, uint32_t i, gw_pcln_func *f, gw_error *err);
 
 /* Go's wasm name section replaces every rune matching [^\w.] with '_':
  * true when `sec` (a name-section name) is what the linker writes for the

@@ -156,6 +156,7 @@ typedef struct find_ctx {
 	bool *name_is_target;       /* [funcnametab offset]: the string there is `name` */
 	gw_call_site_fn fn;
 	void *user;
+	bool stopped;               /* fn returned GW_WALK_STOP */
 	gw_error *err;
 	/* The current caller's inline tree and loops. */
 	uint32_t caller;
@@ -253,8 +254,10 @@ static gw_status visit(find_ctx *c, const gw_call *call)
 	bool in_loop = k < c->loops.num_calls && gw_go_loops_in_loop(&c->loops, c->loops.call_regions[k]);
 	uint32_t imp = call->indirect ? UINT32_MAX : gw_go_call_target_import(c->m, c->go, call->callee);
 	gw_call_site site = { call, imp, false, in_loop, c->frames, n };
-	if (direct)
-		return c->fn && c->fn(c->user, &site) ? GW_ERR_LIMIT : GW_OK;
+	if (direct) {
+		c->stopped = c->fn && c->fn(c->user, &site) == GW_WALK_STOP;
+		return GW_OK;
+	}
 	/* An inlined copy of the target: the call of the target is the
 	 * position in the frame outside it, reported once per copy. */
 	if (depth + 1 >= n)
@@ -266,7 +269,8 @@ static gw_status visit(find_ctx *c, const gw_call *call)
 	site.frames = c->frames + depth + 1;
 	site.nframes = n - depth - 1;
 	site.import = UINT32_MAX;
-	return c->fn && c->fn(c->user, &site) ? GW_ERR_LIMIT : GW_OK;
+	c->stopped = c->fn && c->fn(c->user, &site) == GW_WALK_STOP;
+	return GW_OK;
 }
 
 /* Calls f(offset) for each offset of funcnametab holding `name` followed
@@ -369,10 +373,8 @@ gw_status gw_go_find_calls(const gw_module *m, const gw_go_info *go, const gw_go
 	 * every offset whose NUL-terminated string is the name. */
 	mark_name(t, name, c->name_is_target);
 	gw_status s = GW_OK;
-	for (uint32_t i = 0; i < go->num_calls && s == GW_OK; i++)
+	for (uint32_t i = 0; i < go->num_calls && s == GW_OK && !c->stopped; i++)
 		s = visit(c, &go->calls[i]);
-	if (s == GW_ERR_LIMIT && err->status == GW_OK)
-		s = GW_OK; /* the callback asked to stop */
 	gw_inline_view_free(&c->view);
 	gw_go_loops_free(&c->loops);
 	free(c->seen);
@@ -390,7 +392,7 @@ typedef struct collector {
 	bool oom;
 } collector;
 
-static int collect(void *ctx, const gw_call_site *site)
+static gw_walk collect(void *ctx, const gw_call_site *site)
 {
 	collector *c = ctx;
 	gw_call_site_list *l = c->l;
@@ -398,7 +400,7 @@ static int collect(void *ctx, const gw_call_site *site)
 	    GW_ARRAY_RESERVE(c->frame_start, c->frame_start_cap, l->n + 1, 16) ||
 	    GW_ARRAY_RESERVE(l->frames, c->frames_cap, c->nframes + (size_t)site->nframes, 64)) {
 		c->oom = true;
-		return 1;
+		return GW_WALK_STOP;
 	}
 	l->v[l->n] = *site;
 	l->calls[l->n] = *site->call;
@@ -407,7 +409,7 @@ static int collect(void *ctx, const gw_call_site *site)
 		memcpy(l->frames + c->nframes, site->frames, (size_t)site->nframes * sizeof *site->frames);
 	c->nframes += (size_t)site->nframes;
 	l->n++;
-	return 0;
+	return GW_WALK_CONTINUE;
 }
 
 gw_status gw_go_collect_calls(const gw_module *m, const gw_go_info *go, const gw_go_symbols *syms, gw_str name,

@@ -48,7 +48,7 @@ typedef struct gw_go_symbols {
 	uint64_t code_header_bytes;   /* its function count field */
 } gw_go_symbols;
 
-gw_status gw_go_symbols_read(const gw_module *m, const gw_go_info *go, gw_go_symbols **out, gw_error *err);
+GW_NODISCARD gw_status gw_go_symbols_read(const gw_module *m, const gw_go_info *go, gw_go_symbols **out, gw_error *err);
 void gw_go_symbols_free(gw_go_symbols *s);
 
 /* The defined function index with this exact Go name, from `from` on
@@ -68,12 +68,14 @@ typedef struct gw_call_site {
 	int nframes;
 } gw_call_site;
 
-typedef int (*gw_call_site_fn)(void *ctx, const gw_call_site *site);
+/* Called for each call site; GW_WALK_STOP ends the search early. */
+typedef gw_walk (*gw_call_site_fn)(void *ctx, const gw_call_site *site);
 
 /* Every call site whose target is `name`: a Go function called directly,
  * a host import (by field name, e.g. "syscall/js.valueGet": calls to its
  * wrapper), or a Go function inlined into its caller (found through the
  * inline tree, reported once per inlined copy). In code order. */
+GW_NODISCARD
 gw_status gw_go_find_calls(const gw_module *m, const gw_go_info *go, const gw_go_symbols *syms, gw_str name,
                            gw_call_site_fn fn, void *ctx, gw_error *err);
 
@@ -92,6 +94,7 @@ typedef struct gw_call_site_list {
 } gw_call_site_list;
 
 /* On failure the list is empty and needs no freeing. */
+GW_NODISCARD
 gw_status gw_go_collect_calls(const gw_module *m, const gw_go_info *go, const gw_go_symbols *syms, gw_str name,
                               gw_call_site_list *out, gw_error *err);
 void gw_call_site_list_free(gw_call_site_list *l);

@@ -19,12 +19,12 @@ typedef struct wrapper_scan {
 	uint32_t target;
 } wrapper_scan;
 
-static int scan_call(void *ctx, const gw_call *call)
+static gw_walk scan_call(void *ctx, const gw_call *call)
 {
 	wrapper_scan *w = ctx;
 	w->calls++;
 	w->target = call->indirect ? UINT32_MAX : call->callee;
-	return w->calls > 1;
+	return w->calls > 1 ? GW_WALK_STOP : GW_WALK_CONTINUE;
 }
 
 typedef struct import_scan {
@@ -34,22 +34,22 @@ typedef struct import_scan {
 	bool mixed;      /* more than one import, or an indirect call */
 } import_scan;
 
-static int scan_imports(void *ctx, const gw_call *call)
+static gw_walk scan_imports(void *ctx, const gw_call *call)
 {
 	import_scan *w = ctx;
 	if (call->indirect) {
 		w->mixed = true;
-		return 1;
+		return GW_WALK_STOP;
 	}
 	if (call->callee >= w->m->num_func_imports)
-		return 0;
+		return GW_WALK_CONTINUE;
 	const gw_import *im = gw_module_func_import(w->m, call->callee);
 	if (!im || !gw_str_same(im->module, w->abi) || (w->target != UINT32_MAX && w->target != call->callee)) {
 		w->mixed = true;
-		return 1;
+		return GW_WALK_STOP;
 	}
 	w->target = call->callee;
-	return 0;
+	return GW_WALK_CONTINUE;
 }
 
 /* In a batched module: the import that defined function `f` stands in

@@ -28,7 +28,7 @@ typedef struct gw_baseline {
 
 /* Reads a baseline file's text; GW_ERR_FORMAT with a line number for a
  * file that is not one. */
-gw_status gw_baseline_parse(const uint8_t *text, size_t len, gw_baseline *out, gw_error *err);
+GW_NODISCARD gw_status gw_baseline_parse(const uint8_t *text, size_t len, gw_baseline *out, gw_error *err);
 bool gw_baseline_has(const gw_baseline *b, const gw_finding *f);
 void gw_baseline_free(gw_baseline *b);
 /* Writes the baseline of the given findings (sorted, unique keys). */

@@ -113,7 +113,7 @@ static void text_integrity(gw_buf *b, const gw_inspect_input *in)
 		const gw_problem *p = &g->problems[i];
 		gw_buf_printf(b, "  %s: ", gw_severity_name(p->severity));
 		gw_buf_put_printable(b, p->message, strlen(p->message));
-		gw_buf_printf(b, " [%s]\n", p->check);
+		gw_buf_printf(b, " [%s]\n", gw_rule_of(p->rule)->id);
 	}
 }
 
@@ -311,7 +311,7 @@ static void json_integrity(gw_json *j, const gw_inspect_input *in)
 	for (uint32_t i = 0; i < g->num_problems; i++) {
 		const gw_problem *p = &g->problems[i];
 		gw_json_object_begin(j, NULL);
-		gw_json_string(j, "check", p->check);
+		gw_json_string(j, "check", gw_rule_of(p->rule)->id);
 		gw_json_string(j, "severity", gw_severity_name(p->severity));
 		gw_json_string(j, "message", p->message);
 		if (p->func != UINT32_MAX && in->syms && p->func < in->syms->num_funcs)

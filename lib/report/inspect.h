@@ -32,7 +32,7 @@ typedef struct gw_inspect_input {
 
 /* Fail only when --calls meets corrupt tables (or on allocation failure;
  * b->oom then tells). */
-gw_status gw_inspect_text(gw_buf *b, const gw_inspect_input *in, gw_error *err);
-gw_status gw_inspect_json(gw_buf *b, const gw_inspect_input *in, gw_error *err);
+GW_NODISCARD gw_status gw_inspect_text(gw_buf *b, const gw_inspect_input *in, gw_error *err);
+GW_NODISCARD gw_status gw_inspect_json(gw_buf *b, const gw_inspect_input *in, gw_error *err);
 
 #endif

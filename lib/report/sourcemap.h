@@ -40,16 +40,17 @@ typedef struct gw_sourcemap_stats {
 
 /* Writes the map as one line of JSON. GW_ERR_FORMAT when the module has
  * no Go symbol table. */
+GW_NODISCARD
 gw_status gw_sourcemap_write(gw_go_addr *a, const gw_module *m, const gw_go_info *go, const gw_sourcemap_opts *o,
                              gw_buf *out, gw_sourcemap_stats *st, gw_error *err);
 
 /* The module's bytes with a `sourceMappingURL` custom section naming
  * `url` at the end (an existing one is dropped). */
-gw_status gw_sourcemap_attach(const gw_module *m, const char *url, gw_buf *out, gw_error *err);
+GW_NODISCARD gw_status gw_sourcemap_attach(const gw_module *m, const char *url, gw_buf *out, gw_error *err);
 
 /* The URL a module's `sourceMappingURL` custom section names: *found
  * false when it has none. GW_ERR_FORMAT when it has two, or when the
  * section's content is not one length-prefixed string filling it. */
-gw_status gw_sourcemap_url(const gw_module *m, bool *found, gw_str *url, gw_error *err);
+GW_NODISCARD gw_status gw_sourcemap_url(const gw_module *m, bool *found, gw_str *url, gw_error *err);
 
 #endif

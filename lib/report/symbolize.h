@@ -55,6 +55,7 @@ typedef struct gw_symbolize_stats {
  * warning; when most frames disagree, every frame is kept (the trace comes
  * from another module) with one warning. Warnings go to `warnings`, one per line as "LINE: message"
  * (LINE 0 for the whole input). */
+GW_NODISCARD
 gw_status gw_symbolize(gw_go_addr *a, const gw_module *m, const char *text, size_t len, bool json, gw_buf *out,
                        gw_buf *warnings, gw_symbolize_stats *st, gw_error *err);
 

@@ -5,8 +5,6 @@
 
 #include "../util/array.h"
 
-#define TRY(x) do { if ((x) != GW_OK) return err->status; } while (0)
-
 gw_status gw_code_begin(gw_code_reader *r, const gw_module *m, uint32_t func_index, gw_error *err)
 {
 	memset(r, 0, sizeof *r);
@@ -19,7 +17,7 @@ gw_status gw_code_begin(gw_code_reader *r, const gw_module *m, uint32_t func_ind
 	const gw_functype *t = &m->types[f->type_index];
 	r->num_locals = t->nparams;
 	uint32_t ndecl;
-	TRY(gw_read_u32(&r->c, &ndecl, "local declaration count", err));
+	GW_TRY(gw_read_u32(&r->c, &ndecl, "local declaration count", err));
 	if (ndecl > gw_cursor_left(&r->c) / 2)
 		return gw_fail(err, GW_ERR_FORMAT, r->c.pos, "function %u: local declaration count %u too large for its body",
 		               func_index, ndecl);
@@ -27,8 +25,8 @@ gw_status gw_code_begin(gw_code_reader *r, const gw_module *m, uint32_t func_ind
 		uint32_t n;
 		uint8_t ty;
 		size_t at = r->c.pos;
-		TRY(gw_read_u32(&r->c, &n, "local count", err));
-		TRY(gw_read_u8(&r->c, &ty, "local type", err));
+		GW_TRY(gw_read_u32(&r->c, &n, "local count", err));
+		GW_TRY(gw_read_u8(&r->c, &ty, "local type", err));
 		r->num_locals += n;
 		if (r->num_locals > 50000)
 			return gw_fail(err, GW_ERR_LIMIT, at, "function %u declares more than 50000 locals", func_index);
@@ -74,7 +72,7 @@ static gw_status read_blocktype(gw_code_reader *r, gw_insn *in, gw_error *err)
 	}
 	int64_t idx;
 	size_t at = c->pos;
-	TRY(gw_read_sleb(c, 33, &idx, "block type", err));
+	GW_TRY(gw_read_sleb(c, 33, &idx, "block type", err));
 	if (idx < 0 || (uint64_t)idx >= r->m->num_types)
 		return gw_fail(err, GW_ERR_FORMAT, at,
 		               "function %u: invalid block type %lld: neither empty (0x40), a value type, nor one of the "
@@ -87,7 +85,7 @@ static gw_status read_index(gw_code_reader *r, uint64_t limit, uint64_t *out, co
 {
 	size_t at = r->c.pos;
 	uint32_t v;
-	TRY(gw_read_u32(&r->c, &v, what, err));
+	GW_TRY(gw_read_u32(&r->c, &v, what, err));
 	if (v >= limit)
 		return gw_fail(err, GW_ERR_FORMAT, at, "function %u: %s %u out of range (%llu exist%s)", r->func_index, what,
 		               v, (unsigned long long)limit, limit == 1 ? "s" : "");
@@ -110,11 +108,11 @@ static gw_status read_memarg(gw_code_reader *r, gw_insn *in, gw_error *err)
 {
 	uint32_t align, off;
 	size_t at = r->c.pos;
-	TRY(gw_read_u32(&r->c, &align, "memory alignment", err));
+	GW_TRY(gw_read_u32(&r->c, &align, "memory alignment", err));
 	if (align & 0x40) { /* multi-memory: a memory index follows */
 		uint32_t mem;
 		size_t mem_at = r->c.pos;
-		TRY(gw_read_u32(&r->c, &mem, "memory index", err));
+		GW_TRY(gw_read_u32(&r->c, &mem, "memory index", err));
 		if (mem != 0)
 			return gw_fail(err, GW_ERR_UNSUPPORTED, mem_at,
 			               "function %u: %s of memory %u: only memory 0 is supported", r->func_index,
@@ -127,7 +125,7 @@ static gw_status read_memarg(gw_code_reader *r, gw_insn *in, gw_error *err)
 		               "function %u: %s: alignment field %u is invalid; it is the log2 of the alignment and "
 		               "may be at most %u for this %u-byte access",
 		               r->func_index, gw_op_name(in->op), align, natural, 1u << natural);
-	TRY(gw_read_u32(&r->c, &off, "memory offset", err));
+	GW_TRY(gw_read_u32(&r->c, &off, "memory offset", err));
 	in->a = align;
 	in->b = off;
 	return GW_OK;
@@ -184,7 +182,7 @@ static inline gw_status decode(gw_code_reader *r, gw_insn *in, gw_error *err)
 	case 0x00: case 0x01: case 0x0f: case 0x1a: case 0x1b: case 0xd1:
 		return GW_OK;
 	case 0x02: case 0x03: case 0x04:
-		TRY(read_blocktype(r, in, err));
+		GW_TRY(read_blocktype(r, in, err));
 		return push_block(r, op == 0x03 ? 1 : op == 0x04 ? 2 : 0, err);
 	case 0x05:
 		if (r->depth < 2 || r->blocks[r->depth - 1] != 2)
@@ -207,7 +205,7 @@ static inline gw_status decode(gw_code_reader *r, gw_insn *in, gw_error *err)
 	case 0x0e: {
 		uint32_t n;
 		size_t at = c->pos;
-		TRY(gw_read_u32(c, &n, "br_table size", err));
+		GW_TRY(gw_read_u32(c, &n, "br_table size", err));
 		if (n > gw_cursor_left(c))
 			return gw_fail(err, GW_ERR_FORMAT, at, "function %u: br_table size %u too large for its body",
 			               r->func_index, n);
@@ -215,19 +213,19 @@ static inline gw_status decode(gw_code_reader *r, gw_insn *in, gw_error *err)
 		in->b = c->pos;
 		uint64_t t;
 		for (uint64_t i = 0; i <= n; i++)
-			TRY(read_index(r, r->depth, &t, "branch depth", err));
+			GW_TRY(read_index(r, r->depth, &t, "branch depth", err));
 		return GW_OK;
 	}
 	case 0x10: case 0x12:
 		return read_index(r, gw_module_num_funcs(m), &in->a, "called function index", err);
 	case 0x11: case 0x13:
-		TRY(read_index(r, m->num_types, &in->a, "call_indirect type index", err));
+		GW_TRY(read_index(r, m->num_types, &in->a, "call_indirect type index", err));
 		return read_index(r, (uint64_t)m->num_table_imports + m->num_tables, &in->b, "table index", err);
 	case 0x1c: {
 		uint32_t n;
 		const uint8_t *p;
-		TRY(gw_read_u32(c, &n, "select type count", err));
-		TRY(gw_read_bytes(c, n, &p, "select types", err));
+		GW_TRY(gw_read_u32(c, &n, "select type count", err));
+		GW_TRY(gw_read_bytes(c, n, &p, "select types", err));
 		return GW_OK;
 	}
 	case 0x20: case 0x21: case 0x22:
@@ -238,13 +236,13 @@ static inline gw_status decode(gw_code_reader *r, gw_insn *in, gw_error *err)
 		return read_index(r, (uint64_t)m->num_table_imports + m->num_tables, &in->a, "table index", err);
 	case 0x3f: case 0x40: {
 		uint32_t mem;
-		TRY(gw_read_u32(c, &mem, "memory index", err));
+		GW_TRY(gw_read_u32(c, &mem, "memory index", err));
 		in->a = mem;
 		return GW_OK;
 	}
 	case 0x41: {
 		int64_t v;
-		TRY(gw_read_sleb(c, 32, &v, "i32.const", err));
+		GW_TRY(gw_read_sleb(c, 32, &v, "i32.const", err));
 		in->a = (uint64_t)v;
 		return GW_OK;
 	}
@@ -265,13 +263,13 @@ static inline gw_status decode(gw_code_reader *r, gw_insn *in, gw_error *err)
 			}
 		}
 		int64_t sv;
-		TRY(gw_read_sleb(c, 64, &sv, "i64.const", err));
+		GW_TRY(gw_read_sleb(c, 64, &sv, "i64.const", err));
 		in->a = (uint64_t)sv;
 		return GW_OK;
 	}
 	case 0x43: {
 		uint32_t v;
-		TRY(gw_read_u32le(c, &v, "f32.const", err));
+		GW_TRY(gw_read_u32le(c, &v, "f32.const", err));
 		in->a = v;
 		return GW_OK;
 	}
@@ -279,7 +277,7 @@ static inline gw_status decode(gw_code_reader *r, gw_insn *in, gw_error *err)
 		return gw_read_u64le(c, &in->a, "f64.const", err);
 	case 0xd0: {
 		uint8_t t;
-		TRY(gw_read_u8(c, &t, "ref.null type", err));
+		GW_TRY(gw_read_u8(c, &t, "ref.null type", err));
 		if (t != GW_FUNCREF && t != GW_EXTERNREF)
 			return gw_fail(err, GW_ERR_FORMAT, in->offset + 1, "invalid reference type 0x%02x", t);
 		in->a = t;
@@ -289,7 +287,7 @@ static inline gw_status decode(gw_code_reader *r, gw_insn *in, gw_error *err)
 		return read_index(r, gw_module_num_funcs(m), &in->a, "ref.func index", err);
 	case 0xfc: {
 		uint32_t sub;
-		TRY(gw_read_u32(c, &sub, "0xfc sub-opcode", err));
+		GW_TRY(gw_read_u32(c, &sub, "0xfc sub-opcode", err));
 		in->op = GW_OP_PREFIX_FC | (sub & 0xff);
 		uint64_t ntables = (uint64_t)m->num_table_imports + m->num_tables;
 		uint32_t mem;
@@ -297,25 +295,25 @@ static inline gw_status decode(gw_code_reader *r, gw_insn *in, gw_error *err)
 		case 0: case 1: case 2: case 3: case 4: case 5: case 6: case 7:
 			return GW_OK;
 		case 8: /* memory.init data mem */
-			TRY(gw_read_u32(c, &mem, "data index", err));
+			GW_TRY(gw_read_u32(c, &mem, "data index", err));
 			in->a = mem;
 			return gw_read_u32(c, &mem, "memory index", err);
 		case 9: /* data.drop */
-			TRY(gw_read_u32(c, &mem, "data index", err));
+			GW_TRY(gw_read_u32(c, &mem, "data index", err));
 			in->a = mem;
 			return GW_OK;
 		case 10: /* memory.copy */
-			TRY(gw_read_u32(c, &mem, "memory index", err));
+			GW_TRY(gw_read_u32(c, &mem, "memory index", err));
 			return gw_read_u32(c, &mem, "memory index", err);
 		case 11: /* memory.fill */
 			return gw_read_u32(c, &mem, "memory index", err);
 		case 12: /* table.init elem table */
-			TRY(read_index(r, m->num_elems, &in->a, "element segment index", err));
+			GW_TRY(read_index(r, m->num_elems, &in->a, "element segment index", err));
 			return read_index(r, ntables, &in->b, "table index", err);
 		case 13: /* elem.drop */
 			return read_index(r, m->num_elems, &in->a, "element segment index", err);
 		case 14: /* table.copy */
-			TRY(read_index(r, ntables, &in->a, "table index", err));
+			GW_TRY(read_index(r, ntables, &in->a, "table index", err));
 			return read_index(r, ntables, &in->b, "table index", err);
 		case 15: case 16: case 17:
 			return read_index(r, ntables, &in->a, "table index", err);
@@ -438,7 +436,7 @@ static gw_status func_calls(const gw_module *m, uint32_t func_index, gw_call_fn 
 			state = 1;
 			pending = in.a;
 			if (pc_fn && !(in.a & 0xffff) && (in.a >> 16) >= 0x1000 && (in.a >> 16) != self &&
-			    pc_fn(ctx, func_index, in.offset, in.a)) {
+			    pc_fn(ctx, func_index, in.offset, in.a) == GW_WALK_STOP) {
 				*stopped = true;
 				gw_code_end(&r);
 				return GW_OK;
@@ -466,7 +464,7 @@ static gw_status func_calls(const gw_module *m, uint32_t func_index, gw_call_fn 
 				.loop_depth = loops,
 			};
 			state = 0;
-			if (fn && fn(ctx, &call)) {
+			if (fn && fn(ctx, &call) == GW_WALK_STOP) {
 				*stopped = true;
 				gw_code_end(&r);
 				return GW_OK;

@@ -52,10 +52,10 @@ typedef struct gw_code_reader {
 
 /* Starts reading the body of function `func_index` (a defined function).
  * Reads the local declarations. */
-gw_status gw_code_begin(gw_code_reader *r, const gw_module *m, uint32_t func_index, gw_error *err);
+GW_NODISCARD gw_status gw_code_begin(gw_code_reader *r, const gw_module *m, uint32_t func_index, gw_error *err);
 /* Decodes the next instruction. After the body's final `end` is returned,
  * r->done is true. */
-gw_status gw_code_next(gw_code_reader *r, gw_insn *insn, gw_error *err);
+GW_NODISCARD gw_status gw_code_next(gw_code_reader *r, gw_insn *insn, gw_error *err);
 void gw_code_end(gw_code_reader *r);
 
 /* A name for an opcode ("i64.store"), for diagnostics and tests. */
@@ -73,8 +73,8 @@ typedef struct gw_call {
 	                         resume points runs inside one dispatch loop. */
 } gw_call;
 
-/* Called for every call; return nonzero to stop the walk early. */
-typedef int (*gw_call_fn)(void *ctx, const gw_call *call);
+/* Called for every call; GW_WALK_STOP ends the walk early. */
+typedef gw_walk (*gw_call_fn)(void *ctx, const gw_call *call);
 
 /* Every call and call_indirect in function `func_index`, in order.
  *
@@ -83,18 +83,19 @@ typedef int (*gw_call_fn)(void *ctx, const gw_call *call);
  * where at most a few plain instructions stand between the store and the
  * call, and RETPC's high bits name the caller itself (Go return PCs are
  * ((0x1000 + defined index) << 16) | resume point). */
-gw_status gw_func_calls(const gw_module *m, uint32_t func_index, gw_call_fn fn, void *ctx, gw_error *err);
+GW_NODISCARD gw_status gw_func_calls(const gw_module *m, uint32_t func_index, gw_call_fn fn, void *ctx, gw_error *err);
 
-/* gw_func_calls over every defined function; a nonzero return from `fn`
+/* gw_func_calls over every defined function; GW_WALK_STOP from `fn`
  * stops the whole walk. */
-gw_status gw_module_calls(const gw_module *m, gw_call_fn fn, void *ctx, gw_error *err);
+GW_NODISCARD gw_status gw_module_calls(const gw_module *m, gw_call_fn fn, void *ctx, gw_error *err);
 
 /* Called for every i64.const shaped like a Go entry PC of another
- * function ((0x1000 + i) << 16: a closure being built, a funcval): return
- * nonzero to stop the walk. */
-typedef int (*gw_pc_const_fn)(void *ctx, uint32_t func_index, size_t offset, uint64_t value);
+ * function ((0x1000 + i) << 16: a closure being built, a funcval);
+ * GW_WALK_STOP ends the walk. */
+typedef gw_walk (*gw_pc_const_fn)(void *ctx, uint32_t func_index, size_t offset, uint64_t value);
 
 /* gw_module_calls that also reports entry-PC-shaped constants. */
+GW_NODISCARD
 gw_status gw_module_walk(const gw_module *m, gw_call_fn fn, gw_pc_const_fn pc_fn, void *ctx, gw_error *err);
 
 /* How deep a module's code nests, as a tree-building reader such as
@@ -112,7 +113,7 @@ typedef struct gw_code_depth {
 } gw_code_depth;
 
 /* The depths of every defined function's body (a full decode). */
-gw_status gw_module_code_depth(const gw_module *m, gw_code_depth *depth, gw_error *err);
+GW_NODISCARD gw_status gw_module_code_depth(const gw_module *m, gw_code_depth *depth, gw_error *err);
 
 /* WebAssembly features beyond the MVP a module uses. */
 enum {
@@ -132,9 +133,9 @@ const char *gw_feature_name(unsigned bit);
 
 /* Every feature the module uses: its declarations, and every instruction
  * of every body (one full decode, so this also validates the code). */
-gw_status gw_module_features(const gw_module *m, unsigned *features, gw_error *err);
+GW_NODISCARD gw_status gw_module_features(const gw_module *m, unsigned *features, gw_error *err);
 
 /* Decodes every body without calling anything back: full code validation. */
-gw_status gw_module_check_code(const gw_module *m, gw_error *err);
+GW_NODISCARD gw_status gw_module_check_code(const gw_module *m, gw_error *err);
 
 #endif

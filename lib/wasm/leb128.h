@@ -33,17 +33,17 @@ static inline size_t gw_cursor_left(const gw_cursor *c)
 
 /* The decoders return GW_OK or GW_ERR_FORMAT with a message naming what
  * was being read (`what`). */
-gw_status gw_read_u8(gw_cursor *c, uint8_t *out, const char *what, gw_error *err);
-gw_status gw_read_u32le(gw_cursor *c, uint32_t *out, const char *what, gw_error *err);
-gw_status gw_read_u64le(gw_cursor *c, uint64_t *out, const char *what, gw_error *err);
-gw_status gw_read_bytes(gw_cursor *c, size_t n, const uint8_t **out, const char *what, gw_error *err);
+GW_NODISCARD gw_status gw_read_u8(gw_cursor *c, uint8_t *out, const char *what, gw_error *err);
+GW_NODISCARD gw_status gw_read_u32le(gw_cursor *c, uint32_t *out, const char *what, gw_error *err);
+GW_NODISCARD gw_status gw_read_u64le(gw_cursor *c, uint64_t *out, const char *what, gw_error *err);
+GW_NODISCARD gw_status gw_read_bytes(gw_cursor *c, size_t n, const uint8_t **out, const char *what, gw_error *err);
 
 /* Unsigned LEB128 of at most `bits` (1..64) value bits. */
-gw_status gw_read_uleb(gw_cursor *c, unsigned bits, uint64_t *out, const char *what, gw_error *err);
+GW_NODISCARD gw_status gw_read_uleb(gw_cursor *c, unsigned bits, uint64_t *out, const char *what, gw_error *err);
 /* Signed LEB128 of at most `bits` (1..64) value bits, sign-extended. */
-gw_status gw_read_sleb(gw_cursor *c, unsigned bits, int64_t *out, const char *what, gw_error *err);
+GW_NODISCARD gw_status gw_read_sleb(gw_cursor *c, unsigned bits, int64_t *out, const char *what, gw_error *err);
 
-static inline gw_status gw_read_u32(gw_cursor *c, uint32_t *out, const char *what, gw_error *err)
+GW_NODISCARD static inline gw_status gw_read_u32(gw_cursor *c, uint32_t *out, const char *what, gw_error *err)
 {
 	/* Fast paths: most integers in a module fit in one to three bytes
 	 * (21 bits: no range check needed). */
@@ -75,7 +75,7 @@ static inline gw_status gw_read_u32(gw_cursor *c, uint32_t *out, const char *wha
 }
 
 /* A length-prefixed name (vec(byte)); valid UTF-8 is required when `utf8`. */
-gw_status gw_read_name(gw_cursor *c, const uint8_t **p, uint32_t *len, bool utf8,
+GW_NODISCARD gw_status gw_read_name(gw_cursor *c, const uint8_t **p, uint32_t *len, bool utf8,
                        const char *what, gw_error *err);
 
 

@@ -28,9 +28,9 @@ typedef struct gw_mapped_file {
 /* Reads the regular file at `path` (at most `max` bytes, and never more
  * than GW_MAX_INPUT_SIZE; 0 means GW_MAX_INPUT_SIZE). A file that
  * changes size while it is read is an error (GW_ERR_IO). */
-gw_status gw_read_file(const char *path, size_t max, gw_mapped_file *out, gw_error *err);
+GW_NODISCARD gw_status gw_read_file(const char *path, size_t max, gw_mapped_file *out, gw_error *err);
 /* gw_read_file with the default limit. */
-gw_status gw_map_file(const char *path, gw_mapped_file *out, gw_error *err);
+GW_NODISCARD gw_status gw_map_file(const char *path, gw_mapped_file *out, gw_error *err);
 void gw_unmap_file(gw_mapped_file *f);
 
 #endif

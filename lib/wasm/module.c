@@ -9,8 +9,6 @@
 #include "../util/array.h"
 #include "leb128.h"
 
-#define TRY(x) do { if ((x) != GW_OK) return err->status; } while (0)
-
 bool gw_str_eq(gw_str s, const char *z)
 {
 	size_t n = strlen(z);
@@ -88,7 +86,7 @@ static gw_status read_limits(gw_cursor *c, gw_limits *l, bool memory, gw_error *
 {
 	size_t at = c->pos;
 	uint8_t flags;
-	TRY(gw_read_u8(c, &flags, "limits flags", err));
+	GW_TRY(gw_read_u8(c, &flags, "limits flags", err));
 	unsigned allowed = memory ? 0x07 : 0x01;
 	if (flags & ~allowed)
 		return gw_fail(err, GW_ERR_FORMAT, at, "invalid limits flags 0x%02x", flags);
@@ -96,9 +94,9 @@ static gw_status read_limits(gw_cursor *c, gw_limits *l, bool memory, gw_error *
 	l->shared = flags & 2;
 	l->is64 = flags & 4;
 	unsigned bits = l->is64 ? 64 : 32;
-	TRY(gw_read_uleb(c, bits, &l->min, "limits minimum", err));
+	GW_TRY(gw_read_uleb(c, bits, &l->min, "limits minimum", err));
 	if (l->has_max) {
-		TRY(gw_read_uleb(c, bits, &l->max, "limits maximum", err));
+		GW_TRY(gw_read_uleb(c, bits, &l->max, "limits maximum", err));
 		if (l->max < l->min)
 			return gw_fail(err, GW_ERR_FORMAT, at,
 			               "limits maximum %llu is below minimum %llu",
@@ -114,40 +112,40 @@ static gw_status read_init(gw_cursor *c, gw_init *init, gw_error *err)
 {
 	size_t at = c->pos;
 	uint8_t op;
-	TRY(gw_read_u8(c, &op, "constant expression", err));
+	GW_TRY(gw_read_u8(c, &op, "constant expression", err));
 	init->op = op;
 	switch (op) {
 	case 0x41: {
 		int64_t v;
-		TRY(gw_read_sleb(c, 32, &v, "i32.const", err));
+		GW_TRY(gw_read_sleb(c, 32, &v, "i32.const", err));
 		init->value = (uint64_t)v;
 		break;
 	}
 	case 0x42: {
 		int64_t v;
-		TRY(gw_read_sleb(c, 64, &v, "i64.const", err));
+		GW_TRY(gw_read_sleb(c, 64, &v, "i64.const", err));
 		init->value = (uint64_t)v;
 		break;
 	}
 	case 0x43: {
 		uint32_t v;
-		TRY(gw_read_u32le(c, &v, "f32.const", err));
+		GW_TRY(gw_read_u32le(c, &v, "f32.const", err));
 		init->value = v;
 		break;
 	}
 	case 0x44:
-		TRY(gw_read_u64le(c, &init->value, "f64.const", err));
+		GW_TRY(gw_read_u64le(c, &init->value, "f64.const", err));
 		break;
 	case 0x23:
 	case 0xd2: {
 		uint32_t v;
-		TRY(gw_read_u32(c, &v, "index", err));
+		GW_TRY(gw_read_u32(c, &v, "index", err));
 		init->value = v;
 		break;
 	}
 	case 0xd0: {
 		uint8_t t;
-		TRY(gw_read_u8(c, &t, "ref.null type", err));
+		GW_TRY(gw_read_u8(c, &t, "ref.null type", err));
 		if (!reftype_ok(t))
 			return gw_fail(err, GW_ERR_FORMAT, at + 1, "invalid reference type 0x%02x", t);
 		init->value = t;
@@ -159,7 +157,7 @@ static gw_status read_init(gw_cursor *c, gw_init *init, gw_error *err)
 	}
 	uint8_t end;
 	size_t end_at = c->pos;
-	TRY(gw_read_u8(c, &end, "end of constant expression", err));
+	GW_TRY(gw_read_u8(c, &end, "end of constant expression", err));
 	if (end != 0x0b)
 		return gw_fail(err, GW_ERR_UNSUPPORTED, end_at,
 		               "expected end (0x0b) of constant expression, got 0x%02x", end);
@@ -169,7 +167,7 @@ static gw_status read_init(gw_cursor *c, gw_init *init, gw_error *err)
 static gw_status read_types(gw_module *m, gw_cursor *c, gw_error *err)
 {
 	uint32_t n;
-	TRY(gw_read_u32(c, &n, "type count", err));
+	GW_TRY(gw_read_u32(c, &n, "type count", err));
 	m->types = alloc_entries(c, n, 3, sizeof *m->types, "type", err);
 	if (!m->types)
 		return err->status;
@@ -177,16 +175,16 @@ static gw_status read_types(gw_module *m, gw_cursor *c, gw_error *err)
 	for (uint32_t i = 0; i < n; i++) {
 		size_t at = c->pos;
 		uint8_t form;
-		TRY(gw_read_u8(c, &form, "type form", err));
+		GW_TRY(gw_read_u8(c, &form, "type form", err));
 		if (form != 0x60)
 			return gw_fail(err, GW_ERR_FORMAT, at, "expected func type (0x60), got 0x%02x", form);
 		gw_functype *t = &m->types[i];
 		for (int pass = 0; pass < 2; pass++) {
 			uint32_t k;
 			const uint8_t *p;
-			TRY(gw_read_u32(c, &k, pass ? "result count" : "param count", err));
+			GW_TRY(gw_read_u32(c, &k, pass ? "result count" : "param count", err));
 			size_t vat = c->pos;
-			TRY(gw_read_bytes(c, k, &p, pass ? "result types" : "param types", err));
+			GW_TRY(gw_read_bytes(c, k, &p, pass ? "result types" : "param types", err));
 			for (uint32_t j = 0; j < k; j++)
 				if (!valtype_ok(p[j]))
 					return gw_fail(err, GW_ERR_FORMAT, vat + j, "invalid value type 0x%02x", p[j]);
@@ -205,7 +203,7 @@ static gw_status read_types(gw_module *m, gw_cursor *c, gw_error *err)
 static gw_status read_imports(gw_module *m, gw_cursor *c, gw_error *err)
 {
 	uint32_t n;
-	TRY(gw_read_u32(c, &n, "import count", err));
+	GW_TRY(gw_read_u32(c, &n, "import count", err));
 	m->imports = alloc_entries(c, n, 4, sizeof *m->imports, "import", err);
 	if (!m->imports)
 		return err->status;
@@ -213,35 +211,35 @@ static gw_status read_imports(gw_module *m, gw_cursor *c, gw_error *err)
 	for (uint32_t i = 0; i < n; i++) {
 		gw_import *im = &m->imports[i];
 		im->offset = c->pos;
-		TRY(gw_read_name(c, &im->module.p, &im->module.len, true, "import module name", err));
-		TRY(gw_read_name(c, &im->field.p, &im->field.len, true, "import field name", err));
+		GW_TRY(gw_read_name(c, &im->module.p, &im->module.len, true, "import module name", err));
+		GW_TRY(gw_read_name(c, &im->field.p, &im->field.len, true, "import field name", err));
 		size_t at = c->pos;
-		TRY(gw_read_u8(c, &im->kind, "import kind", err));
+		GW_TRY(gw_read_u8(c, &im->kind, "import kind", err));
 		switch (im->kind) {
 		case GW_EXT_FUNC:
-			TRY(gw_read_u32(c, &im->type_index, "import type index", err));
+			GW_TRY(gw_read_u32(c, &im->type_index, "import type index", err));
 			if (im->type_index >= m->num_types)
 				return gw_fail(err, GW_ERR_FORMAT, at + 1, "import type index %u out of range (%u types)",
 				               im->type_index, m->num_types);
 			im->index = m->num_func_imports++;
 			break;
 		case GW_EXT_TABLE:
-			TRY(gw_read_u8(c, &im->valtype, "table element type", err));
+			GW_TRY(gw_read_u8(c, &im->valtype, "table element type", err));
 			if (!reftype_ok(im->valtype))
 				return gw_fail(err, GW_ERR_FORMAT, at + 1, "invalid table element type 0x%02x", im->valtype);
-			TRY(read_limits(c, &im->limits, false, err));
+			GW_TRY(read_limits(c, &im->limits, false, err));
 			im->index = m->num_table_imports++;
 			break;
 		case GW_EXT_MEMORY:
-			TRY(read_limits(c, &im->limits, true, err));
+			GW_TRY(read_limits(c, &im->limits, true, err));
 			im->index = m->num_memory_imports++;
 			break;
 		case GW_EXT_GLOBAL: {
 			uint8_t mut;
-			TRY(gw_read_u8(c, &im->valtype, "global type", err));
+			GW_TRY(gw_read_u8(c, &im->valtype, "global type", err));
 			if (!valtype_ok(im->valtype))
 				return gw_fail(err, GW_ERR_FORMAT, at + 1, "invalid global type 0x%02x", im->valtype);
-			TRY(gw_read_u8(c, &mut, "global mutability", err));
+			GW_TRY(gw_read_u8(c, &mut, "global mutability", err));
 			if (mut > 1)
 				return gw_fail(err, GW_ERR_FORMAT, at + 2, "invalid global mutability 0x%02x", mut);
 			im->mutable_ = mut;
@@ -250,8 +248,8 @@ static gw_status read_imports(gw_module *m, gw_cursor *c, gw_error *err)
 		}
 		case GW_EXT_TAG: {
 			uint8_t attr;
-			TRY(gw_read_u8(c, &attr, "tag attribute", err));
-			TRY(gw_read_u32(c, &im->type_index, "tag type index", err));
+			GW_TRY(gw_read_u8(c, &attr, "tag attribute", err));
+			GW_TRY(gw_read_u32(c, &im->type_index, "tag type index", err));
 			if (attr != 0 || im->type_index >= m->num_types)
 				return gw_fail(err, GW_ERR_FORMAT, at + 1, "invalid tag import");
 			im->index = m->num_tag_imports++;
@@ -273,7 +271,7 @@ static gw_status read_imports(gw_module *m, gw_cursor *c, gw_error *err)
 static gw_status read_functions(gw_module *m, gw_cursor *c, gw_error *err)
 {
 	uint32_t n;
-	TRY(gw_read_u32(c, &n, "function count", err));
+	GW_TRY(gw_read_u32(c, &n, "function count", err));
 	m->funcs = alloc_entries(c, n, 1, sizeof *m->funcs, "function", err);
 	if (!m->funcs)
 		return err->status;
@@ -281,7 +279,7 @@ static gw_status read_functions(gw_module *m, gw_cursor *c, gw_error *err)
 	m->have_function_section = true;
 	for (uint32_t i = 0; i < n; i++) {
 		size_t at = c->pos;
-		TRY(gw_read_u32(c, &m->funcs[i].type_index, "function type index", err));
+		GW_TRY(gw_read_u32(c, &m->funcs[i].type_index, "function type index", err));
 		if (m->funcs[i].type_index >= m->num_types)
 			return gw_fail(err, GW_ERR_FORMAT, at, "function %u: type index %u out of range (%u types)",
 			               m->num_func_imports + i, m->funcs[i].type_index, m->num_types);
@@ -292,17 +290,17 @@ static gw_status read_functions(gw_module *m, gw_cursor *c, gw_error *err)
 static gw_status read_tables(gw_module *m, gw_cursor *c, gw_error *err)
 {
 	uint32_t n;
-	TRY(gw_read_u32(c, &n, "table count", err));
+	GW_TRY(gw_read_u32(c, &n, "table count", err));
 	m->tables = alloc_entries(c, n, 3, sizeof *m->tables, "table", err);
 	if (!m->tables)
 		return err->status;
 	m->num_tables = n;
 	for (uint32_t i = 0; i < n; i++) {
 		size_t at = c->pos;
-		TRY(gw_read_u8(c, &m->tables[i].reftype, "table element type", err));
+		GW_TRY(gw_read_u8(c, &m->tables[i].reftype, "table element type", err));
 		if (!reftype_ok(m->tables[i].reftype))
 			return gw_fail(err, GW_ERR_FORMAT, at, "invalid table element type 0x%02x", m->tables[i].reftype);
-		TRY(read_limits(c, &m->tables[i].limits, false, err));
+		GW_TRY(read_limits(c, &m->tables[i].limits, false, err));
 	}
 	return GW_OK;
 }
@@ -310,20 +308,20 @@ static gw_status read_tables(gw_module *m, gw_cursor *c, gw_error *err)
 static gw_status read_memories(gw_module *m, gw_cursor *c, gw_error *err)
 {
 	uint32_t n;
-	TRY(gw_read_u32(c, &n, "memory count", err));
+	GW_TRY(gw_read_u32(c, &n, "memory count", err));
 	m->memories = alloc_entries(c, n, 2, sizeof *m->memories, "memory", err);
 	if (!m->memories)
 		return err->status;
 	m->num_memories = n;
 	for (uint32_t i = 0; i < n; i++)
-		TRY(read_limits(c, &m->memories[i], true, err));
+		GW_TRY(read_limits(c, &m->memories[i], true, err));
 	return GW_OK;
 }
 
 static gw_status read_globals(gw_module *m, gw_cursor *c, gw_error *err)
 {
 	uint32_t n;
-	TRY(gw_read_u32(c, &n, "global count", err));
+	GW_TRY(gw_read_u32(c, &n, "global count", err));
 	m->globals = alloc_entries(c, n, 4, sizeof *m->globals, "global", err);
 	if (!m->globals)
 		return err->status;
@@ -332,14 +330,14 @@ static gw_status read_globals(gw_module *m, gw_cursor *c, gw_error *err)
 		gw_global *g = &m->globals[i];
 		size_t at = c->pos;
 		uint8_t mut;
-		TRY(gw_read_u8(c, &g->valtype, "global type", err));
+		GW_TRY(gw_read_u8(c, &g->valtype, "global type", err));
 		if (!valtype_ok(g->valtype))
 			return gw_fail(err, GW_ERR_FORMAT, at, "invalid global type 0x%02x", g->valtype);
-		TRY(gw_read_u8(c, &mut, "global mutability", err));
+		GW_TRY(gw_read_u8(c, &mut, "global mutability", err));
 		if (mut > 1)
 			return gw_fail(err, GW_ERR_FORMAT, at + 1, "invalid global mutability 0x%02x", mut);
 		g->mutable_ = mut;
-		TRY(read_init(c, &g->init, err));
+		GW_TRY(read_init(c, &g->init, err));
 	}
 	return GW_OK;
 }
@@ -357,7 +355,7 @@ static int cmp_export_name(const void *a, const void *b)
 static gw_status read_exports(gw_module *m, gw_cursor *c, gw_error *err)
 {
 	uint32_t n;
-	TRY(gw_read_u32(c, &n, "export count", err));
+	GW_TRY(gw_read_u32(c, &n, "export count", err));
 	m->exports = alloc_entries(c, n, 3, sizeof *m->exports, "export", err);
 	if (!m->exports)
 		return err->status;
@@ -365,10 +363,10 @@ static gw_status read_exports(gw_module *m, gw_cursor *c, gw_error *err)
 	for (uint32_t i = 0; i < n; i++) {
 		gw_export *e = &m->exports[i];
 		e->offset = c->pos;
-		TRY(gw_read_name(c, &e->name.p, &e->name.len, true, "export name", err));
+		GW_TRY(gw_read_name(c, &e->name.p, &e->name.len, true, "export name", err));
 		size_t at = c->pos;
-		TRY(gw_read_u8(c, &e->kind, "export kind", err));
-		TRY(gw_read_u32(c, &e->index, "export index", err));
+		GW_TRY(gw_read_u8(c, &e->kind, "export kind", err));
+		GW_TRY(gw_read_u32(c, &e->index, "export index", err));
 		uint64_t limit;
 		switch (e->kind) {
 		case GW_EXT_FUNC: limit = (uint64_t)m->num_func_imports + m->num_funcs; break;
@@ -408,7 +406,7 @@ static gw_status read_exports(gw_module *m, gw_cursor *c, gw_error *err)
 static gw_status read_start(gw_module *m, gw_cursor *c, gw_error *err)
 {
 	size_t at = c->pos;
-	TRY(gw_read_u32(c, &m->start, "start function index", err));
+	GW_TRY(gw_read_u32(c, &m->start, "start function index", err));
 	if (m->start >= gw_module_num_funcs(m))
 		return gw_fail(err, GW_ERR_FORMAT, at, "start function index %u out of range", m->start);
 	m->has_start = true;
@@ -430,7 +428,7 @@ static void resolve_offset(gw_init *init, bool *known, uint64_t *value)
 static gw_status read_elems(gw_module *m, gw_cursor *c, gw_error *err)
 {
 	uint32_t n;
-	TRY(gw_read_u32(c, &n, "element segment count", err));
+	GW_TRY(gw_read_u32(c, &n, "element segment count", err));
 	m->elems = alloc_entries(c, n, 2, sizeof *m->elems, "element segment", err);
 	if (!m->elems)
 		return err->status;
@@ -439,25 +437,25 @@ static gw_status read_elems(gw_module *m, gw_cursor *c, gw_error *err)
 	for (uint32_t i = 0; i < n; i++) {
 		gw_elem *e = &m->elems[i];
 		size_t at = c->pos;
-		TRY(gw_read_u32(c, &e->flags, "element segment flags", err));
+		GW_TRY(gw_read_u32(c, &e->flags, "element segment flags", err));
 		if (e->flags > 7)
 			return gw_fail(err, GW_ERR_FORMAT, at, "invalid element segment flags %u", e->flags);
 		e->active = !(e->flags & 1);
 		e->exprs = e->flags & 4;
 		if (e->flags & 2 && e->active)
-			TRY(gw_read_u32(c, &e->table, "element table index", err));
+			GW_TRY(gw_read_u32(c, &e->table, "element table index", err));
 		if (e->active) {
-			TRY(read_init(c, &e->offset, err));
+			GW_TRY(read_init(c, &e->offset, err));
 			resolve_offset(&e->offset, &e->offset_known, &e->offset_value);
 		}
 		if (e->flags & 3) {
 			uint8_t kind;
 			size_t kat = c->pos;
-			TRY(gw_read_u8(c, &kind, e->exprs ? "element reference type" : "element kind", err));
+			GW_TRY(gw_read_u8(c, &kind, e->exprs ? "element reference type" : "element kind", err));
 			if (e->exprs ? !reftype_ok(kind) : kind != 0)
 				return gw_fail(err, GW_ERR_FORMAT, kat, "invalid element kind 0x%02x", kind);
 		}
-		TRY(gw_read_u32(c, &e->count, "element count", err));
+		GW_TRY(gw_read_u32(c, &e->count, "element count", err));
 		if (e->count > gw_cursor_left(c))
 			return gw_fail(err, GW_ERR_FORMAT, c->pos, "element count %u is larger than its section can hold",
 			               e->count);
@@ -466,13 +464,13 @@ static gw_status read_elems(gw_module *m, gw_cursor *c, gw_error *err)
 			size_t iat = c->pos;
 			if (e->exprs) {
 				gw_init init;
-				TRY(read_init(c, &init, err));
+				GW_TRY(read_init(c, &init, err));
 				if (init.op == 0xd2 && init.value >= nfuncs)
 					return gw_fail(err, GW_ERR_FORMAT, iat, "ref.func index %llu out of range",
 					               (unsigned long long)init.value);
 			} else {
 				uint32_t f;
-				TRY(gw_read_u32(c, &f, "element function index", err));
+				GW_TRY(gw_read_u32(c, &f, "element function index", err));
 				if (f >= nfuncs)
 					return gw_fail(err, GW_ERR_FORMAT, iat, "element function index %u out of range (%llu functions)",
 					               f, (unsigned long long)nfuncs);
@@ -486,7 +484,7 @@ static gw_status read_code(gw_module *m, gw_cursor *c, gw_error *err)
 {
 	size_t at = c->pos;
 	uint32_t n;
-	TRY(gw_read_u32(c, &n, "code count", err));
+	GW_TRY(gw_read_u32(c, &n, "code count", err));
 	if (n != m->num_funcs)
 		return gw_fail(err, GW_ERR_FORMAT, at, "code section has %u bodies but the function section declares %u",
 		               n, m->num_funcs);
@@ -494,14 +492,14 @@ static gw_status read_code(gw_module *m, gw_cursor *c, gw_error *err)
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t size;
 		size_t bat = c->pos;
-		TRY(gw_read_u32(c, &size, "function body size", err));
+		GW_TRY(gw_read_u32(c, &size, "function body size", err));
 		if (size == 0)
 			return gw_fail(err, GW_ERR_FORMAT, bat, "function body %u is empty", i);
 		m->funcs[i].entry_offset = bat;
 		m->funcs[i].body_offset = c->pos;
 		m->funcs[i].body_size = size;
 		const uint8_t *p;
-		TRY(gw_read_bytes(c, size, &p, "function body", err));
+		GW_TRY(gw_read_bytes(c, size, &p, "function body", err));
 	}
 	return GW_OK;
 }
@@ -510,7 +508,7 @@ static gw_status read_datas(gw_module *m, gw_cursor *c, gw_error *err)
 {
 	size_t at = c->pos;
 	uint32_t n;
-	TRY(gw_read_u32(c, &n, "data segment count", err));
+	GW_TRY(gw_read_u32(c, &n, "data segment count", err));
 	if (m->has_data_count && n != m->data_count)
 		return gw_fail(err, GW_ERR_FORMAT, at, "data section has %u segments but datacount says %u",
 		               n, m->data_count);
@@ -522,21 +520,21 @@ static gw_status read_datas(gw_module *m, gw_cursor *c, gw_error *err)
 	for (uint32_t i = 0; i < n; i++) {
 		gw_data *d = &m->datas[i];
 		size_t sat = c->pos;
-		TRY(gw_read_u32(c, &d->flags, "data segment flags", err));
+		GW_TRY(gw_read_u32(c, &d->flags, "data segment flags", err));
 		if (d->flags > 2)
 			return gw_fail(err, GW_ERR_FORMAT, sat, "invalid data segment flags %u", d->flags);
 		d->active = d->flags != 1;
 		if (d->flags == 2)
-			TRY(gw_read_u32(c, &d->memory, "data memory index", err));
+			GW_TRY(gw_read_u32(c, &d->memory, "data memory index", err));
 		if (d->active) {
 			if (d->memory >= nmem)
 				return gw_fail(err, GW_ERR_FORMAT, sat, "data segment %u: memory index %u out of range", i, d->memory);
-			TRY(read_init(c, &d->offset, err));
+			GW_TRY(read_init(c, &d->offset, err));
 			resolve_offset(&d->offset, &d->offset_known, &d->offset_value);
 		}
-		TRY(gw_read_u32(c, &d->size, "data segment size", err));
+		GW_TRY(gw_read_u32(c, &d->size, "data segment size", err));
 		d->file_offset = c->pos;
-		TRY(gw_read_bytes(c, d->size, &d->bytes, "data segment", err));
+		GW_TRY(gw_read_bytes(c, d->size, &d->bytes, "data segment", err));
 	}
 	return GW_OK;
 }
@@ -732,15 +730,15 @@ static gw_status read_names(gw_module *m, const gw_section *s, gw_error *err)
 	/* Skip the section's own name. */
 	uint32_t nlen;
 	const uint8_t *np;
-	TRY(gw_read_name(&c, &np, &nlen, false, "section name", err));
+	GW_TRY(gw_read_name(&c, &np, &nlen, false, "section name", err));
 	uint32_t total = gw_module_num_funcs(m);
 	int last_id = -1;
 	while (c.pos < c.end) {
 		size_t at = c.pos;
 		uint8_t id;
 		uint32_t size;
-		TRY(gw_read_u8(&c, &id, "name subsection id", err));
-		TRY(gw_read_u32(&c, &size, "name subsection size", err));
+		GW_TRY(gw_read_u8(&c, &id, "name subsection id", err));
+		GW_TRY(gw_read_u32(&c, &size, "name subsection size", err));
 		if (size > gw_cursor_left(&c))
 			return gw_fail(err, GW_ERR_FORMAT, at, "name subsection %u runs past the section end", id);
 		if ((int)id <= last_id && id <= 2)
@@ -750,10 +748,10 @@ static gw_status read_names(gw_module *m, const gw_section *s, gw_error *err)
 		gw_cursor sub = gw_cursor_make(m->bytes, c.pos, c.pos + size);
 		c.pos += size;
 		if (id == 0) {
-			TRY(gw_read_name(&sub, &m->module_name.p, &m->module_name.len, true, "module name", err));
+			GW_TRY(gw_read_name(&sub, &m->module_name.p, &m->module_name.len, true, "module name", err));
 		} else if (id == 1) {
 			uint32_t n;
-			TRY(gw_read_u32(&sub, &n, "function name count", err));
+			GW_TRY(gw_read_u32(&sub, &n, "function name count", err));
 			if (n > gw_cursor_left(&sub) / 2)
 				return gw_fail(err, GW_ERR_FORMAT, sub.pos, "function name count %u too large for its subsection", n);
 			if (!m->func_names) {
@@ -766,8 +764,8 @@ static gw_status read_names(gw_module *m, const gw_section *s, gw_error *err)
 				size_t eat = sub.pos;
 				uint32_t idx;
 				gw_str name;
-				TRY(gw_read_u32(&sub, &idx, "function index in name map", err));
-				TRY(gw_read_name(&sub, &name.p, &name.len, true, "function name", err));
+				GW_TRY(gw_read_u32(&sub, &idx, "function index in name map", err));
+				GW_TRY(gw_read_name(&sub, &name.p, &name.len, true, "function name", err));
 				if (idx >= total)
 					return gw_fail(err, GW_ERR_FORMAT, eat, "name for function %u, which does not exist (%u functions)",
 					               idx, total);
@@ -808,8 +806,8 @@ static gw_status parse(gw_module *m, gw_error *err)
 	uint32_t magic;
 	if (m->size < 4 || memcmp(m->bytes, "\0asm", 4) != 0)
 		return gw_fail(err, GW_ERR_FORMAT, 0, "not a WebAssembly module (no \\0asm magic)");
-	TRY(gw_read_u32le(&c, &magic, "magic", err));
-	TRY(gw_read_u32le(&c, &m->version, "version", err));
+	GW_TRY(gw_read_u32le(&c, &magic, "magic", err));
+	GW_TRY(gw_read_u32le(&c, &m->version, "version", err));
 	if (m->version != 1)
 		return gw_fail(err, GW_ERR_UNSUPPORTED, 4, "unsupported wasm binary version %u (expected 1)", m->version);
 
@@ -819,10 +817,10 @@ static gw_status parse(gw_module *m, gw_error *err)
 		gw_section s = { 0 };
 		s.header_offset = c.pos;
 		uint32_t size;
-		TRY(gw_read_u8(&c, &s.id, "section id", err));
+		GW_TRY(gw_read_u8(&c, &s.id, "section id", err));
 		if (s.id >= GW_SEC_MAX)
 			return gw_fail(err, GW_ERR_FORMAT, s.header_offset, "unknown section id %u", s.id);
-		TRY(gw_read_u32(&c, &size, "section size", err));
+		GW_TRY(gw_read_u32(&c, &size, "section size", err));
 		s.offset = c.pos;
 		s.size = size;
 		if (size > gw_cursor_left(&c))
@@ -831,7 +829,7 @@ static gw_status parse(gw_module *m, gw_error *err)
 			               gw_section_name(s.id), size, gw_cursor_left(&c));
 		gw_cursor sc = gw_cursor_make(m->bytes, s.offset, s.offset + size);
 		if (s.id == GW_SEC_CUSTOM) {
-			TRY(gw_read_name(&sc, &s.name.p, &s.name.len, true, "custom section name", err));
+			GW_TRY(gw_read_name(&sc, &s.name.p, &s.name.len, true, "custom section name", err));
 		} else {
 			int rank = section_rank(s.id);
 			if (rank <= last_rank)
@@ -873,7 +871,7 @@ static gw_status parse(gw_module *m, gw_error *err)
 		if (m->num_sections == GW_MAX_SECTIONS)
 			return gw_fail(err, GW_ERR_LIMIT, s.header_offset,
 			               "more than %u sections (real modules have a few dozen at most)", GW_MAX_SECTIONS);
-		TRY(add_section(m, &cap, &s, err));
+		GW_TRY(add_section(m, &cap, &s, err));
 		c.pos = s.offset + size;
 	}
 	if (m->num_funcs && !m->have_code_section)
@@ -881,7 +879,7 @@ static gw_status parse(gw_module *m, gw_error *err)
 		               m->num_funcs);
 	if (m->has_data_count && !gw_module_section(m, GW_SEC_DATA) && m->data_count)
 		return gw_fail(err, GW_ERR_FORMAT, m->size, "datacount is %u but there is no data section", m->data_count);
-	TRY(index_datas(m, err));
+	GW_TRY(index_datas(m, err));
 	const gw_limits *mem0 = gw_module_memory0(m);
 	m->memory_size = mem0 ? mem0->min * 65536 : 0;
 

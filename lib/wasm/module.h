@@ -201,7 +201,7 @@ static inline uint32_t gw_module_num_funcs(const gw_module *m)
 /* Parses `size` bytes at `bytes` (which must outlive the module).
  * Returns GW_OK or an error whose offset points at the offending byte.
  * On error *out is NULL. */
-gw_status gw_module_parse(const uint8_t *bytes, size_t size, gw_module **out, gw_error *err);
+GW_NODISCARD gw_status gw_module_parse(const uint8_t *bytes, size_t size, gw_module **out, gw_error *err);
 void gw_module_free(gw_module *m);
 
 /* The first custom section named `name`, or NULL. */

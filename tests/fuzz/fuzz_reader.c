@@ -1,6 +1,7 @@
 /* libFuzzer harness for the reader: parse a module, recognise Go, walk
  * every function body, and write both reports with every optional part.
- * Any crash, sanitizer report, leak or timeout is a bug. */
+ * Any crash, sanitizer report, leak or timeout is a bug (statuses are
+ * ignored with (void): clang, which alone builds it, honours the cast). */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (gw_go_info_read(m, &go, &err) == GW_OK) {
 		gw_error_clear(&err);
-		gw_go_count_call_sites(m, go, &err);
+		(void)gw_go_count_call_sites(m, go, &err);
 		gw_go_symbols *syms = NULL;
 		gw_integrity integrity = { 0 };
 		if (gw_go_symbols_read(m, go, &syms, &err) == GW_OK && gw_integrity_check(m, go, syms, &integrity, &err) == GW_OK) {
@@ -26,8 +27,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			                        GW_INSPECT_FUNCTIONS | GW_INSPECT_SEGMENTS | GW_INSPECT_PACKAGES, "syscall/js.FuncOf" };
 			gw_buf b;
 			gw_buf_init(&b);
-			gw_inspect_json(&b, &in, &err);
-			gw_inspect_text(&b, &in, &err);
+			(void)gw_inspect_json(&b, &in, &err);
+			(void)gw_inspect_text(&b, &in, &err);
 			gw_buf_free(&b);
 		}
 		gw_integrity_free(&integrity);

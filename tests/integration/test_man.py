@@ -61,6 +61,30 @@ for o in sorted(set(re.findall(r"(--[a-z][a-z-]+)", chelp))):
 for line in run([CHECK, "--list-rules"]).stdout.decode().splitlines():
     rule = line.split()[0]
     ok(re.search(rf"\b{re.escape(rule)}\b", ctext), f"gowasm-check.1: rule {rule} is documented")
+# issue 13, rule table: the rules come from one table (lib/analysis/rules.def); --list-rules, the SARIF
+# rules array, the man page's list under RULES and its one subsection per rule must all give the same
+# rules, in the same order, with the same default severity.
+listed = [line.split(None, 2) for line in run([CHECK, "--list-rules"]).stdout.decode().splitlines()]
+ok(len(listed) >= 16 and all(len(x) == 3 for x in listed), "issue 13 rule table: --list-rules gives id, severity, summary",
+   listed)
+table = [(x[0], x[1]) for x in listed]
+man_src = open(os.path.join(SOURCE_ROOT, "man", "gowasm-check.1"), encoding="utf-8").read()
+rules_sec = man_src.split("\n.SH RULES\n", 1)[1].split("\n.SH ", 1)[0]
+block = rules_sec.split("\n.EX\n", 1)[1].split("\n.EE\n", 1)[0].replace("\\-", "-").splitlines()
+man_list = [tuple(line.split()) for line in block if not line.startswith("$")]
+eq(man_list, table, "issue 13 rule table: gowasm-check.1's RULES list is --list-rules, in order, with the severities")
+subsections = re.findall(r"^\.SS (\S+)\nDefault severity:\n\.BR (\w+) [.;]", rules_sec, re.M)
+eq([(n.replace("\\-", "-"), sev) for n, sev in subsections], table,
+   "issue 13 rule table: gowasm-check.1 has one subsection per rule, in order, with its default severity")
+sarif = json.loads(run([CHECK, "--format", "sarif", go_fixture("leak")]).stdout)
+srules = sarif["runs"][0]["tool"]["driver"]["rules"]
+level = {"error": "error", "warning": "warning", "note": "note"}
+eq([(x["id"], x["defaultConfiguration"]["level"]) for x in srules], [(i, level[s]) for i, s in table],
+   "issue 13 rule table: the SARIF rules array is the table, in order, with the default levels")
+eq([x["shortDescription"]["text"] for x in srules], [x[2] for x in listed],
+   "issue 13 rule table: SARIF short descriptions are the --list-rules summaries")
+ok(len({x["name"] for x in srules}) == len(srules) and all(re.fullmatch(r"[A-Z][A-Za-z]+", x["name"]) for x in srules),
+   "issue 13 rule table: SARIF rule names are distinct PascalCase names")
 r = run([CHECK, "--format", "json", "--target", "browser", go_fixture("leak")])
 for k in sorted(set(keys(json.loads(r.stdout)))):
     ok(re.search(rf"\b{re.escape(k)}\b", ctext), f"gowasm-check.1: JSON key {k!r} is documented")

@@ -598,13 +598,13 @@ typedef struct calls {
 	unsigned stop_after; /* 0: never stop */
 } calls;
 
-static int collect(void *ctx, const gw_call *call)
+static gw_walk collect(void *ctx, const gw_call *call)
 {
 	calls *c = ctx;
 	if (c->n < 32)
 		c->v[c->n] = *call;
 	c->n++;
-	return c->stop_after && c->n >= c->stop_after;
+	return c->stop_after && c->n >= c->stop_after ? GW_WALK_STOP : GW_WALK_CONTINUE;
 }
 
 static uint64_t retpc(uint32_t defined, uint32_t resume)

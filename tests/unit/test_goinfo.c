@@ -274,10 +274,10 @@ static void build_go(wb *b, const go_opts *o, go_layout *L)
 	wb_free(&code);
 }
 
-static int first_call(void *ctx, const gw_call *call)
+static gw_walk first_call(void *ctx, const gw_call *call)
 {
 	*(gw_call *)ctx = *call;
-	return 1;
+	return GW_WALK_STOP;
 }
 
 typedef struct parsed {
