@@ -14,6 +14,7 @@
 
 #include "analysis/check.h"
 #include "analysis/load.h"
+#include "problem.h"
 #include "report/sourcemap.h"
 #include "bundle.h"
 #include "digest.h"
@@ -26,20 +27,12 @@
 
 void gw_verify_add(gw_verify_report *r, const char *what, const char *fmt, ...)
 {
-	if (r->n == r->cap) {
-		uint32_t nc = r->cap ? r->cap * 2 : 16;
-		gw_verify_problem *p = realloc(r->v, nc * sizeof *p);
-		if (!p)
-			return; /* the count below still says invalid */
-		r->v = p;
-		r->cap = nc;
-	}
-	gw_verify_problem *p = &r->v[r->n++];
-	snprintf(p->what, sizeof p->what, "%s", what);
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(p->msg, sizeof p->msg, fmt, ap);
+	gw_verify_problem *p = GW_PROBLEM_VAPPEND(gw_verify_problem, msg, r->v, r->n, r->cap, fmt, ap);
 	va_end(ap);
+	if (p)
+		snprintf(p->what, sizeof p->what, "%s", what);
 }
 
 void gw_verify_report_free(gw_verify_report *r)

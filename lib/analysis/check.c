@@ -7,6 +7,7 @@
 
 #include "../go/abi.h"
 #include "../go/loops.h"
+#include "../problem.h"
 #include "../wasm/code.h"
 
 static const gw_rule rules[] = {
@@ -112,26 +113,18 @@ static gw_status add(checker *c, const char *rule, gw_str file, int32_t line, gw
                      const char *fmt, ...)
 {
 	gw_findings *f = c->out;
-	if (f->n == f->cap) {
-		uint32_t ncap = f->cap ? f->cap * 2 : 16;
-		gw_finding *p = realloc(f->v, ncap * sizeof *p);
-		if (!p)
-			return gw_fail(c->err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
-		f->v = p;
-		f->cap = ncap;
-	}
-	gw_finding *x = &f->v[f->n++];
-	memset(x, 0, sizeof *x);
+	va_list ap;
+	va_start(ap, fmt);
+	gw_finding *x = GW_PROBLEM_VAPPEND(gw_finding, message, f->v, f->n, f->cap, fmt, ap);
+	va_end(ap);
+	if (!x)
+		return gw_fail(c->err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
 	x->rule = gw_rule_find(rule);
 	x->severity = x->rule->severity;
 	x->file = file;
 	x->line = line;
 	x->function = function;
 	x->offset = offset;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(x->message, sizeof x->message, fmt, ap);
-	va_end(ap);
 	return GW_OK;
 }
 

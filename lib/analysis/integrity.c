@@ -7,6 +7,7 @@
 
 #include "../go/abi.h"
 #include "../go/pclntab.h"
+#include "../problem.h"
 
 #define TRY_(x) do { gw_status s_ = (x); if (s_) return s_; } while (0)
 
@@ -40,19 +41,12 @@ typedef struct checker {
 static gw_status vadd(checker *c, const char *check, gw_severity sev, uint32_t func, const char *fmt, va_list ap)
 {
 	gw_integrity *g = c->g;
-	if (g->num_problems == g->cap) {
-		uint32_t ncap = g->cap ? g->cap * 2 : 16;
-		gw_problem *p = realloc(g->problems, ncap * sizeof *p);
-		if (!p)
-			return gw_fail(c->err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
-		g->problems = p;
-		g->cap = ncap;
-	}
-	gw_problem *p = &g->problems[g->num_problems++];
+	gw_problem *p = GW_PROBLEM_VAPPEND(gw_problem, message, g->problems, g->num_problems, g->cap, fmt, ap);
+	if (!p)
+		return gw_fail(c->err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
 	p->check = check;
 	p->severity = sev;
 	p->func = func;
-	vsnprintf(p->message, sizeof p->message, fmt, ap);
 	return GW_OK;
 }
 
