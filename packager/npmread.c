@@ -57,13 +57,18 @@ gw_status gw_verify_npm_folder(const char *dir, gw_verify_report *r, gw_error *e
 		if (nn == cap) {
 			cap = cap ? cap * 2 : 16;
 			char **nb = realloc(names, cap * sizeof *nb);
-			if (!nb)
+			if (!nb) {
+				r->oom = true;
 				break;
+			}
 			names = nb;
 		}
 		names[nn] = strdup(de->d_name);
-		if (names[nn])
-			nn++;
+		if (!names[nn]) {
+			r->oom = true;
+			break;
+		}
+		nn++;
 	}
 	closedir(d);
 	if (too_many) {
@@ -71,7 +76,13 @@ gw_status gw_verify_npm_folder(const char *dir, gw_verify_report *r, gw_error *e
 		for (size_t i = 0; i < nn; i++)
 			free(names[i]);
 		free(names);
-		return GW_OK;
+		return gw_verify_finish(r, err);
+	}
+	if (r->oom) {
+		for (size_t i = 0; i < nn; i++)
+			free(names[i]);
+		free(names);
+		return gw_verify_finish(r, err);
 	}
 	if (nn)
 		qsort(names, nn, sizeof *names, cmp_names);
@@ -130,6 +141,7 @@ gw_status gw_verify_npm_folder(const char *dir, gw_verify_report *r, gw_error *e
 		close(fd);
 		if (!buf || got != size) {
 			gw_verify_add(r, v->name, "cannot be read: %s", buf ? "short read" : "out of memory");
+			r->oom = r->oom || !buf;
 			free(buf);
 			continue;
 		}
@@ -216,6 +228,7 @@ gw_status gw_verify_npm_tarball(const uint8_t *tgz, size_t len, gw_verify_report
 			uint8_t *nb = realloc(tar, nc);
 			if (!nb) {
 				gw_verify_add(r, "tgz", "out of memory");
+				r->oom = true;
 				good = false;
 				break;
 			}
@@ -327,6 +340,7 @@ gw_status gw_verify_npm_tarball(const uint8_t *tgz, size_t len, gw_verify_report
 		v->data = malloc(size ? size : 1);
 		if (!v->data) {
 			gw_verify_add(r, shown, "out of memory");
+			r->oom = true;
 			continue;
 		}
 		memcpy(v->data, h + 512, size);
@@ -336,7 +350,7 @@ gw_status gw_verify_npm_tarball(const uint8_t *tgz, size_t len, gw_verify_report
 	r->entries = f.n;
 	if (!good) {
 		files_free(&f);
-		return GW_OK;
+		return gw_verify_finish(r, err);
 	}
 	gw_status s = gw_verify_files(f.v, f.n, "package.json", r, err);
 	files_free(&f);

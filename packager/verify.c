@@ -33,6 +33,24 @@ void gw_verify_add(gw_verify_report *r, const char *what, const char *fmt, ...)
 	va_end(ap);
 	if (p)
 		snprintf(p->what, sizeof p->what, "%s", what);
+	else
+		r->oom = true;
+}
+
+gw_status gw_verify_finish(gw_verify_report *r, gw_error *err)
+{
+	if (!r->oom)
+		return GW_OK;
+	gw_verify_report_free(r);
+	return gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
+}
+
+/* A check could not be made for want of memory: no verdict. True then. */
+static bool out_of_memory(gw_verify_report *r, gw_status s)
+{
+	if (s == GW_ERR_NOMEM)
+		r->oom = true;
+	return s == GW_ERR_NOMEM;
 }
 
 void gw_verify_report_free(gw_verify_report *r)
@@ -420,7 +438,10 @@ static void check_source_map(gw_verify_report *r, const gw_loaded *l, const entr
 	gw_str url;
 	gw_error e;
 	gw_error_clear(&e);
-	if (gw_sourcemap_url(l->m, &found, &url, &e)) {
+	gw_status s = gw_sourcemap_url(l->m, &found, &url, &e);
+	if (out_of_memory(r, s)) {
+		return;
+	} else if (s) {
 		gw_verify_add(r, mod->name, "its sourceMappingURL section: %s", e.msg);
 	} else if (found && (map ? !gw_str_eq(url, want) : gw_str_eq(url, want))) {
 		bool printable = url.len <= 200;
@@ -444,7 +465,12 @@ static void check_source_map(gw_verify_report *r, const gw_loaded *l, const entr
 	gw_buf_init(&b);
 	gw_sourcemap_opts o = { mod->name, NULL, NULL, NULL };
 	gw_sourcemap_stats st;
-	if (gw_go_addr_new(l->m, l->go, l->syms, &a, &e) || gw_sourcemap_write(a, l->m, l->go, &o, &b, &st, &e)) {
+	s = gw_go_addr_new(l->m, l->go, l->syms, &a, &e);
+	if (!s)
+		s = gw_sourcemap_write(a, l->m, l->go, &o, &b, &st, &e);
+	if (out_of_memory(r, s)) {
+		/* no verdict */
+	} else if (s) {
 		gw_verify_add(r, map->name, "cannot be re-derived from the module: %s", e.msg);
 	} else if (b.len != map->size || memcmp(b.data, map->data, b.len)) {
 		size_t at = 0;
@@ -463,7 +489,7 @@ static void check_copy(gw_verify_report *r, const entry *copy, const entry *mod,
 	size_t cap = mod->size + 1, out_len = 0;
 	uint8_t *out = malloc(cap);
 	if (!out) {
-		gw_verify_add(r, copy->name, "out of memory");
+		r->oom = true;
 		return;
 	}
 	bool good;
@@ -566,8 +592,10 @@ static void check_facts(gw_verify_report *r, json_t *man, entry *es, uint32_t ne
 	gw_buf_init(&b);
 	gw_error err;
 	gw_error_clear(&err);
-	if (gw_manifest_write(&b, &in, &err) != GW_OK) {
-		gw_verify_add(r, "manifest.json", "cannot re-derive the manifest: %s", err.msg);
+	gw_status s = gw_manifest_write(&b, &in, &err);
+	if (s) {
+		if (!out_of_memory(r, s))
+			gw_verify_add(r, "manifest.json", "cannot re-derive the manifest: %s", err.msg);
 		gw_buf_free(&b);
 		return;
 	}
@@ -657,6 +685,11 @@ static void check_package_json(gw_verify_report *r, json_t *man, const entry *pj
 	gw_npm_package_json(&b, name ? name : "", version ? version : "", go ? go : "", module ? module : "", paths, n);
 	json_t *want = b.oom ? NULL : json_loadb(b.data, b.len, 0, &je);
 	gw_buf_free(&b);
+	if (!want) { /* what gowasm-pack writes is JSON: only memory can fail */
+		r->oom = true;
+		json_decref(got);
+		return;
+	}
 	const char *key;
 	json_t *wv;
 	json_object_foreach(want, key, wv) {
@@ -742,11 +775,12 @@ gw_status gw_verify_bundle(const uint8_t *zbytes, size_t len, gw_verify_report *
 	}
 	r->entries = declared > UINT32_MAX ? UINT32_MAX : (uint32_t)declared;
 	if (!zes) /* the layout is not exact: nothing in it is trusted */
-		return GW_OK;
+		return gw_verify_finish(r, err);
 	entry *es = calloc(ne ? ne : 1, sizeof *es);
 	if (!es) {
 		free(zes);
-		return gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
+		r->oom = true;
+		return gw_verify_finish(r, err);
 	}
 	uint64_t total = 0;
 	for (uint32_t i = 0; i < ne; i++) {
@@ -767,8 +801,10 @@ gw_status gw_verify_bundle(const uint8_t *zbytes, size_t len, gw_verify_report *
 gw_status gw_verify_files(gw_verify_file *files, uint32_t n, const char *extra, gw_verify_report *r, gw_error *err)
 {
 	entry *es = calloc(n ? n : 1, sizeof *es);
-	if (!es)
-		return gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
+	if (!es) {
+		r->oom = true;
+		return gw_verify_finish(r, err);
+	}
 	for (uint32_t i = 0; i < n; i++) {
 		if (!files[i].name || !entry_name_ok(r, es, i, files[i].name, strlen(files[i].name)))
 			continue;
@@ -800,9 +836,10 @@ bool gw_verify_zip_limits(const uint8_t *zip, size_t len, gw_verify_report *r)
 			gw_verify_declared(r, es[i].name, zes[i].usize, zes[i].csize, &total);
 	if (zes && !es)
 		gw_verify_add(r, "zip", "out of memory");
+	r->oom = r->oom || (zes && !es);
 	free(es);
 	free(zes);
-	return r->n == 0;
+	return r->n == 0 && !r->oom;
 }
 
 /* What the checks of one bundle share: its entries, the manifest, the
@@ -914,7 +951,8 @@ static void find_roles(bundle *b)
 		gw_verify_add(b->r, "module", "the module the manifest names is not in the bundle");
 	check_roles(b->r, b->es, b->ne, b->man ? js_string(b->man, "module") : NULL);
 	char why[300];
-	if (b->glue && !gw_glue_defines_go(b->glue->data, b->glue->size, why, sizeof why))
+	gw_status s = b->glue ? gw_glue_check_defines_go(b->glue->data, b->glue->size, why, sizeof why) : GW_OK;
+	if (s && !out_of_memory(b->r, s))
 		gw_verify_add(b->r, b->glue->name, "does not define globalThis.Go as the loader runs it: %s", why);
 }
 
@@ -933,7 +971,8 @@ static void load_module(bundle *b)
 	else if (w)
 		gw_verify_add(b->r, b->mod->name, "not a valid module (wabt's validator): %s", msg);
 	if (s) {
-		gw_verify_add(b->r, b->mod->name, "not a valid module: %s", e.msg);
+		if (!out_of_memory(b->r, s))
+			gw_verify_add(b->r, b->mod->name, "not a valid module: %s", e.msg);
 	} else {
 		b->loaded = true;
 		b->r->batched = gw_module_batched(b->l.m);
@@ -954,8 +993,10 @@ static void check_module(bundle *b)
 	}
 	gw_error e;
 	gw_error_clear(&e);
-	if (gw_check_run(b->l.m, b->l.go, b->l.syms, &b->l.integrity, &opt, &b->findings, &e) != GW_OK) {
-		gw_verify_add(b->r, b->mod->name, "cannot be checked: %s", e.msg);
+	gw_status s = gw_check_run(b->l.m, b->l.go, b->l.syms, &b->l.integrity, &opt, &b->findings, &e);
+	if (s) {
+		if (!out_of_memory(b->r, s))
+			gw_verify_add(b->r, b->mod->name, "cannot be checked: %s", e.msg);
 		return;
 	}
 	b->checked = true;
@@ -1085,5 +1126,5 @@ static gw_status verify_entries(gw_verify_report *r, entry *es, uint32_t ne, con
 		gw_verify_report_free(r);
 		return gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory in wabt's validator");
 	}
-	return GW_OK;
+	return gw_verify_finish(r, err);
 }
