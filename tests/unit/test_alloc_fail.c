@@ -18,7 +18,8 @@
  * counted. Under ASan, __real_malloc is ASan's interceptor.
  *
  * Usage: test_alloc_fail MODULE.wasm BUNDLE.zip, a Go fixture and a bundle
- * gowasm-pack made of it. The runs are sized by a time budget, a quarter
+ * gowasm-pack made of it (with --gzip and --source-map, so that verifying
+ * it also inflates the copy and derives the source map again). The runs are sized by a time budget, a quarter
  * of GOWASM_TEST_BUDGET seconds (default 300), shared by the four entry
  * points; the points N are taken from both ends first, then coarse to
  * fine (every 2^k-th, then the ones between), so a budget that ends early
