@@ -4,6 +4,7 @@
 
 #include "buf.h"
 #include "error.h"
+#include "problem.h"
 #include "utf8.h"
 #include "analysis/batchplan.h"
 #include "analysis/check.h"

@@ -65,10 +65,15 @@ bool gw_regex_found(const char *pattern, const char *text, bool per_line)
 
 bool gw_glue_defines_go(const uint8_t *js, size_t n, char *why, size_t why_len)
 {
+	return gw_glue_check_defines_go(js, n, why, why_len) == GW_OK;
+}
+
+gw_status gw_glue_check_defines_go(const uint8_t *js, size_t n, char *why, size_t why_len)
+{
 	char *code = code_only(js, n);
 	if (!code) {
 		snprintf(why, why_len, "out of memory");
-		return false;
+		return GW_ERR_NOMEM;
 	}
 	const char *reason = NULL;
 	if (gw_regex_found(NOT_IDENT "module" SP "\\." SP "exports" SP "=([^=]|$)", code, true) ||
@@ -86,5 +91,5 @@ bool gw_glue_defines_go(const uint8_t *js, size_t n, char *why, size_t why_len)
 	free(code);
 	if (reason)
 		snprintf(why, why_len, "%s", reason);
-	return reason == NULL;
+	return reason ? GW_ERR_FORMAT : GW_OK;
 }

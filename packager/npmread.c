@@ -47,7 +47,7 @@ gw_status gw_verify_npm_folder(const char *dir, gw_verify_report *r, gw_error *e
 	char **names = NULL;
 	size_t nn = 0, cap = 0;
 	struct dirent *de;
-	bool too_many = false, oom = false;
+	bool too_many = false;
 	while ((de = readdir(d))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
@@ -58,22 +58,24 @@ gw_status gw_verify_npm_folder(const char *dir, gw_verify_report *r, gw_error *e
 		/* A name that cannot be kept fails the whole listing: a file
 		 * left out would go unverified. */
 		if (GW_ARRAY_RESERVE(names, cap, nn + 1, 16) || !(names[nn] = strdup(de->d_name))) {
-			oom = true;
+			r->oom = true;
 			break;
 		}
 		nn++;
 	}
 	closedir(d);
-	if (too_many || oom) {
+	if (too_many) {
+		gw_verify_add(r, "folder", "more than %d files, more than a bundle has", MAX_FILES);
 		for (size_t i = 0; i < nn; i++)
 			free(names[i]);
 		free(names);
-		if (oom) {
-			gw_verify_report_free(r);
-			return gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory listing the folder");
-		}
-		gw_verify_add(r, "folder", "more than %d files, more than a bundle has", MAX_FILES);
-		return GW_OK;
+		return gw_verify_finish(r, err);
+	}
+	if (r->oom) {
+		for (size_t i = 0; i < nn; i++)
+			free(names[i]);
+		free(names);
+		return gw_verify_finish(r, err);
 	}
 	if (nn)
 		qsort(names, nn, sizeof *names, cmp_names);
@@ -132,6 +134,7 @@ gw_status gw_verify_npm_folder(const char *dir, gw_verify_report *r, gw_error *e
 		close(fd);
 		if (!buf || got != size) {
 			gw_verify_add(r, v->name, "cannot be read: %s", buf ? "short read" : "out of memory");
+			r->oom = r->oom || !buf;
 			free(buf);
 			continue;
 		}
@@ -218,6 +221,7 @@ gw_status gw_verify_npm_tarball(const uint8_t *tgz, size_t len, gw_verify_report
 			uint8_t *nb = realloc(tar, nc);
 			if (!nb) {
 				gw_verify_add(r, "tgz", "out of memory");
+				r->oom = true;
 				good = false;
 				break;
 			}
@@ -329,6 +333,7 @@ gw_status gw_verify_npm_tarball(const uint8_t *tgz, size_t len, gw_verify_report
 		v->data = malloc(size ? size : 1);
 		if (!v->data) {
 			gw_verify_add(r, shown, "out of memory");
+			r->oom = true;
 			continue;
 		}
 		memcpy(v->data, h + 512, size);
@@ -338,7 +343,7 @@ gw_status gw_verify_npm_tarball(const uint8_t *tgz, size_t len, gw_verify_report
 	r->entries = f.n;
 	if (!good) {
 		files_free(&f);
-		return GW_OK;
+		return gw_verify_finish(r, err);
 	}
 	gw_status s = gw_verify_files(f.v, f.n, "package.json", r, err);
 	files_free(&f);

@@ -14,6 +14,7 @@
 
 #include "analysis/check.h"
 #include "analysis/load.h"
+#include "problem.h"
 #include "report/sourcemap.h"
 #include "bundle.h"
 #include "digest.h"
@@ -22,24 +23,34 @@
 #include "manifest.h"
 #include "zipread.h"
 #include "wasm/code.h"
-#include "../passes/wabt.h"
+#include "../validate/wabt.h"
 
 void gw_verify_add(gw_verify_report *r, const char *what, const char *fmt, ...)
 {
-	if (r->n == r->cap) {
-		uint32_t nc = r->cap ? r->cap * 2 : 16;
-		gw_verify_problem *p = realloc(r->v, nc * sizeof *p);
-		if (!p)
-			return; /* the count below still says invalid */
-		r->v = p;
-		r->cap = nc;
-	}
-	gw_verify_problem *p = &r->v[r->n++];
-	snprintf(p->what, sizeof p->what, "%s", what);
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(p->msg, sizeof p->msg, fmt, ap);
+	gw_verify_problem *p = GW_PROBLEM_VAPPEND(gw_verify_problem, msg, r->v, r->n, r->cap, fmt, ap);
 	va_end(ap);
+	if (p)
+		snprintf(p->what, sizeof p->what, "%s", what);
+	else
+		r->oom = true;
+}
+
+gw_status gw_verify_finish(gw_verify_report *r, gw_error *err)
+{
+	if (!r->oom)
+		return GW_OK;
+	gw_verify_report_free(r);
+	return gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
+}
+
+/* A check could not be made for want of memory: no verdict. True then. */
+static bool out_of_memory(gw_verify_report *r, gw_status s)
+{
+	if (s == GW_ERR_NOMEM)
+		r->oom = true;
+	return s == GW_ERR_NOMEM;
 }
 
 void gw_verify_report_free(gw_verify_report *r)
@@ -87,17 +98,218 @@ static size_t utf8_len(const char *s)
 
 static bool validate(schema_ctx *c, json_t *schema, json_t *v, const char *path, bool report);
 
-static bool validate_quiet(schema_ctx *c, json_t *schema, json_t *v, const char *path)
+/* One keyword of a schema, applied to a value. */
+typedef struct keyword {
+	json_t *schema;      /* the schema object the keyword is in */
+	const char *key;
+	json_t *kw;          /* the keyword's value */
+	json_t *v;           /* the value validated */
+	const char *path;    /* its JSON pointer, for messages */
+	bool report;         /* false in oneOf's trial runs */
+} keyword;
+
+/* A value the schema refuses: a problem when reporting; always false. */
+static bool fail(schema_ctx *c, const keyword *k, const char *fmt, ...) GW_PRINTF(3, 4);
+
+static bool fail(schema_ctx *c, const keyword *k, const char *fmt, ...)
 {
-	return validate(c, schema, v, path, false);
+	if (k->report) {
+		char msg[sizeof c->r->v->msg];
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(msg, sizeof msg, fmt, ap);
+		va_end(ap);
+		gw_verify_add(c->r, "manifest.json", "%s", msg);
+	}
+	return false;
 }
 
-#define FAIL(...)                                      \
-	do {                                               \
-		if (report)                                    \
-			gw_verify_add(c->r, "manifest.json", __VA_ARGS__); \
-		good = false;                                  \
-	} while (0)
+/* A schema this validator cannot apply: the validation as a whole fails. */
+static bool unsupported(schema_ctx *c)
+{
+	c->unsupported = true;
+	return false;
+}
+
+/* The value at path/name (a property or an index) against a sub-schema. */
+static bool validate_at(schema_ctx *c, const keyword *k, json_t *schema, json_t *v, const char *name)
+{
+	char sub[512];
+	snprintf(sub, sizeof sub, "%s/%s", k->path, name);
+	return validate(c, schema, v, sub, k->report);
+}
+
+static bool kw_annotation(schema_ctx *c, const keyword *k)
+{
+	(void)c;
+	(void)k;
+	return true;
+}
+
+static bool kw_ref(schema_ctx *c, const keyword *k)
+{
+	const char *ref = json_string_value(k->kw);
+	json_t *target = NULL;
+	if (ref && !strncmp(ref, "#/$defs/", 8))
+		target = json_object_get(json_object_get(c->root, "$defs"), ref + 8);
+	if (!target)
+		return unsupported(c);
+	return validate(c, target, k->v, k->path, k->report);
+}
+
+static bool kw_type(schema_ctx *c, const keyword *k)
+{
+	bool any = false;
+	if (json_is_string(k->kw)) {
+		any = type_is(k->v, json_string_value(k->kw));
+	} else {
+		size_t i;
+		json_t *t;
+		json_array_foreach(k->kw, i, t) any = any || (json_is_string(t) && type_is(k->v, json_string_value(t)));
+	}
+	return any || fail(c, k, "%s: a %s where the schema wants %s", k->path, json_type_name(k->v),
+	                   json_is_string(k->kw) ? json_string_value(k->kw) : "another type");
+}
+
+static bool kw_const(schema_ctx *c, const keyword *k)
+{
+	return json_equal(k->kw, k->v) || fail(c, k, "%s: not the value the schema requires", k->path);
+}
+
+static bool kw_enum(schema_ctx *c, const keyword *k)
+{
+	size_t i;
+	json_t *e;
+	json_array_foreach(k->kw, i, e) {
+		if (json_equal(e, k->v))
+			return true;
+	}
+	const char *q = json_is_string(k->v) ? "\"" : "";
+	return fail(c, k, "%s: %s%s%s is not one of the allowed values", k->path, q,
+	            json_is_string(k->v) ? json_string_value(k->v) : json_type_name(k->v), q);
+}
+
+static bool kw_required(schema_ctx *c, const keyword *k)
+{
+	bool good = true;
+	size_t i;
+	json_t *name;
+	json_array_foreach(k->kw, i, name) {
+		if (json_is_object(k->v) && json_is_string(name) && !json_object_get(k->v, json_string_value(name)))
+			good = fail(c, k, "%s: the required property \"%s\" is missing", k->path, json_string_value(name));
+	}
+	return good;
+}
+
+static bool kw_properties(schema_ctx *c, const keyword *k)
+{
+	bool good = true;
+	const char *pk;
+	json_t *ps;
+	json_object_foreach(k->kw, pk, ps) {
+		json_t *pv = json_is_object(k->v) ? json_object_get(k->v, pk) : NULL;
+		if (pv && !validate_at(c, k, ps, pv, pk))
+			good = false;
+	}
+	return good;
+}
+
+static bool kw_additional(schema_ctx *c, const keyword *k)
+{
+	if (!json_is_object(k->v))
+		return true;
+	bool good = true;
+	json_t *props = json_object_get(k->schema, "properties");
+	const char *vk;
+	json_t *vv;
+	json_object_foreach(k->v, vk, vv) {
+		if (json_object_get(props, vk))
+			continue;
+		if (json_is_false(k->kw))
+			good = fail(c, k, "%s/%s: a property the schema does not allow", k->path, vk);
+		else if (!validate_at(c, k, k->kw, vv, vk))
+			good = false;
+	}
+	return good;
+}
+
+static bool kw_items(schema_ctx *c, const keyword *k)
+{
+	bool good = true;
+	size_t i;
+	json_t *e;
+	json_array_foreach(k->v, i, e) {
+		char index[24];
+		snprintf(index, sizeof index, "%zu", i);
+		if (!validate_at(c, k, k->kw, e, index))
+			good = false;
+	}
+	return good;
+}
+
+/* minItems/maxItems, minLength/maxLength, minimum/maximum: the keyword's
+ * second letter says which bound. */
+static bool kw_bound(schema_ctx *c, const keyword *k)
+{
+	bool min = k->key[1] == 'i';
+	const char *least = min ? "at least" : "at most";
+	if (strstr(k->key, "Items") && json_is_array(k->v)) {
+		json_int_t lim = json_integer_value(k->kw), n = (json_int_t)json_array_size(k->v);
+		if (min ? n < lim : n > lim)
+			return fail(c, k, "%s: %lld items, the schema wants %s %lld", k->path, (long long)n, least,
+			            (long long)lim);
+	} else if (strstr(k->key, "Length") && json_is_string(k->v)) {
+		json_int_t lim = json_integer_value(k->kw), n = (json_int_t)utf8_len(json_string_value(k->v));
+		if (min ? n < lim : n > lim)
+			return fail(c, k, "%s: a string of %lld characters, the schema wants %s %lld", k->path, (long long)n,
+			            least, (long long)lim);
+	} else if (strstr(k->key, "imum") && json_is_number(k->v)) {
+		double lim = json_number_value(k->kw), n = json_number_value(k->v);
+		if (min ? n < lim : n > lim)
+			return fail(c, k, "%s: %g is %s the schema's %s %g", k->path, n, min ? "below" : "above", k->key, lim);
+	}
+	return true;
+}
+
+static bool kw_pattern(schema_ctx *c, const keyword *k)
+{
+	if (!json_is_string(k->v))
+		return true;
+	regex_t re;
+	if (regcomp(&re, json_string_value(k->kw), REG_EXTENDED | REG_NOSUB) != 0)
+		return unsupported(c);
+	/* A string with a NUL matches no pattern: regexec would see only
+	 * what comes before it. */
+	bool good = strlen(json_string_value(k->v)) == json_string_length(k->v) &&
+	            regexec(&re, json_string_value(k->v), 0, NULL, 0) == 0;
+	regfree(&re);
+	return good || fail(c, k, "%s: \"%.80s\" does not match the pattern %s", k->path, json_string_value(k->v),
+	                    json_string_value(k->kw));
+}
+
+static bool kw_one_of(schema_ctx *c, const keyword *k)
+{
+	size_t i, matches = 0;
+	json_t *alt;
+	json_array_foreach(k->kw, i, alt) matches += validate(c, alt, k->v, k->path, false);
+	return matches == 1 ||
+	       fail(c, k, "%s: matches %zu of the schema's alternatives, not exactly one", k->path, matches);
+}
+
+/* The keywords of the subset; annotations (format is one in 2020-12 by
+ * default) are accepted and ignored. Any other keyword is unsupported. */
+static const struct {
+	const char *key;
+	bool (*apply)(schema_ctx *c, const keyword *k);
+} keywords[] = {
+	{"$schema", kw_annotation}, {"$id", kw_annotation}, {"title", kw_annotation},
+	{"description", kw_annotation}, {"$defs", kw_annotation}, {"format", kw_annotation},
+	{"$ref", kw_ref}, {"type", kw_type}, {"const", kw_const}, {"enum", kw_enum},
+	{"required", kw_required}, {"properties", kw_properties}, {"additionalProperties", kw_additional},
+	{"items", kw_items}, {"minItems", kw_bound}, {"maxItems", kw_bound}, {"minLength", kw_bound},
+	{"maxLength", kw_bound}, {"minimum", kw_bound}, {"maximum", kw_bound}, {"pattern", kw_pattern},
+	{"oneOf", kw_one_of},
+};
 
 static bool validate(schema_ctx *c, json_t *schema, json_t *v, const char *path, bool report)
 {
@@ -112,137 +324,12 @@ static bool validate(schema_ctx *c, json_t *schema, json_t *v, const char *path,
 	const char *key;
 	json_t *kw;
 	json_object_foreach(schema, key, kw) {
-		if (!strcmp(key, "$schema") || !strcmp(key, "$id") || !strcmp(key, "title") ||
-		    !strcmp(key, "description") || !strcmp(key, "$defs") || !strcmp(key, "format"))
-			continue; /* annotations (format is one in 2020-12 by default) */
-		if (!strcmp(key, "$ref")) {
-			const char *ref = json_string_value(kw);
-			json_t *target = NULL;
-			if (ref && !strncmp(ref, "#/$defs/", 8))
-				target = json_object_get(json_object_get(c->root, "$defs"), ref + 8);
-			if (!target) {
-				c->unsupported = true;
-				good = false;
-				continue;
-			}
-			if (!validate(c, target, v, path, report))
-				good = false;
-		} else if (!strcmp(key, "type")) {
-			bool any = false;
-			if (json_is_string(kw)) {
-				any = type_is(v, json_string_value(kw));
-			} else {
-				size_t i;
-				json_t *t;
-				json_array_foreach(kw, i, t) any = any || (json_is_string(t) && type_is(v, json_string_value(t)));
-			}
-			if (!any)
-				FAIL("%s: a %s where the schema wants %s", path, json_type_name(v),
-				     json_is_string(kw) ? json_string_value(kw) : "another type");
-		} else if (!strcmp(key, "const")) {
-			if (!json_equal(kw, v))
-				FAIL("%s: not the value the schema requires", path);
-		} else if (!strcmp(key, "enum")) {
-			bool any = false;
-			size_t i;
-			json_t *e;
-			json_array_foreach(kw, i, e) any = any || json_equal(e, v);
-			if (!any)
-				FAIL("%s: %s%s%s is not one of the allowed values", path, json_is_string(v) ? "\"" : "",
-				     json_is_string(v) ? json_string_value(v) : json_type_name(v), json_is_string(v) ? "\"" : "");
-		} else if (!strcmp(key, "required")) {
-			size_t i;
-			json_t *k;
-			json_array_foreach(kw, i, k) {
-				if (json_is_object(v) && json_is_string(k) && !json_object_get(v, json_string_value(k)))
-					FAIL("%s: the required property \"%s\" is missing", path, json_string_value(k));
-			}
-		} else if (!strcmp(key, "properties")) {
-			const char *pk;
-			json_t *ps;
-			json_object_foreach(kw, pk, ps) {
-				json_t *pv = json_is_object(v) ? json_object_get(v, pk) : NULL;
-				if (!pv)
-					continue;
-				char sub[512];
-				snprintf(sub, sizeof sub, "%s/%s", path, pk);
-				if (!validate(c, ps, pv, sub, report))
-					good = false;
-			}
-		} else if (!strcmp(key, "additionalProperties")) {
-			if (!json_is_object(v))
-				continue;
-			json_t *props = json_object_get(schema, "properties");
-			const char *vk;
-			json_t *vv;
-			json_object_foreach(v, vk, vv) {
-				if (json_object_get(props, vk))
-					continue;
-				char sub[512];
-				snprintf(sub, sizeof sub, "%s/%s", path, vk);
-				if (json_is_false(kw))
-					FAIL("%s: a property the schema does not allow", sub);
-				else if (!validate(c, kw, vv, sub, report))
-					good = false;
-			}
-		} else if (!strcmp(key, "items")) {
-			size_t i;
-			json_t *e;
-			if (!json_is_array(v))
-				continue;
-			json_array_foreach(v, i, e) {
-				char sub[512];
-				snprintf(sub, sizeof sub, "%s/%zu", path, i);
-				if (!validate(c, kw, e, sub, report))
-					good = false;
-			}
-		} else if (!strcmp(key, "minItems") || !strcmp(key, "maxItems")) {
-			if (json_is_array(v)) {
-				json_int_t lim = json_integer_value(kw), n = (json_int_t)json_array_size(v);
-				if (key[1] == 'i' ? n < lim : n > lim)
-					FAIL("%s: %lld items, the schema wants %s %lld", path, (long long)n,
-					     key[1] == 'i' ? "at least" : "at most", (long long)lim);
-			}
-		} else if (!strcmp(key, "minLength") || !strcmp(key, "maxLength")) {
-			if (json_is_string(v)) {
-				json_int_t lim = json_integer_value(kw), n = (json_int_t)utf8_len(json_string_value(v));
-				if (key[1] == 'i' ? n < lim : n > lim)
-					FAIL("%s: a string of %lld characters, the schema wants %s %lld", path, (long long)n,
-					     key[1] == 'i' ? "at least" : "at most", (long long)lim);
-			}
-		} else if (!strcmp(key, "minimum") || !strcmp(key, "maximum")) {
-			if (json_is_number(v)) {
-				double lim = json_number_value(kw), n = json_number_value(v);
-				if (key[1] == 'i' ? n < lim : n > lim)
-					FAIL("%s: %g is %s the schema's %s %g", path, n, key[1] == 'i' ? "below" : "above",
-					     key, lim);
-			}
-		} else if (!strcmp(key, "pattern")) {
-			if (!json_is_string(v))
-				continue;
-			regex_t re;
-			if (regcomp(&re, json_string_value(kw), REG_EXTENDED | REG_NOSUB) != 0) {
-				c->unsupported = true;
-				good = false;
-				continue;
-			}
-			/* A string with a NUL matches no pattern: regexec would see
-			 * only what comes before it. */
-			if (strlen(json_string_value(v)) != json_string_length(v) ||
-			    regexec(&re, json_string_value(v), 0, NULL, 0) != 0)
-				FAIL("%s: \"%.80s\" does not match the pattern %s", path, json_string_value(v),
-				     json_string_value(kw));
-			regfree(&re);
-		} else if (!strcmp(key, "oneOf")) {
-			size_t i, matches = 0;
-			json_t *alt;
-			json_array_foreach(kw, i, alt) matches += validate_quiet(c, alt, v, path);
-			if (matches != 1)
-				FAIL("%s: matches %zu of the schema's alternatives, not exactly one", path, matches);
-		} else {
-			c->unsupported = true; /* a keyword this validator does not know */
+		size_t i = 0, n = sizeof keywords / sizeof *keywords;
+		while (i < n && strcmp(keywords[i].key, key))
+			i++;
+		keyword k = {schema, key, kw, v, path, report};
+		if (!(i < n ? keywords[i].apply(c, &k) : unsupported(c)))
 			good = false;
-		}
 	}
 	c->depth--;
 	return good;
@@ -351,7 +438,10 @@ static void check_source_map(gw_verify_report *r, const gw_loaded *l, const entr
 	gw_str url;
 	gw_error e;
 	gw_error_clear(&e);
-	if (gw_sourcemap_url(l->m, &found, &url, &e)) {
+	gw_status s = gw_sourcemap_url(l->m, &found, &url, &e);
+	if (out_of_memory(r, s)) {
+		return;
+	} else if (s) {
 		gw_verify_add(r, mod->name, "its sourceMappingURL section: %s", e.msg);
 	} else if (found && (map ? !gw_str_eq(url, want) : gw_str_eq(url, want))) {
 		bool printable = url.len <= 200;
@@ -375,7 +465,12 @@ static void check_source_map(gw_verify_report *r, const gw_loaded *l, const entr
 	gw_buf_init(&b);
 	gw_sourcemap_opts o = { mod->name, NULL, NULL, NULL };
 	gw_sourcemap_stats st;
-	if (gw_go_addr_new(l->m, l->go, l->syms, &a, &e) || gw_sourcemap_write(a, l->m, l->go, &o, &b, &st, &e)) {
+	s = gw_go_addr_new(l->m, l->go, l->syms, &a, &e);
+	if (!s)
+		s = gw_sourcemap_write(a, l->m, l->go, &o, &b, &st, &e);
+	if (out_of_memory(r, s)) {
+		/* no verdict */
+	} else if (s) {
 		gw_verify_add(r, map->name, "cannot be re-derived from the module: %s", e.msg);
 	} else if (b.len != map->size || memcmp(b.data, map->data, b.len)) {
 		size_t at = 0;
@@ -394,7 +489,7 @@ static void check_copy(gw_verify_report *r, const entry *copy, const entry *mod,
 	size_t cap = mod->size + 1, out_len = 0;
 	uint8_t *out = malloc(cap);
 	if (!out) {
-		gw_verify_add(r, copy->name, "out of memory");
+		r->oom = true;
 		return;
 	}
 	bool good;
@@ -497,8 +592,10 @@ static void check_facts(gw_verify_report *r, json_t *man, entry *es, uint32_t ne
 	gw_buf_init(&b);
 	gw_error err;
 	gw_error_clear(&err);
-	if (gw_manifest_write(&b, &in, &err) != GW_OK) {
-		gw_verify_add(r, "manifest.json", "cannot re-derive the manifest: %s", err.msg);
+	gw_status s = gw_manifest_write(&b, &in, &err);
+	if (s) {
+		if (!out_of_memory(r, s))
+			gw_verify_add(r, "manifest.json", "cannot re-derive the manifest: %s", err.msg);
 		gw_buf_free(&b);
 		return;
 	}
@@ -588,6 +685,11 @@ static void check_package_json(gw_verify_report *r, json_t *man, const entry *pj
 	gw_npm_package_json(&b, name ? name : "", version ? version : "", go ? go : "", module ? module : "", paths, n);
 	json_t *want = b.oom ? NULL : json_loadb(b.data, b.len, 0, &je);
 	gw_buf_free(&b);
+	if (!want) { /* what gowasm-pack writes is JSON: only memory can fail */
+		r->oom = true;
+		json_decref(got);
+		return;
+	}
 	const char *key;
 	json_t *wv;
 	json_object_foreach(want, key, wv) {
@@ -673,11 +775,12 @@ gw_status gw_verify_bundle(const uint8_t *zbytes, size_t len, gw_verify_report *
 	}
 	r->entries = declared > UINT32_MAX ? UINT32_MAX : (uint32_t)declared;
 	if (!zes) /* the layout is not exact: nothing in it is trusted */
-		return GW_OK;
+		return gw_verify_finish(r, err);
 	entry *es = calloc(ne ? ne : 1, sizeof *es);
 	if (!es) {
 		free(zes);
-		return gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
+		r->oom = true;
+		return gw_verify_finish(r, err);
 	}
 	uint64_t total = 0;
 	for (uint32_t i = 0; i < ne; i++) {
@@ -698,8 +801,10 @@ gw_status gw_verify_bundle(const uint8_t *zbytes, size_t len, gw_verify_report *
 gw_status gw_verify_files(gw_verify_file *files, uint32_t n, const char *extra, gw_verify_report *r, gw_error *err)
 {
 	entry *es = calloc(n ? n : 1, sizeof *es);
-	if (!es)
-		return gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
+	if (!es) {
+		r->oom = true;
+		return gw_verify_finish(r, err);
+	}
 	for (uint32_t i = 0; i < n; i++) {
 		if (!files[i].name || !entry_name_ok(r, es, i, files[i].name, strlen(files[i].name)))
 			continue;
@@ -731,196 +836,295 @@ bool gw_verify_zip_limits(const uint8_t *zip, size_t len, gw_verify_report *r)
 			gw_verify_declared(r, es[i].name, zes[i].usize, zes[i].csize, &total);
 	if (zes && !es)
 		gw_verify_add(r, "zip", "out of memory");
+	r->oom = r->oom || (zes && !es);
 	free(es);
 	free(zes);
-	return r->n == 0;
+	return r->n == 0 && !r->oom;
 }
 
-static gw_status verify_entries(gw_verify_report *r, entry *es, uint32_t ne, const char *extra, gw_error *err)
+/* What the checks of one bundle share: its entries, the manifest, the
+ * entries of each role, and the module as loaded and checked. */
+typedef struct bundle {
+	gw_verify_report *r;
+	entry *es;
+	uint32_t ne;
+	const char *extra;       /* the one file the manifest need not list, or NULL */
+	json_t *man;             /* NULL: missing or not JSON */
+	entry *mod, *glue, *companion, *loader, *smap;
+	gw_loaded l;
+	bool loaded;             /* l holds the module */
+	gw_findings findings;
+	bool checked;            /* findings holds gowasm-check's */
+	bool wabt_oom;
+} bundle;
+
+/* The manifest: JSON, then the schema; its name, version and module
+ * copied into the report. */
+static void read_manifest(bundle *b)
 {
-	/* The manifest: JSON, then the schema. */
-	json_t *man = NULL;
-	entry *me = find(es, ne, "manifest.json");
+	gw_verify_report *r = b->r;
+	entry *me = find(b->es, b->ne, "manifest.json");
 	if (!me) {
 		gw_verify_add(r, "manifest.json", "missing: the bundle has no manifest");
 	} else if (me->size > GW_BUNDLE_MAX_MANIFEST) {
 		gw_verify_add(r, "manifest.json", "%zu bytes, over the limit of %u", me->size, GW_BUNDLE_MAX_MANIFEST);
 	} else {
 		json_error_t je;
-		man = json_loadb((const char *)me->data, me->size, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
-		if (!man)
+		b->man = json_loadb((const char *)me->data, me->size, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
+		if (!b->man)
 			gw_verify_add(r, "manifest.json", "not JSON: line %d: %s", je.line, je.text);
 		else if (!gw_schema_validate(gw_manifest_schema, gw_manifest_schema_len, (const char *)me->data, me->size, r))
 			gw_verify_add(r, "manifest.json", "cannot be checked against the schema");
 	}
-	if (man && json_is_object(man)) {
-		snprintf(r->name, sizeof r->name, "%s", js_string(man, "name") ? js_string(man, "name") : "");
-		snprintf(r->version, sizeof r->version, "%s", js_string(man, "version") ? js_string(man, "version") : "");
-		snprintf(r->module, sizeof r->module, "%s", js_string(man, "module") ? js_string(man, "module") : "");
+	if (b->man && json_is_object(b->man)) {
+		const char *name = js_string(b->man, "name"), *version = js_string(b->man, "version");
+		const char *module = js_string(b->man, "module");
+		snprintf(r->name, sizeof r->name, "%s", name ? name : "");
+		snprintf(r->version, sizeof r->version, "%s", version ? version : "");
+		snprintf(r->module, sizeof r->module, "%s", module ? module : "");
 	}
+}
 
-	/* Every file listed, with its size and hashes; nothing unlisted. */
-	json_t *files = man ? json_object_get(man, "files") : NULL;
+/* One file the manifest lists: in the bundle once, with its size and
+ * hashes; the entry takes the role listed. */
+static void check_listed_file(bundle *b, json_t *f)
+{
+	gw_verify_report *r = b->r;
+	const char *path = js_string(f, "path");
+	if (!path)
+		return;
+	entry *e = find(b->es, b->ne, path);
+	if (!e) {
+		gw_verify_add(r, path, "listed in the manifest but not in the bundle");
+		return;
+	}
+	if (e->role) {
+		gw_verify_add(r, path, "listed twice in the manifest");
+		return;
+	}
+	e->role = js_string(f, "role") ? js_string(f, "role") : "";
+	const gw_manifest_file h = *hashes(e);
+	json_t *size = json_object_get(f, "size");
+	const char *sha256 = js_string(f, "sha256"), *integrity = js_string(f, "integrity");
+	if (!json_is_integer(size) || (uint64_t)json_integer_value(size) != e->size)
+		gw_verify_add(r, path, "is %zu bytes, the manifest says %lld", e->size,
+		              json_is_integer(size) ? (long long)json_integer_value(size) : -1LL);
+	if (!sha256 || strcmp(sha256, h.sha256))
+		gw_verify_add(r, path, "sha256 %s differs from the manifest's %s", h.sha256, sha256 ? sha256 : "(none)");
+	if (!integrity || strcmp(integrity, h.integrity))
+		gw_verify_add(r, path, "integrity %s differs from the manifest's %s", h.integrity,
+		              integrity ? integrity : "(none)");
+}
+
+/* Every file listed, with its size and hashes; nothing unlisted. */
+static void check_listed(bundle *b)
+{
 	size_t fi;
 	json_t *f;
-	json_array_foreach(files, fi, f) {
-		const char *path = js_string(f, "path");
-		if (!path)
-			continue;
-		entry *e = find(es, ne, path);
-		if (!e) {
-			gw_verify_add(r, path, "listed in the manifest but not in the bundle");
-			continue;
-		}
-		if (e->role) {
-			gw_verify_add(r, path, "listed twice in the manifest");
-			continue;
-		}
-		e->role = js_string(f, "role") ? js_string(f, "role") : "";
-		const gw_manifest_file h = *hashes(e);
-		json_t *size = json_object_get(f, "size");
-		if (!json_is_integer(size) || (uint64_t)json_integer_value(size) != e->size)
-			gw_verify_add(r, path, "is %zu bytes, the manifest says %lld", e->size,
-			        json_is_integer(size) ? (long long)json_integer_value(size) : -1LL);
-		if (!js_string(f, "sha256") || strcmp(js_string(f, "sha256"), h.sha256))
-			gw_verify_add(r, path, "sha256 %s differs from the manifest's %s", h.sha256,
-			        js_string(f, "sha256") ? js_string(f, "sha256") : "(none)");
-		if (!js_string(f, "integrity") || strcmp(js_string(f, "integrity"), h.integrity))
-			gw_verify_add(r, path, "integrity %s differs from the manifest's %s", h.integrity,
-			        js_string(f, "integrity") ? js_string(f, "integrity") : "(none)");
+	json_array_foreach(b->man ? json_object_get(b->man, "files") : NULL, fi, f) check_listed_file(b, f);
+	for (uint32_t i = 0; i < b->ne; i++) {
+		const entry *e = &b->es[i];
+		if (e->read && !e->role && strcmp(e->name, "manifest.json") && !(b->extra && !strcmp(e->name, b->extra)))
+			gw_verify_add(b->r, e->name, "a file the manifest does not list");
 	}
-	for (uint32_t i = 0; i < ne; i++)
-		if (es[i].read && !es[i].role && strcmp(es[i].name, "manifest.json") && !(extra && !strcmp(es[i].name, extra)))
-			gw_verify_add(r, es[i].name, "a file the manifest does not list");
+}
 
-	/* The module, and every fact re-derived from it. */
-	entry *mod = man ? find(es, ne, js_string(man, "module")) : NULL;
-	entry *glue = NULL, *companion = NULL, *loader = NULL, *smap = NULL;
-	for (uint32_t i = 0; i < ne; i++) {
-		if (!es[i].read || !es[i].role)
+/* The module the manifest names and the entries of the roles checked on
+ * their own; then the roles' names. */
+static void find_roles(bundle *b)
+{
+	b->mod = b->man ? find(b->es, b->ne, js_string(b->man, "module")) : NULL;
+	for (uint32_t i = 0; i < b->ne; i++) {
+		entry *e = &b->es[i];
+		if (!e->read || !e->role)
 			continue;
-		if (!strcmp(es[i].role, "source-map"))
-			smap = &es[i];
-		else if (!strcmp(es[i].role, "glue"))
-			glue = &es[i];
-		else if (!strcmp(es[i].role, "companion"))
-			companion = &es[i];
-		else if (!strcmp(es[i].role, "loader"))
-			loader = &es[i];
+		if (!strcmp(e->role, "source-map"))
+			b->smap = e;
+		else if (!strcmp(e->role, "glue"))
+			b->glue = e;
+		else if (!strcmp(e->role, "companion"))
+			b->companion = e;
+		else if (!strcmp(e->role, "loader"))
+			b->loader = e;
 	}
-	if (man && !mod)
-		gw_verify_add(r, "module", "the module the manifest names is not in the bundle");
-	check_roles(r, es, ne, man ? js_string(man, "module") : NULL);
+	if (b->man && !b->mod)
+		gw_verify_add(b->r, "module", "the module the manifest names is not in the bundle");
+	check_roles(b->r, b->es, b->ne, b->man ? js_string(b->man, "module") : NULL);
 	char why[300];
-	if (glue && !gw_glue_defines_go(glue->data, glue->size, why, sizeof why))
-		gw_verify_add(r, glue->name, "does not define globalThis.Go as the loader runs it: %s", why);
-	gw_loaded l;
-	bool loaded = false, wabt_oom = false;
-	if (mod) {
-		/* gw_load_bytes reads the structure and decodes every body. What
-		 * gowasm's own reader accepts is read on even when wabt does not,
-		 * so every other problem is listed too. */
-		gw_error e;
-		gw_error_clear(&e);
-		gw_status s = gw_load_bytes(mod->data, mod->size, &l, &e);
-		char msg[256];
-		int w = s ? 0 : gw_wabt_validate(mod->data, mod->size, msg, sizeof msg);
-		if (w == -2)
-			wabt_oom = true;
-		else if (w)
-			gw_verify_add(r, mod->name, "not a valid module (wabt's validator): %s", msg);
-		if (s) {
-			gw_verify_add(r, mod->name, "not a valid module: %s", e.msg);
-		} else {
-			loaded = true;
-			r->batched = gw_module_batched(l.m);
-		}
+	gw_status s = b->glue ? gw_glue_check_defines_go(b->glue->data, b->glue->size, why, sizeof why) : GW_OK;
+	if (s && !out_of_memory(b->r, s))
+		gw_verify_add(b->r, b->glue->name, "does not define globalThis.Go as the loader runs it: %s", why);
+}
+
+/* gw_load_bytes reads the structure and decodes every body. What gowasm's
+ * own reader accepts is read on even when wabt does not, so every other
+ * problem is listed too. */
+static void load_module(bundle *b)
+{
+	gw_error e;
+	gw_error_clear(&e);
+	gw_status s = gw_load_bytes(b->mod->data, b->mod->size, &b->l, &e);
+	char msg[256];
+	int w = s ? 0 : gw_wabt_validate(b->mod->data, b->mod->size, msg, sizeof msg);
+	if (w == -2)
+		b->wabt_oom = true;
+	else if (w)
+		gw_verify_add(b->r, b->mod->name, "not a valid module (wabt's validator): %s", msg);
+	if (s) {
+		if (!out_of_memory(b->r, s))
+			gw_verify_add(b->r, b->mod->name, "not a valid module: %s", e.msg);
+	} else {
+		b->loaded = true;
+		b->r->batched = gw_module_batched(b->l.m);
 	}
-	gw_findings findings;
-	memset(&findings, 0, sizeof findings);
-	bool checked = false;
-	if (loaded) {
-		gw_check_options opt;
-		memset(&opt, 0, sizeof opt);
-		const char *target = js_string(json_object_get(man, "check"), "target");
-		opt.target = target && !strcmp(target, "node") ? GW_TARGET_NODE : GW_TARGET_BROWSER;
-		if (glue) {
-			opt.glue = glue->data;
-			opt.glue_len = glue->size;
-		}
-		gw_error e;
-		gw_error_clear(&e);
-		if (gw_check_run(l.m, l.go, l.syms, &l.integrity, &opt, &findings, &e) != GW_OK) {
-			gw_verify_add(r, mod->name, "cannot be checked: %s", e.msg);
-		} else {
-			checked = true;
-			for (uint32_t i = 0; i < findings.n; i++)
-				if (findings.v[i].rule->code == GW_RULE_GLUE_MISMATCH)
-					gw_verify_add(r, glue ? glue->name : "glue", "does not match the module: %s", findings.v[i].message);
-		}
-		if (!glue)
-			gw_verify_add(r, "glue", "the bundle has no wasm_exec.js (role glue)");
-		if (r->batched && !companion)
-			gw_verify_add(r, "companion", "the module is batched but the bundle has no companion");
-		if (!r->batched && companion)
-			gw_verify_add(r, companion->name, "a companion in a bundle whose module is not batched");
-		const char *status = js_string(json_object_get(man, "check"), "status");
-		bool absent = status && !strcmp(status, "absent");
-		check_facts(r, man, es, ne, &l, companion, checked && !absent ? &findings : NULL);
-		check_source_map(r, &l, mod, smap);
+}
+
+/* gowasm-check on the loaded module with the bundle's glue and the
+ * manifest's target: the glue must match the module. */
+static void check_module(bundle *b)
+{
+	gw_check_options opt;
+	memset(&opt, 0, sizeof opt);
+	const char *target = js_string(json_object_get(b->man, "check"), "target");
+	opt.target = target && !strcmp(target, "node") ? GW_TARGET_NODE : GW_TARGET_BROWSER;
+	if (b->glue) {
+		opt.glue = b->glue->data;
+		opt.glue_len = b->glue->size;
 	}
-	if (extra && man)
-		check_package_json(r, man, find(es, ne, extra));
-	/* Copies and the loader's own idea of the module. */
-	for (uint32_t i = 0; mod && i < ne; i++) {
-		if (!es[i].read || !es[i].role)
+	gw_error e;
+	gw_error_clear(&e);
+	gw_status s = gw_check_run(b->l.m, b->l.go, b->l.syms, &b->l.integrity, &opt, &b->findings, &e);
+	if (s) {
+		if (!out_of_memory(b->r, s))
+			gw_verify_add(b->r, b->mod->name, "cannot be checked: %s", e.msg);
+		return;
+	}
+	b->checked = true;
+	gw_findings *findings = &b->findings;
+	gw_verify_report *r = b->r;
+	entry *glue = b->glue;
+	for (uint32_t i = 0; i < findings->n; i++)
+		if (findings->v[i].rule->code == GW_RULE_GLUE_MISMATCH)
+			gw_verify_add(r, glue ? glue->name : "glue", "does not match the module: %s", findings->v[i].message);
+}
+
+/* The glue and companion a module of this kind needs, every fact of the
+ * manifest re-derived, and the source map. */
+static void check_module_facts(bundle *b)
+{
+	gw_verify_report *r = b->r;
+	if (!b->glue)
+		gw_verify_add(r, "glue", "the bundle has no wasm_exec.js (role glue)");
+	if (r->batched && !b->companion)
+		gw_verify_add(r, "companion", "the module is batched but the bundle has no companion");
+	if (!r->batched && b->companion)
+		gw_verify_add(r, b->companion->name, "a companion in a bundle whose module is not batched");
+	const char *status = js_string(json_object_get(b->man, "check"), "status");
+	bool absent = status && !strcmp(status, "absent");
+	check_facts(r, b->man, b->es, b->ne, &b->l, b->companion, b->checked && !absent ? &b->findings : NULL);
+	check_source_map(r, &b->l, b->mod, b->smap);
+}
+
+/* The .gz and .br copies of the module. */
+static void check_copies(bundle *b)
+{
+	for (uint32_t i = 0; i < b->ne; i++) {
+		entry *e = &b->es[i];
+		if (!e->read || !e->role)
 			continue;
-		if (!strcmp(es[i].role, "module-gzip"))
-			check_copy(r, &es[i], mod, false);
-		else if (!strcmp(es[i].role, "module-brotli"))
-			check_copy(r, &es[i], mod, true);
+		if (!strcmp(e->role, "module-gzip"))
+			check_copy(b->r, e, b->mod, false);
+		else if (!strcmp(e->role, "module-brotli"))
+			check_copy(b->r, e, b->mod, true);
 	}
-	if (man && !loader) {
+}
+
+/* The manifest's name and version against the loader's, and the module's
+ * file name against the package name. */
+static void check_loader_names(bundle *b, json_t *lb)
+{
+	gw_verify_report *r = b->r;
+	const char *mname = js_string(b->man, "name"), *mversion = js_string(b->man, "version");
+	const char *lname = js_string(lb, "name"), *lversion = js_string(lb, "version");
+	if (lb && mname && (!lname || strcmp(lname, mname)))
+		gw_verify_add(r, "manifest.json", "name \"%s\" differs from the loader's \"%s\"", mname, lname ? lname : "?");
+	if (lb && mversion && (!lversion || strcmp(lversion, mversion)))
+		gw_verify_add(r, "manifest.json", "version \"%s\" differs from the loader's \"%s\"", mversion,
+		              lversion ? lversion : "?");
+	if (mname) {
+		char want[300];
+		gw_bundle_module_name(mname, want, sizeof want);
+		if (strcmp(want, b->mod->name))
+			gw_verify_add(r, "manifest.json", "the module of package \"%s\" should be %s, not %s", mname, want,
+			              b->mod->name);
+	}
+}
+
+/* The loader's own idea of the module: its name and integrity, and the
+ * companion it loads. */
+static void check_loader(bundle *b)
+{
+	gw_verify_report *r = b->r;
+	if (b->man && !b->loader) {
 		gw_verify_add(r, "loader", "the bundle has no loader (role loader)");
-	} else if (loader && mod) {
-		json_t *b = loader_bundle(loader);
-		const gw_manifest_file h = *hashes(mod);
-		const char *mname = man ? js_string(man, "name") : NULL, *mversion = man ? js_string(man, "version") : NULL;
-		if (b && mname && (!js_string(b, "name") || strcmp(js_string(b, "name"), mname)))
-			gw_verify_add(r, "manifest.json", "name \"%s\" differs from the loader's \"%s\"", mname,
-			        js_string(b, "name") ? js_string(b, "name") : "?");
-		if (b && mversion && (!js_string(b, "version") || strcmp(js_string(b, "version"), mversion)))
-			gw_verify_add(r, "manifest.json", "version \"%s\" differs from the loader's \"%s\"", mversion,
-			        js_string(b, "version") ? js_string(b, "version") : "?");
-		if (mname) {
-			char want[300];
-			gw_bundle_module_name(mname, want, sizeof want);
-			if (strcmp(want, mod->name))
-				gw_verify_add(r, "manifest.json", "the module of package \"%s\" should be %s, not %s", mname, want,
-				        mod->name);
-		}
-		if (!b)
-			gw_verify_add(r, loader->name, "has no `export const bundle = {...};` line");
-		else if (!js_string(b, "integrity") || strcmp(js_string(b, "integrity"), h.integrity) ||
-		         !js_string(b, "module") || strcmp(js_string(b, "module"), mod->name))
-			gw_verify_add(r, loader->name, "loads %s with integrity %s, not %s %s",
-			        js_string(b, "module") ? js_string(b, "module") : "?",
-			        js_string(b, "integrity") ? js_string(b, "integrity") : "?", mod->name, h.integrity);
-		else if (companion ? !js_string(b, "companion") || strcmp(js_string(b, "companion"), companion->name)
-		                   : !json_is_null(json_object_get(b, "companion")))
-			gw_verify_add(r, loader->name, "does not load the bundle's companion as it should");
-		json_decref(b);
+		return;
 	}
-	if (loaded)
-		gw_unload(&l);
-	gw_findings_free(&findings);
-	json_decref(man);
-	for (uint32_t i = 0; i < ne; i++)
-		free(es[i].data);
-	free(es);
+	if (!b->loader || !b->mod)
+		return;
+	json_t *lb = loader_bundle(b->loader);
+	check_loader_names(b, lb);
+	const gw_manifest_file h = *hashes(b->mod);
+	const char *lmodule = js_string(lb, "module"), *lintegrity = js_string(lb, "integrity");
+	const char *lcompanion = js_string(lb, "companion");
+	if (!lb)
+		gw_verify_add(r, b->loader->name, "has no `export const bundle = {...};` line");
+	else if (!lintegrity || strcmp(lintegrity, h.integrity) || !lmodule || strcmp(lmodule, b->mod->name))
+		gw_verify_add(r, b->loader->name, "loads %s with integrity %s, not %s %s", lmodule ? lmodule : "?",
+		              lintegrity ? lintegrity : "?", b->mod->name, h.integrity);
+	else if (b->companion ? !lcompanion || strcmp(lcompanion, b->companion->name)
+	                      : !json_is_null(json_object_get(lb, "companion")))
+		gw_verify_add(r, b->loader->name, "does not load the bundle's companion as it should");
+	json_decref(lb);
+}
+
+static void bundle_free(bundle *b)
+{
+	if (b->loaded)
+		gw_unload(&b->l);
+	gw_findings_free(&b->findings);
+	json_decref(b->man);
+	for (uint32_t i = 0; i < b->ne; i++)
+		free(b->es[i].data);
+	free(b->es);
+}
+
+static gw_status verify_entries(gw_verify_report *r, entry *es, uint32_t ne, const char *extra, gw_error *err)
+{
+	bundle b;
+	memset(&b, 0, sizeof b);
+	b.r = r;
+	b.es = es;
+	b.ne = ne;
+	b.extra = extra;
+	read_manifest(&b);
+	check_listed(&b);
+	find_roles(&b);
+	if (b.mod)
+		load_module(&b);
+	if (b.loaded) {
+		check_module(&b);
+		check_module_facts(&b);
+	}
+	if (extra && b.man)
+		check_package_json(r, b.man, find(es, ne, extra));
+	if (b.mod)
+		check_copies(&b);
+	check_loader(&b);
+	bool wabt_oom = b.wabt_oom;
+	bundle_free(&b);
 	if (wabt_oom) {
 		gw_verify_report_free(r);
 		return gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory in wabt's validator");
 	}
-	return GW_OK;
+	return gw_verify_finish(r, err);
 }

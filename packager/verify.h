@@ -25,6 +25,9 @@ typedef struct gw_verify_report {
 	uint64_t bytes_read;       /* uncompressed, in all */
 	char name[128], version[64], module[256];
 	bool batched;
+	/* An allocation failed on the way (a problem may be lost): no verdict
+	 * can be given. The functions below then fail with GW_ERR_NOMEM. */
+	bool oom;
 } gw_verify_report;
 
 /* GW_OK with the problems listed in *out (none: the bundle is valid);
@@ -34,11 +37,15 @@ gw_status gw_verify_bundle(const uint8_t *zip, size_t len, gw_verify_report *out
 void gw_verify_report_free(gw_verify_report *r);
 /* The checks of gw_verify_bundle that need no entry's contents: the zip's
  * layout, entry names, and the declared sizes against the limits. For
- * gowasm-pack, on the zip it is about to write. True when none fails;
- * the problems are in *r either way (free it). */
+ * gowasm-pack, on the zip it is about to write. True when none fails
+ * (and no allocation did); the problems are in *r either way (free it). */
 bool gw_verify_zip_limits(const uint8_t *zip, size_t len, gw_verify_report *r);
-/* Adds a problem (`what`: the entry or field concerned). */
+/* Adds a problem (`what`: the entry or field concerned); sets r->oom when
+ * it cannot be kept. */
 void gw_verify_add(gw_verify_report *r, const char *what, const char *fmt, ...) GW_PRINTF(3, 4);
+/* GW_OK, or when r->oom: r freed and GW_ERR_NOMEM. How every function
+ * that verifies ends, so that a lost problem never leaves a bundle valid. */
+gw_status gw_verify_finish(gw_verify_report *r, gw_error *err);
 
 /* The .tgz that `npm pack` makes of such a folder: gzip inflated within
  * GW_BUNDLE_MAX_RATIO of its size, ustar headers checked (plain files

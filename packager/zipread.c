@@ -383,6 +383,7 @@ bool gw_zip_extract(const uint8_t *z, const gw_zip_entry *e, uint8_t **out, gw_v
 	uint8_t *buf = malloc(cap);
 	if (!buf) {
 		gw_verify_add(r, e->name, "out of memory for %llu bytes", (unsigned long long)cap);
+		r->oom = true;
 		return false;
 	}
 	uint64_t got = 0;
@@ -392,6 +393,7 @@ bool gw_zip_extract(const uint8_t *z, const gw_zip_entry *e, uint8_t **out, gw_v
 		buf = malloc(e->usize ? e->usize : 1);
 		if (!buf) {
 			gw_verify_add(r, e->name, "out of memory for %llu bytes", (unsigned long long)e->usize);
+			r->oom = true;
 			return false;
 		}
 		memcpy(buf, src, e->usize);
@@ -402,6 +404,7 @@ bool gw_zip_extract(const uint8_t *z, const gw_zip_entry *e, uint8_t **out, gw_v
 		if (inflateInit2(&zs, -15) != Z_OK) {
 			free(buf);
 			gw_verify_add(r, e->name, "out of memory");
+			r->oom = true;
 			return false;
 		}
 		uint64_t in_left = e->csize;
@@ -418,6 +421,7 @@ bool gw_zip_extract(const uint8_t *z, const gw_zip_entry *e, uint8_t **out, gw_v
 				uint8_t *nb = realloc(buf, nc);
 				if (!nb) {
 					gw_verify_add(r, e->name, "out of memory for %llu bytes", (unsigned long long)nc);
+					r->oom = true;
 					good = false;
 					break;
 				}

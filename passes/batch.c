@@ -123,14 +123,17 @@ static void add_flush(ctx *c)
 }
 
 /* A call of `target` with the enclosing function's parameters, of any
- * number, passed on. */
+ * number, passed on; NULL on allocation failure. */
 static E forward_call(ctx *c, const char *target, BinaryenType params, BinaryenType results)
 {
 	BinaryenIndex n = params == BinaryenTypeNone() ? 0 : BinaryenTypeArity(params);
 	BinaryenType *ts = malloc((n ? n : 1) * sizeof *ts);
 	E *args = malloc((n ? n : 1) * sizeof *args);
-	if (!ts || !args)
-		abort(); /* the module is Binaryen's: nothing sensible is left to write */
+	if (!ts || !args) {
+		free(ts);
+		free(args);
+		return NULL;
+	}
 	if (n)
 		BinaryenTypeExpand(params, ts);
 	for (BinaryenIndex i = 0; i < n; i++)
@@ -142,7 +145,8 @@ static E forward_call(ctx *c, const char *target, BinaryenType params, BinaryenT
 }
 
 /* A host import that is not deferred: flush first (re-reading sp, which
- * the flush may have moved), then call the host. */
+ * the flush may have moved), then call the host. NULL on allocation
+ * failure. */
 static E flushing_body(ctx *c, const char *host, BinaryenType params, BinaryenType results, bool sp_abi)
 {
 	if (sp_abi) {
@@ -153,9 +157,12 @@ static E flushing_body(ctx *c, const char *host, BinaryenType params, BinaryenTy
 		};
 		return block(c, body, 2);
 	}
+	E call = forward_call(c, host, params, results);
+	if (!call)
+		return NULL;
 	E body[] = {
 		BinaryenIf(c->m, pending(c), call0(c, c->flush), NULL),
-		forward_call(c, host, params, results),
+		call,
 	};
 	return BinaryenBlock(c->m, NULL, body, 2, results);
 }
@@ -315,39 +322,65 @@ typedef struct import_info {
 	BinaryenType params, results;
 } import_info;
 
+/* A copy of s, or NULL on allocation failure. */
 static char *dup(const char *s)
 {
 	size_t n = strlen(s) + 1;
 	char *p = malloc(n);
-	if (!p)
-		abort(); /* the module is Binaryen's: nothing sensible is left to write */
-	return memcpy(p, s, n);
+	return p ? memcpy(p, s, n) : NULL;
 }
 
-static void rewrite_imports(ctx *c, gw_batch_stats *stats)
+static void free_imports(import_info *imps, BinaryenIndex n)
 {
-	BinaryenModuleRef m = c->m;
+	for (BinaryenIndex i = 0; i < n; i++) {
+		free(imps[i].name);
+		free(imps[i].module);
+		free(imps[i].base);
+	}
+	free(imps);
+}
+
+/* The module's function imports, copied before any is removed; NULL on
+ * allocation failure. */
+static import_info *list_imports(BinaryenModuleRef m, BinaryenIndex *n)
+{
 	BinaryenIndex nf = BinaryenGetNumFunctions(m);
 	import_info *imps = calloc(nf ? nf : 1, sizeof *imps);
 	BinaryenIndex ni = 0;
-	if (!imps)
-		return;
-	for (BinaryenIndex i = 0; i < nf; i++) {
+	for (BinaryenIndex i = 0; imps && i < nf; i++) {
 		BinaryenFunctionRef f = BinaryenGetFunctionByIndex(m, i);
 		const char *mod = BinaryenFunctionImportGetModule(f);
 		if (!mod || !*mod)
 			continue;
-		import_info *im = &imps[ni];
+		import_info *im = &imps[ni++];
 		im->name = dup(BinaryenFunctionGetName(f));
 		im->module = dup(mod);
 		im->base = dup(BinaryenFunctionImportGetBase(f));
 		im->params = BinaryenFunctionGetParams(f);
 		im->results = BinaryenFunctionGetResults(f);
-		ni++;
+		if (!im->name || !im->module || !im->base) {
+			free_imports(imps, ni);
+			return NULL;
+		}
 	}
+	*n = ni;
+	return imps;
+}
+
+static gw_status rewrite_imports(ctx *c, gw_batch_stats *stats)
+{
+	BinaryenModuleRef m = c->m;
+	BinaryenIndex ni = 0;
+	import_info *imps = list_imports(m, &ni);
+	if (!imps)
+		return GW_ERR_NOMEM;
 	for (BinaryenIndex i = 0; i < ni; i++) {
 		import_info *im = &imps[i];
 		char *host = gw_pass_unique_name(m, im->name, "$host");
+		if (!host) {
+			free_imports(imps, ni);
+			return GW_ERR_NOMEM;
+		}
 		BinaryenRemoveFunction(m, im->name);
 		BinaryenAddFunctionImport(m, host, im->module, im->base, im->params, im->results);
 
@@ -371,42 +404,72 @@ static void rewrite_imports(ctx *c, gw_batch_stats *stats)
 			body = flushing_body(c, host, im->params, im->results, sp_abi);
 			stats->flushing_imports++;
 		}
+		free(host);
+		if (!body) {
+			free_imports(imps, ni);
+			return GW_ERR_NOMEM;
+		}
 		BinaryenAddFunction(m, im->name, im->params, im->results, vars, nvars, body);
 		stats->functions_added++;
-		free(host);
 	}
-	for (BinaryenIndex i = 0; i < ni; i++) {
-		free(imps[i].name);
-		free(imps[i].module);
-		free(imps[i].base);
-	}
-	free(imps);
+	free_imports(imps, ni);
+	return GW_OK;
 }
 
-static void wrap_exports(ctx *c, gw_batch_stats *stats)
+typedef struct export_info {
+	char *name, *value;
+} export_info;
+
+static void free_exports(export_info *ex, BinaryenIndex n)
 {
-	BinaryenModuleRef m = c->m;
+	for (BinaryenIndex i = 0; i < n; i++) {
+		free(ex[i].name);
+		free(ex[i].value);
+	}
+	free(ex);
+}
+
+/* The exported functions to wrap (all but getsp), copied before any is
+ * replaced; NULL on allocation failure. */
+static export_info *list_exports(BinaryenModuleRef m, BinaryenIndex *n)
+{
 	BinaryenIndex ne = BinaryenGetNumExports(m);
-	struct { char *name, *value; } *ex = calloc(ne ? ne : 1, sizeof *ex);
-	BinaryenIndex n = 0;
-	if (!ex)
-		return;
-	for (BinaryenIndex i = 0; i < ne; i++) {
+	export_info *ex = calloc(ne ? ne : 1, sizeof *ex);
+	BinaryenIndex k = 0;
+	for (BinaryenIndex i = 0; ex && i < ne; i++) {
 		BinaryenExportRef e = BinaryenGetExportByIndex(m, i);
 		if (BinaryenExportGetKind(e) != BinaryenExternalFunction())
 			continue;
 		if (strcmp(BinaryenExportGetName(e), "getsp") == 0)
 			continue; /* the glue's stack-pointer query: nothing to flush */
-		ex[n].name = dup(BinaryenExportGetName(e));
-		ex[n].value = dup(BinaryenExportGetValue(e));
-		n++;
+		ex[k].name = dup(BinaryenExportGetName(e));
+		ex[k].value = dup(BinaryenExportGetValue(e));
+		if (!ex[k++].name || !ex[k - 1].value) {
+			free_exports(ex, k);
+			return NULL;
+		}
 	}
+	*n = k;
+	return ex;
+}
+
+static gw_status wrap_exports(ctx *c, gw_batch_stats *stats)
+{
+	BinaryenModuleRef m = c->m;
+	BinaryenIndex n = 0;
+	export_info *ex = list_exports(m, &n);
+	if (!ex)
+		return GW_ERR_NOMEM;
 	for (BinaryenIndex i = 0; i < n; i++) {
 		BinaryenFunctionRef f = BinaryenGetFunction(m, ex[i].value);
 		BinaryenType params = BinaryenFunctionGetParams(f), results = BinaryenFunctionGetResults(f);
 		BinaryenIndex np = params == BinaryenTypeNone() ? 0 : BinaryenTypeArity(params);
 		E inner = forward_call(c, ex[i].value, params, results);
-		char *name = gw_pass_unique_name(m, "gowasm$export$", ex[i].name);
+		char *name = inner ? gw_pass_unique_name(m, "gowasm$export$", ex[i].name) : NULL;
+		if (!name) {
+			free_exports(ex, n);
+			return GW_ERR_NOMEM;
+		}
 		E body;
 		BinaryenType var = results;
 		BinaryenIndex nvars = 0;
@@ -425,36 +488,13 @@ static void wrap_exports(ctx *c, gw_batch_stats *stats)
 		stats->functions_added++;
 		free(name);
 	}
-	for (BinaryenIndex i = 0; i < n; i++) {
-		free(ex[i].name);
-		free(ex[i].value);
-	}
-	free(ex);
+	free_exports(ex, n);
+	return GW_OK;
 }
 
-void gw_pass_batch(BinaryenModuleRef mod, const gw_batch_plan *plan, const char *tool_version,
-                   gw_batch_stats *stats)
+/* The custom section that marks the module as batched. */
+static void add_batch_section(BinaryenModuleRef mod, const gw_batch_plan *plan, const char *tool_version)
 {
-	ctx cx = {.m = mod, .plan = plan};
-	ctx *c = &cx;
-	memset(stats, 0, sizeof *stats);
-	c->sp = BinaryenGlobalGetName(BinaryenGetGlobalByIndex(mod, plan->sp_global));
-	c->head = gw_pass_unique_name(mod, "gowasm$head", "");
-	c->base = gw_pass_unique_name(mod, "gowasm$base", "");
-	c->flush_host = gw_pass_unique_name(mod, "gowasm$flush_host", "");
-	c->flush = gw_pass_unique_name(mod, "gowasm$flush", "");
-
-	BinaryenAddGlobal(mod, c->head, BinaryenTypeInt32(), true, i32c(c, plan->buffer_start));
-	BinaryenAddGlobal(mod, c->base, BinaryenTypeInt32(), true, i32c(c, plan->buffer_start));
-	rewrite_imports(c, stats);
-	add_flush(c);
-	stats->functions_added++;
-	wrap_exports(c, stats);
-	free(c->head);
-	free(c->base);
-	free(c->flush_host);
-	free(c->flush);
-
 	char section[512];
 	int n = snprintf(section, sizeof section,
 	                 "{\"protocol\":%d,\"tool\":\"gowasm-batch %s\",\"deferred\":[", GW_BATCH_PROTOCOL,
@@ -470,4 +510,35 @@ void gw_pass_batch(BinaryenModuleRef mod, const gw_batch_plan *plan, const char 
 	n += snprintf(section + n, sizeof section - (size_t)n, "],\"buffer\":[%u,%u],\"readonly\":[%u,%u]}",
 	              plan->buffer_start, plan->buffer_end, plan->ro_start, plan->ro_end);
 	BinaryenAddCustomSection(mod, GW_BATCH_SECTION, section, (BinaryenIndex)n);
+}
+
+gw_status gw_pass_batch(BinaryenModuleRef mod, const gw_batch_plan *plan, const char *tool_version,
+                        gw_batch_stats *stats)
+{
+	ctx cx = {.m = mod, .plan = plan};
+	ctx *c = &cx;
+	memset(stats, 0, sizeof *stats);
+	c->sp = BinaryenGlobalGetName(BinaryenGetGlobalByIndex(mod, plan->sp_global));
+	c->head = gw_pass_unique_name(mod, "gowasm$head", "");
+	c->base = gw_pass_unique_name(mod, "gowasm$base", "");
+	c->flush_host = gw_pass_unique_name(mod, "gowasm$flush_host", "");
+	c->flush = gw_pass_unique_name(mod, "gowasm$flush", "");
+	gw_status s = c->head && c->base && c->flush_host && c->flush ? GW_OK : GW_ERR_NOMEM;
+	if (!s) {
+		BinaryenAddGlobal(mod, c->head, BinaryenTypeInt32(), true, i32c(c, plan->buffer_start));
+		BinaryenAddGlobal(mod, c->base, BinaryenTypeInt32(), true, i32c(c, plan->buffer_start));
+		s = rewrite_imports(c, stats);
+	}
+	if (!s) {
+		add_flush(c);
+		stats->functions_added++;
+		s = wrap_exports(c, stats);
+	}
+	if (!s)
+		add_batch_section(mod, plan, tool_version);
+	free(c->head);
+	free(c->base);
+	free(c->flush_host);
+	free(c->flush);
+	return s;
 }

@@ -20,7 +20,7 @@ char *gw_pass_unique_name(BinaryenModuleRef mod, const char *prefix, const char 
 	size_t n = strlen(prefix) + strlen(suffix) + 24;
 	char *name = malloc(n);
 	if (!name)
-		abort(); /* the module is Binaryen's: nothing sensible is left to write */
+		return NULL;
 	snprintf(name, n, "%s%s", prefix, suffix);
 	for (unsigned long k = 1; BinaryenGetFunction(mod, name) || BinaryenGetGlobal(mod, name); k++)
 		snprintf(name, n, "%s%s$%lu", prefix, suffix, k);

@@ -21,12 +21,18 @@
 
 #include "passes.h"
 
-void gw_pass_rodata(BinaryenModuleRef mod, const gw_batch_plan *plan)
+gw_status gw_pass_rodata(BinaryenModuleRef mod, const gw_batch_plan *plan)
 {
 	char *start = gw_pass_unique_name(mod, "gowasm$ro_start", "");
+	if (!start)
+		return GW_ERR_NOMEM;
 	BinaryenAddGlobal(mod, start, BinaryenTypeInt32(), false,
 	                  BinaryenConst(mod, BinaryenLiteralInt32((int32_t)plan->ro_start)));
 	char *end = gw_pass_unique_name(mod, "gowasm$ro_end", "");
+	if (!end) {
+		free(start);
+		return GW_ERR_NOMEM;
+	}
 	BinaryenAddGlobal(mod, end, BinaryenTypeInt32(), false,
 	                  BinaryenConst(mod, BinaryenLiteralInt32((int32_t)plan->ro_end)));
 	/* The export names are the protocol's: the plan refused a module
@@ -35,4 +41,5 @@ void gw_pass_rodata(BinaryenModuleRef mod, const gw_batch_plan *plan)
 	BinaryenAddGlobalExport(mod, end, GW_BATCH_EXPORT_RO_END);
 	free(start);
 	free(end);
+	return GW_OK;
 }

@@ -331,8 +331,10 @@ static int batch_main(int argc, char **argv)
 		BinaryenSetDebugInfo(l.m->has_names);
 		mod = BinaryenModuleRead(copy, l.file.size);
 		BinaryenModuleSetFeatures(mod, gw_binaryen_features(plan.features));
-		gw_pass_batch(mod, &plan, GW_VERSION, &stats);
-		gw_pass_rodata(mod, &plan);
+		if (gw_pass_batch(mod, &plan, GW_VERSION, &stats) || gw_pass_rodata(mod, &plan)) {
+			gw_cli_fail(prog, file, "out of memory while rewriting the module (nothing written)");
+			goto done;
+		}
 		if (cleanup)
 			gw_pass_cleanup(mod);
 		if (!BinaryenModuleValidate(mod)) {

@@ -7,6 +7,7 @@
 
 #include "../go/abi.h"
 #include "../go/loops.h"
+#include "../problem.h"
 #include "../util/array.h"
 #include "../wasm/code.h"
 
@@ -47,20 +48,18 @@ static gw_status add(checker *c, gw_rule_code rule, gw_str file, int32_t line, g
                      const char *fmt, ...)
 {
 	gw_findings *f = c->out;
-	if (GW_ARRAY_RESERVE(f->v, f->cap, f->n + 1, 16))
+	va_list ap;
+	va_start(ap, fmt);
+	gw_finding *x = GW_PROBLEM_VAPPEND(gw_finding, message, f->v, f->n, f->cap, fmt, ap);
+	va_end(ap);
+	if (!x)
 		return gw_fail(c->err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
-	gw_finding *x = &f->v[f->n++];
-	memset(x, 0, sizeof *x);
 	x->rule = gw_rule_of(rule);
 	x->severity = x->rule->severity;
 	x->file = file;
 	x->line = line;
 	x->function = function;
 	x->offset = offset;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(x->message, sizeof x->message, fmt, ap);
-	va_end(ap);
 	return GW_OK;
 }
 

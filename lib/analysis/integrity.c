@@ -7,6 +7,7 @@
 
 #include "../go/abi.h"
 #include "../go/pclntab.h"
+#include "../problem.h"
 #include "../util/array.h"
 
 /* At most this many problems of one check are listed one by one; the rest
@@ -29,13 +30,12 @@ typedef struct checker {
 static gw_status vadd(checker *c, gw_rule_code rule, gw_severity sev, uint32_t func, const char *fmt, va_list ap)
 {
 	gw_integrity *g = c->g;
-	if (GW_ARRAY_RESERVE(g->problems, g->cap, g->num_problems + 1, 16))
+	gw_problem *p = GW_PROBLEM_VAPPEND(gw_problem, message, g->problems, g->num_problems, g->cap, fmt, ap);
+	if (!p)
 		return gw_fail(c->err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
-	gw_problem *p = &g->problems[g->num_problems++];
 	p->rule = rule;
 	p->severity = sev;
 	p->func = func;
-	vsnprintf(p->message, sizeof p->message, fmt, ap);
 	return GW_OK;
 }
 
