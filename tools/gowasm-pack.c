@@ -284,7 +284,7 @@ int main(int argc, char **argv)
 		case 'j': json = true; break;
 		case 'q': quiet = true; break;
 		case 'h': usage(); return GW_EXIT_OK;
-		case 'V': gw_cli_version(prog); return GW_EXIT_OK;
+		case 'V': return gw_cli_version(prog);
 		default:
 			gw_cli_option_error(prog, c, argv, optind);
 			return GW_EXIT_ERROR;
