@@ -167,13 +167,11 @@ int gw_cli_help(const gw_cli_tool *t)
 		const gw_cli_option *o = option_at(t, n, i);
 		label.len = 0;
 		option_label(&label, o);
-		if (!(o->flags & GW_CLI_HIDDEN) && label.len > width)
+		if (label.len > width)
 			width = label.len;
 	}
 	for (size_t i = 0; i < n + N_COMMON; i++) {
 		const gw_cli_option *o = option_at(t, n, i);
-		if (o->flags & GW_CLI_HIDDEN)
-			continue;
 		label.len = 0;
 		option_label(&label, o);
 		gw_buf_append(&b, label.data, label.len);
@@ -262,23 +260,6 @@ int gw_cli_parse(const gw_cli_tool *t, int argc, char **argv, int *next)
 	}
 	*next = optind;
 	return GW_CLI_GO_ON;
-}
-
-void gw_cli_option_error(const char *prog, int c, char **argv, int next)
-{
-	if (c == ':')
-		gw_cli_usage_error(prog, "option '%s' needs an argument", argv[next - 1]);
-	else
-		gw_cli_usage_error(prog, "unknown option '%s'", argv[next - 1]);
-}
-
-const char *gw_cli_one_input(const char *prog, int argc, char **argv, int next)
-{
-	if (next != argc - 1) {
-		gw_cli_usage_error(prog, next == argc ? "no input file" : "only one input file is accepted");
-		return NULL;
-	}
-	return argv[next];
 }
 
 int gw_cli_load(const char *prog, const char *file, bool symbols_only, gw_loaded *l)

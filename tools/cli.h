@@ -32,7 +32,6 @@ enum { GW_CLI_GO_ON = -1 };
 enum {
 	GW_CLI_CLEAR = 1,    /* the switch sets its flag to false */
 	GW_CLI_OPTIONAL = 2, /* the argument is optional: --name[=ARG] */
-	GW_CLI_HIDDEN = 4,   /* not listed by --help (deprecated spellings) */
 };
 typedef struct gw_cli_option {
 	const char *name;  /* long name, without "--" */
@@ -67,10 +66,6 @@ typedef struct gw_cli_tool {
  * --help or --version, 2 after a usage error (printed), or what a row's
  * `call` returned. */
 int gw_cli_parse(const gw_cli_tool *t, int argc, char **argv, int *next);
-/* Until every tool parses by its table: for getopt_long's ':' and '?'
- * returns, and the one input file after the options. */
-void gw_cli_option_error(const char *prog, int c, char **argv, int next);
-const char *gw_cli_one_input(const char *prog, int argc, char **argv, int next);
 /* The --help text of a tool, printed on stdout by the checked writer.
  * Returns an exit status. */
 int gw_cli_help(const gw_cli_tool *t);

@@ -1,6 +1,5 @@
 /* gowasm-check: the release gate for Go WebAssembly modules. */
 #define _POSIX_C_SOURCE 200809L
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

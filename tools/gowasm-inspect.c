@@ -1,13 +1,16 @@
 /* gowasm-inspect: what a Go WebAssembly module is. */
 #define _POSIX_C_SOURCE 200809L
-#include <stdbool.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "../lib/gowasm.h"
 #include "cli.h"
 
 static const char *const prog = "gowasm-inspect";
+
+typedef struct options {
+	bool json, functions, segments, packages;
+	const char *calls, *output;
+} options;
 
 static const char about[] =
 	"Describe a Go WebAssembly module: producer (Go gc js/wasm or wasip1, TinyGo,\n"
@@ -28,11 +31,6 @@ static const char epilogue[] =
 	"  gowasm-inspect --calls syscall/js.FuncOf app.wasm\n"
 	"  gowasm-inspect --packages app.wasm\n";
 
-typedef struct options {
-	bool json, functions, segments, packages;
-	const char *calls, *output;
-} options;
-
 static int parse_options(int argc, char **argv, options *o, const char **file)
 {
 	const gw_cli_option table[] = {
@@ -50,9 +48,10 @@ static int parse_options(int argc, char **argv, options *o, const char **file)
 	};
 	const gw_cli_tool tool = { prog, "[OPTIONS] FILE.wasm", about, table, epilogue, NULL, 1, 1, NULL, NULL };
 	int next, rc = gw_cli_parse(&tool, argc, argv, &next);
-	if (rc == GW_CLI_GO_ON)
-		*file = argv[next];
-	return rc;
+	if (rc != GW_CLI_GO_ON)
+		return rc;
+	*file = argv[next];
+	return gw_cli_refuse_overwrite(prog, o->output, file, 1) ? GW_EXIT_ERROR : GW_CLI_GO_ON;
 }
 
 /* The report of one module. */
@@ -90,9 +89,5 @@ int main(int argc, char **argv)
 	options o = { 0 };
 	const char *file;
 	int rc = parse_options(argc, argv, &o, &file);
-	if (rc != GW_CLI_GO_ON)
-		return rc;
-	if (gw_cli_refuse_overwrite(prog, o.output, &file, 1))
-		return GW_EXIT_ERROR;
-	return inspect_file(file, &o);
+	return rc != GW_CLI_GO_ON ? rc : inspect_file(file, &o);
 }

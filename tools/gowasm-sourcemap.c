@@ -1,7 +1,6 @@
 /* gowasm-sourcemap: a source map of a Go WebAssembly module, from its
  * runtime.pclntab, and the custom section that points DevTools at it. */
 #define _XOPEN_SOURCE 700
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,7 +1,6 @@
 /* gowasm-symbolize: Go file:line for the wasm frames of a stack trace. */
 #define _GNU_SOURCE /* memmem */
 #include <errno.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,7 +1,6 @@
 /* gowasm-verify: checks a bundle written by gowasm-pack before it is
  * published. */
 #define _XOPEN_SOURCE 700
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,29 +126,33 @@ static void report_text(gw_buf *b, const char *file, const gw_verify_report *r)
 		gw_buf_printf(b, "%s: invalid: %u problem%s\n", file, r->n, r->n == 1 ? "" : "s");
 }
 
-int main(int argc, char **argv)
+/* Verifies the bundle and reports: exit 0 valid, 1 invalid. */
+static int verify_main(const char *file, const options *o)
 {
-	options o = { 0 };
-	const char *file;
-	int rc = parse_options(argc, argv, &o, &file);
-	if (rc != GW_CLI_GO_ON)
-		return rc;
 	gw_verify_report r;
 	if (verify_file(file, &r))
 		return GW_EXIT_ERROR;
-	rc = r.n ? GW_EXIT_FINDINGS : GW_EXIT_OK;
+	int rc = r.n ? GW_EXIT_FINDINGS : GW_EXIT_OK;
 	gw_buf b;
 	gw_buf_init(&b);
 	int w = 0;
 	/* The problems of an invalid bundle go to stderr, like diagnostics. */
-	if (o.json) {
+	if (o->json) {
 		report_json(&b, file, &r);
 		w = gw_cli_emit(prog, NULL, &b, 0);
-	} else if (!o.quiet) {
+	} else if (!o->quiet) {
 		report_text(&b, file, &r);
 		w = b.oom ? gw_cli_emit(prog, NULL, &b, 1) : gw_cli_print_text(r.n ? stderr : stdout, prog, b.data, b.len);
 	}
 	gw_buf_free(&b);
 	gw_verify_report_free(&r);
 	return w ? GW_EXIT_ERROR : rc;
+}
+
+int main(int argc, char **argv)
+{
+	options o = { 0 };
+	const char *file;
+	int rc = parse_options(argc, argv, &o, &file);
+	return rc != GW_CLI_GO_ON ? rc : verify_main(file, &o);
 }
