@@ -514,7 +514,7 @@ static int check_gate(pack *s)
 		return 0;
 	uint32_t errors = 0;
 	for (uint32_t i = 0; i < s->findings.n; i++)
-		errors += s->findings.v[i].rule->severity == GW_SEV_ERROR;
+		errors += s->findings.v[i].severity >= GW_SEV_ERROR;
 	gw_buf b;
 	gw_buf_init(&b);
 	gw_check_text(&report, &b);
