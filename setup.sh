@@ -20,10 +20,11 @@ cd "$(dirname "$0")"
 #   tests: python3 (also meson's), mandoc (man page lint), zip, chromium
 #   (batched modules are also run in a headless browser), strace (holds a tool at
 #   a chosen syscall so that the signal tests land mid-write), time (GNU time: the
-#   peak memory of a tool in the bounds test)
+#   peak memory of a tool in the bounds test), pmccabe (the function-size bar in
+#   the tools-cli test)
 PACKAGES=(meson ninja-build gcc g++ pkg-config clang libclang-rt-14-dev binaryen wabt
           libzip-dev zlib1g-dev libdeflate-dev libbrotli-dev libjansson-dev golang-1.19-go python3 mandoc zip
-          ca-certificates chromium strace time)
+          ca-certificates chromium strace time pmccabe)
 
 install_deps() {
 	local missing=()

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -98,26 +99,178 @@ int gw_cli_print_text(FILE *f, const char *prog, const char *text, size_t len)
 	return rc;
 }
 
-void gw_cli_option_error(const char *prog, int c, char **argv, int next)
+int gw_cli_emit(const char *prog, const char *path, const gw_buf *b, int text)
 {
-	if (c == ':')
-		gw_cli_usage_error(prog, "option '%s' needs an argument", argv[next - 1]);
-	else
-		gw_cli_usage_error(prog, "unknown option '%s'", argv[next - 1]);
-}
-
-const char *gw_cli_one_input(const char *prog, int argc, char **argv, int next)
-{
-	if (next != argc - 1) {
-		gw_cli_usage_error(prog, next == argc ? "no input file" : "only one input file is accepted");
-		return NULL;
+	if (b->oom) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		return -1;
 	}
-	return argv[next];
+	return gw_cli_write_report(prog, path, b->data ? b->data : "", b->len, text);
 }
 
-void gw_cli_version(const char *prog)
+int gw_cli_version(const char *prog)
 {
-	printf("%s (gowasm) %s\n", prog, GW_VERSION);
+	gw_buf b;
+	gw_buf_init(&b);
+	gw_buf_printf(&b, "%s (gowasm) %s\n", prog, GW_VERSION);
+	int rc = gw_cli_emit(prog, NULL, &b, 0);
+	gw_buf_free(&b);
+	return rc ? GW_EXIT_ERROR : GW_EXIT_OK;
+}
+
+/* The options every tool has, after its own. */
+static const gw_cli_option common_options[] = {
+	{ "help", 'h', NULL, "show this help and exit", 0, NULL, NULL, NULL },
+	{ "version", 'V', NULL, "show the version and exit", 0, NULL, NULL, NULL },
+};
+enum { N_COMMON = sizeof common_options / sizeof *common_options };
+
+static size_t count_options(const gw_cli_option *o)
+{
+	size_t n = 0;
+	while (o && o[n].name)
+		n++;
+	return n;
+}
+
+/* Row i of the tool's table followed by the common rows. */
+static const gw_cli_option *option_at(const gw_cli_tool *t, size_t n, size_t i)
+{
+	return i < n ? &t->options[i] : &common_options[i - n];
+}
+
+/* "  -o, --output FILE" or "  --companion-path[=FMT]". */
+static void option_label(gw_buf *b, const gw_cli_option *o)
+{
+	gw_buf_puts(b, "  ");
+	if (o->letter)
+		gw_buf_printf(b, "-%c, ", o->letter);
+	gw_buf_printf(b, "--%s", o->name);
+	if (o->arg)
+		gw_buf_printf(b, (o->flags & GW_CLI_OPTIONAL) ? "[=%s]" : " %s", o->arg);
+}
+
+int gw_cli_help(const gw_cli_tool *t)
+{
+	gw_buf b, label;
+	gw_buf_init(&b);
+	gw_buf_init(&label);
+	const char *u = t->usage;
+	for (bool first = true; u && *u; first = false) {
+		size_t n = strcspn(u, "\n");
+		gw_buf_printf(&b, "%s%s %.*s\n", first ? "Usage: " : "       ", t->prog, (int)n, u);
+		u += n + (u[n] == '\n');
+	}
+	gw_buf_printf(&b, "\n%s\n\nOptions:\n", t->about);
+	size_t n = count_options(t->options), width = 0;
+	for (size_t i = 0; i < n + N_COMMON; i++) {
+		const gw_cli_option *o = option_at(t, n, i);
+		label.len = 0;
+		option_label(&label, o);
+		if (label.len > width)
+			width = label.len;
+	}
+	for (size_t i = 0; i < n + N_COMMON; i++) {
+		const gw_cli_option *o = option_at(t, n, i);
+		label.len = 0;
+		option_label(&label, o);
+		gw_buf_append(&b, label.data, label.len);
+		if (!*o->help)
+			gw_buf_putc(&b, '\n');
+		for (const char *h = o->help; *h;) {
+			size_t k = strcspn(h, "\n");
+			gw_buf_printf(&b, "%*s%.*s\n", (int)(width + 2 - (h == o->help ? label.len : 0)), "", (int)k, h);
+			h += k + (h[k] == '\n');
+		}
+	}
+	if (t->epilogue)
+		gw_buf_printf(&b, "\n%s", t->epilogue);
+	int rc = gw_cli_emit(t->prog, NULL, &b, 0);
+	gw_buf_free(&b);
+	gw_buf_free(&label);
+	return rc ? GW_EXIT_ERROR : GW_EXIT_OK;
+}
+
+/* Carries out row `o` with its argument; returns GW_CLI_GO_ON or the exit
+ * status. */
+static int apply_option(const gw_cli_tool *t, const gw_cli_option *o, const char *arg)
+{
+	if (o->call)
+		return o->call(t->ctx, arg);
+	if (o->flag)
+		*o->flag = !(o->flags & GW_CLI_CLEAR);
+	if (o->value)
+		*o->value = arg;
+	if (o->flag || o->value)
+		return GW_CLI_GO_ON;
+	return o->letter == 'h' ? gw_cli_help(t) : gw_cli_version(t->prog);
+}
+
+int gw_cli_parse(const gw_cli_tool *t, int argc, char **argv, int *next)
+{
+	size_t n = count_options(t->options);
+	struct option *longs = calloc(n + N_COMMON + 1, sizeof *longs);
+	char shorts[2 * (26 * 2 + 10) + 2] = ":";
+	size_t ns = 1;
+	if (!longs) {
+		fprintf(stderr, "%s: out of memory\n", t->prog);
+		return GW_EXIT_ERROR;
+	}
+	size_t nl = 0;
+	for (size_t i = 0; i < n + N_COMMON; i++) {
+		const gw_cli_option *o = option_at(t, n, i);
+		int has = !o->arg ? no_argument : (o->flags & GW_CLI_OPTIONAL) ? optional_argument : required_argument;
+		longs[nl++] = (struct option){ o->name, has, NULL, 256 + (int)i };
+		if (o->letter && ns + 3 < sizeof shorts) {
+			shorts[ns++] = o->letter;
+			if (has == required_argument)
+				shorts[ns++] = ':';
+		}
+	}
+	shorts[ns] = 0;
+	int rc = GW_CLI_GO_ON, c;
+	opterr = 0;
+	optind = 1;
+	while (rc == GW_CLI_GO_ON && (c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+		const gw_cli_option *o = NULL;
+		for (size_t i = 0; i < n + N_COMMON && !o && c != ':' && c != '?'; i++) {
+			const gw_cli_option *x = option_at(t, n, i);
+			if (c == 256 + (int)i || c == x->letter)
+				o = x;
+		}
+		if (o) {
+			rc = apply_option(t, o, optarg);
+			continue;
+		}
+		if (c == ':')
+			gw_cli_usage_error(t->prog, "option '%s' needs an argument", argv[optind - 1]);
+		else
+			gw_cli_usage_error(t->prog, "unknown option '%s'", argv[optind - 1]);
+		rc = GW_EXIT_ERROR;
+	}
+	free(longs);
+	if (rc != GW_CLI_GO_ON)
+		return rc;
+	int operands = argc - optind;
+	if (operands < t->min_operands || operands > t->max_operands) {
+		gw_cli_usage_error(t->prog, "%s",
+		                   operands < t->min_operands ? (t->no_operand ? t->no_operand : "no input file")
+		                                              : (t->too_many ? t->too_many : "only one input file is accepted"));
+		return GW_EXIT_ERROR;
+	}
+	*next = optind;
+	return GW_CLI_GO_ON;
+}
+
+int gw_cli_load(const char *prog, const char *file, bool symbols_only, gw_loaded *l)
+{
+	gw_error err;
+	gw_error_clear(&err);
+	if ((symbols_only ? gw_load_symbols : gw_load)(file, l, &err)) {
+		gw_cli_error(prog, file, &err);
+		return -1;
+	}
+	return 0;
 }
 
 /* Temporary files and folders, removed if a signal ends the program

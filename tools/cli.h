@@ -5,14 +5,70 @@
 #ifndef GW_TOOLS_CLI_H
 #define GW_TOOLS_CLI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
+#include "../lib/analysis/load.h"
+#include "../lib/buf.h"
 #include "../lib/error.h"
 #include "../lib/wasm/mapfile.h"
 
 /* Exit codes shared by every tool. */
 enum { GW_EXIT_OK = 0, GW_EXIT_FINDINGS = 1, GW_EXIT_ERROR = 2 };
+
+/* The option table every tool declares (libgit2's cli_opt_spec, wabt's
+ * OptionParser): one row per option, from which gw_cli_parse builds the
+ * getopt_long table and gw_cli_help the option list of --help. -h/--help
+ * and -V/--version are added to every tool. A row does one of:
+ *   `flag`:  a switch, set to true (false with GW_CLI_CLEAR);
+ *   `value`: an option with an argument, set to the last one given;
+ *   `call`:  called with the argument (NULL for a switch, or an optional
+ *            argument not given) and `ctx`; returns GW_CLI_GO_ON, or an
+ *            exit status that ends the program (after a usage error it
+ *            printed: GW_EXIT_ERROR).
+ * A table ends with a row whose name is NULL. */
+enum { GW_CLI_GO_ON = -1 };
+enum {
+	GW_CLI_CLEAR = 1,    /* the switch sets its flag to false */
+	GW_CLI_OPTIONAL = 2, /* the argument is optional: --name[=ARG] */
+};
+typedef struct gw_cli_option {
+	const char *name;  /* long name, without "--" */
+	char letter;       /* short option, or 0 */
+	const char *arg;   /* argument name in --help; NULL: a switch */
+	const char *help;  /* lines separated by '\n' */
+	unsigned flags;
+	bool *flag;
+	const char **value;
+	int (*call)(void *ctx, const char *arg);
+} gw_cli_option;
+
+/* A tool: its name, its usage lines (each after "Usage: PROG "), one
+ * paragraph saying what it does, its options, and what --help prints
+ * after them (environment, exit status, examples). `operands` is how
+ * many file operands it takes: min_operands to max_operands. */
+typedef struct gw_cli_tool {
+	const char *prog;
+	const char *usage;
+	const char *about;
+	const gw_cli_option *options;
+	const char *epilogue;
+	void *ctx;
+	int min_operands, max_operands;
+	/* Usage errors for too few and too many operands (default: "no
+	 * input file", "only one input file is accepted"). */
+	const char *no_operand, *too_many;
+} gw_cli_tool;
+
+/* Parses argv by the tool's table. Returns GW_CLI_GO_ON with the first
+ * operand's index in *next, or the exit status to end with: 0 after
+ * --help or --version, 2 after a usage error (printed), or what a row's
+ * `call` returned. */
+int gw_cli_parse(const gw_cli_tool *t, int argc, char **argv, int *next);
+/* The --help text of a tool, printed on stdout by the checked writer.
+ * Returns an exit status. */
+int gw_cli_help(const gw_cli_tool *t);
 
 /* "PROG: FILE: offset 0x..: message" on stderr (control bytes escaped). */
 void gw_cli_error(const char *prog, const char *file, const gw_error *err);
@@ -21,14 +77,10 @@ void gw_cli_fail(const char *prog, const char *file, const char *fmt, ...) GW_PR
 /* "PROG: message" on stderr, escaped like gw_cli_error, then the
  * "Try --help" line. */
 void gw_cli_usage_error(const char *prog, const char *fmt, ...) GW_PRINTF(2, 3);
-void gw_cli_version(const char *prog);
+/* "PROG (gowasm) VERSION" on stdout; returns an exit status (2 when it
+ * cannot be written). */
+int gw_cli_version(const char *prog);
 
-/* For getopt_long's ':' (missing argument) and '?' returns: prints the
- * usage error for the option at argv[next - 1]. */
-void gw_cli_option_error(const char *prog, int c, char **argv, int next);
-/* The one input file after the options, or NULL after printing a usage
- * error (none, or more than one). */
-const char *gw_cli_one_input(const char *prog, int argc, char **argv, int next);
 
 /* Writes `data` to `path` ("-" or NULL: stdout). A regular file (or a
  * new one) is written to a temporary file in the same folder, then
@@ -41,6 +93,9 @@ int gw_cli_write_output(const char *prog, const char *path, const char *data, si
 /* gw_cli_write_output of a report; a text report (`text` nonzero) is
  * escaped first by gw_buf_put_text, like gw_cli_print_text. */
 int gw_cli_write_report(const char *prog, const char *path, const char *data, size_t len, int text);
+/* The one writer of a tool's reports: out of memory if the buffer ran
+ * out, else gw_cli_write_report. Returns 0 or -1 after printing. */
+int gw_cli_emit(const char *prog, const char *path, const gw_buf *b, int text);
 /* Writes a text report for people to `f`, escaped by gw_buf_put_text
  * (newlines and tabs kept; control bytes, escape sequences and C1
  * controls shown as \xNN). Returns 0, or -1 after printing an error. */
@@ -73,6 +128,10 @@ int gw_cli_same_file(const char *a, const char *b);
 /* Refuses an output that would replace one of the inputs (NULL entries
  * are skipped): prints a usage error and returns -1, else 0. */
 int gw_cli_refuse_overwrite(const char *prog, const char *output, const char *const *inputs, size_t n);
+
+/* gw_load (gw_load_symbols when `symbols_only`) of the input, printing
+ * "PROG: FILE: message" on failure. Returns 0 or -1. */
+int gw_cli_load(const char *prog, const char *file, bool symbols_only, gw_loaded *l);
 
 /* Reads a whole input file (gw_read_file: a regular file, never a FIFO
  * or a device), refusing one larger than `max` bytes as "not a WHAT".

@@ -1,7 +1,6 @@
 /* gowasm-batch: rewrites a Go js/wasm module so that bridge calls which
  * only read their arguments cross into JS in batches. */
 #define _GNU_SOURCE /* pthread_setattr_default_np */
-#include <getopt.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <limits.h>
@@ -23,62 +22,103 @@
 
 static const char *const prog = "gowasm-batch";
 
-static void usage(void)
+static const char about[] =
+	"Rewrite a Go js/wasm module (Go 1.14 or later) so that the bridge calls which\n"
+	"only read their arguments (js.Value.Set, SetIndex, Delete and the finalizers'\n"
+	"finalizeRef) are recorded in a buffer inside the module's unused memory and\n"
+	"cross into JS in batches, replayed in order by the JS companion. Property\n"
+	"names in read-only data are decoded once. The module must then be loaded\n"
+	"with the companion: enableBatching(go) before instantiating.\n"
+	"\n"
+	"The input is checked by gowasm's own reader and by wabt before Binaryen reads\n"
+	"it, and the output is validated by Binaryen, wabt and gowasm's reader before\n"
+	"it is written (atomically). A module that cannot be proven safe to rewrite is\n"
+	"refused with the reason.";
+
+static const char epilogue[] =
+	"Exit status: 0 rewritten (or would be, with --dry-run); 2 usage error, an\n"
+	"unreadable or malformed input, a module refused as unsafe to rewrite, or an\n"
+	"output that could not be validated or written.\n"
+	"\n"
+	"Examples:\n"
+	"  gowasm-batch app.wasm -o app.batched.wasm\n"
+	"  gowasm-batch --defer=finalizeRef app.wasm -o app.batched.wasm\n"
+	"  cp \"$(gowasm-batch --companion-path)\" dist/\n";
+
+typedef struct options {
+	const char *output;
+	unsigned defer;
+	bool dry_run, json, quiet, cleanup, depth_limit;
+} options;
+
+static int opt_defer(void *ctx, const char *arg)
 {
-	printf("Usage: %s [OPTIONS] IN.wasm -o OUT.wasm\n"
-	       "       %s --companion-path[=cjs|mjs]\n"
-	       "\n"
-	       "Rewrite a Go js/wasm module (Go 1.14 or later) so that the bridge calls which\n"
-	       "only read their arguments (js.Value.Set, SetIndex, Delete and the finalizers'\n"
-	       "finalizeRef) are recorded in a buffer inside the module's unused memory and\n"
-	       "cross into JS in batches, replayed in order by the JS companion. Property\n"
-	       "names in read-only data are decoded once. The module must then be loaded\n"
-	       "with the companion: enableBatching(go) before instantiating.\n"
-	       "\n"
-	       "The input is checked by gowasm's own reader and by wabt before Binaryen reads\n"
-	       "it, and the output is validated by Binaryen, wabt and gowasm's reader before\n"
-	       "it is written (atomically). A module that cannot be proven safe to rewrite is\n"
-	       "refused with the reason.\n"
-	       "\n"
-	       "Options:\n"
-	       "  -o, --output FILE        write the batched module to FILE (required)\n"
-	       "  --defer LIST             imports to defer, comma-separated: finalizeRef,\n"
-	       "                           valueSet, valueSetIndex, valueDelete, all (default),\n"
-	       "                           or none\n"
-	       "  -n, --dry-run            check and report what would be rewritten; write nothing\n"
-	       "  --json                   report as JSON on stdout\n"
-	       "  -q, --quiet              no report on success\n"
-	       "  --no-cleanup             skip the cleanup passes (for measurements only: the\n"
-	       "                           module gets slower)\n"
-	       "  --no-depth-limit         hand deeper code than the limits to Binaryen (for\n"
-	       "                           measurements only: it may crash)\n"
-	       "  --companion-path[=FMT]   print where the installed JS companion is (cjs, the\n"
-	       "                           default, or mjs) and exit\n"
-	       "  -h, --help               show this help and exit\n"
-	       "  -V, --version            show the version and exit\n"
-	       "\n"
-	       "Exit status: 0 rewritten (or would be, with --dry-run); 2 usage error, an\n"
-	       "unreadable or malformed input, a module refused as unsafe to rewrite, or an\n"
-	       "output that could not be validated or written.\n"
-	       "\n"
-	       "Examples:\n"
-	       "  %s app.wasm -o app.batched.wasm\n"
-	       "  %s --defer=finalizeRef app.wasm -o app.batched.wasm\n"
-	       "  cp \"$(%s --companion-path)\" dist/\n",
-	       prog, prog, prog, prog, prog);
+	const char *bad;
+	size_t bad_len;
+	if (!gw_defer_parse(arg, &((options *)ctx)->defer, &bad, &bad_len)) {
+		gw_cli_usage_error(prog, "--defer: unknown import '%.*s' (expected finalizeRef, valueSet, "
+		                   "valueSetIndex, valueDelete, all or none)", (int)bad_len, bad);
+		return GW_EXIT_ERROR;
+	}
+	return GW_CLI_GO_ON;
 }
 
-static int companion_path(const char *fmt)
+/* --companion-path[=cjs|mjs]: prints where the installed companion is. */
+static int companion_path(void *ctx, const char *fmt)
 {
+	(void)ctx;
+	if (fmt && strcmp(fmt, "cjs") != 0 && strcmp(fmt, "mjs") != 0) {
+		gw_cli_usage_error(prog, "--companion-path: unknown format '%s' (expected cjs or mjs)", fmt);
+		return GW_EXIT_ERROR;
+	}
 	char name[64], path[4096];
-	snprintf(name, sizeof name, "gowasm-batch.%s", fmt);
+	snprintf(name, sizeof name, "gowasm-batch.%s", fmt ? fmt : "cjs");
 	if (gw_cli_data_file(name, path, sizeof path) != 0) {
 		fprintf(stderr, "%s: the JS companion (%s) is not installed next to this program nor in %s\n", prog,
 		        name, GW_DATADIR);
 		return GW_EXIT_ERROR;
 	}
-	printf("%s\n", path);
-	return GW_EXIT_OK;
+	gw_buf b;
+	gw_buf_init(&b);
+	gw_buf_printf(&b, "%s\n", path);
+	int rc = gw_cli_emit(prog, NULL, &b, 0);
+	gw_buf_free(&b);
+	return rc ? GW_EXIT_ERROR : GW_EXIT_OK;
+}
+
+static int parse_options(int argc, char **argv, options *o, const char **file)
+{
+	const gw_cli_option table[] = {
+		{ "output", 'o', "FILE", "write the batched module to FILE (required)", 0, NULL, &o->output, NULL },
+		{ "defer", 0, "LIST", "imports to defer, comma-separated: finalizeRef,\n"
+		  "valueSet, valueSetIndex, valueDelete, all (default),\nor none", 0, NULL, NULL, opt_defer },
+		{ "dry-run", 'n', NULL, "check and report what would be rewritten; write nothing", 0, &o->dry_run, NULL,
+		  NULL },
+		{ "json", 0, NULL, "report as JSON on stdout", 0, &o->json, NULL, NULL },
+		{ "quiet", 'q', NULL, "no report on success", 0, &o->quiet, NULL, NULL },
+		{ "no-cleanup", 0, NULL, "skip the cleanup passes (for measurements only: the\nmodule gets slower)",
+		  GW_CLI_CLEAR, &o->cleanup, NULL, NULL },
+		{ "no-depth-limit", 0, NULL, "hand deeper code than the limits to Binaryen (for\n"
+		  "measurements only: it may crash)", GW_CLI_CLEAR, &o->depth_limit, NULL, NULL },
+		{ "companion-path", 0, "FMT", "print where the installed JS companion is (cjs, the\n"
+		  "default, or mjs) and exit", GW_CLI_OPTIONAL, NULL, NULL, companion_path },
+		{ NULL, 0, NULL, NULL, 0, NULL, NULL, NULL },
+	};
+	const gw_cli_tool tool = { prog, "[OPTIONS] IN.wasm -o OUT.wasm\n--companion-path[=cjs|mjs]", about, table,
+	                           epilogue, o, 1, 1, NULL, NULL };
+	int next, rc = gw_cli_parse(&tool, argc, argv, &next);
+	if (rc != GW_CLI_GO_ON)
+		return rc;
+	*file = argv[next];
+	if (!o->output && !o->dry_run) {
+		gw_cli_usage_error(prog, "no output file: use -o OUT.wasm (or --dry-run)");
+		return GW_EXIT_ERROR;
+	}
+	if (o->output && (strcmp(o->output, "-") == 0)) {
+		gw_cli_usage_error(prog, "-o -: a module is binary; name an output file");
+		return GW_EXIT_ERROR;
+	}
+	return gw_cli_refuse_overwrite(prog, o->output, file, 1) ? GW_EXIT_ERROR : GW_CLI_GO_ON;
 }
 
 static double now(void)
@@ -223,77 +263,19 @@ static int output_reads_back(const uint8_t *data, size_t size, const char *file)
 
 static int batch_main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "defer", required_argument, NULL, 'd' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "no-cleanup", no_argument, NULL, 'C' },
-		{ "no-depth-limit", no_argument, NULL, 'D' },
-		{ "companion-path", optional_argument, NULL, 'P' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *output = NULL;
-	unsigned defer = GW_DEFER_ALL;
-	bool dry_run = false, json = false, quiet = false, cleanup = true, depth_limit = true;
-	int c;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:nqhV", opts, NULL)) != -1) {
-		switch (c) {
-		case 'o': output = optarg; break;
-		case 'd': {
-			const char *bad;
-			size_t bad_len;
-			if (!gw_defer_parse(optarg, &defer, &bad, &bad_len)) {
-				gw_cli_usage_error(prog, "--defer: unknown import '%.*s' (expected finalizeRef, valueSet, "
-				                   "valueSetIndex, valueDelete, all or none)", (int)bad_len, bad);
-				return GW_EXIT_ERROR;
-			}
-			break;
-		}
-		case 'n': dry_run = true; break;
-		case 'j': json = true; break;
-		case 'q': quiet = true; break;
-		case 'C': cleanup = false; break;
-		case 'D': depth_limit = false; break;
-		case 'P':
-			if (optarg && strcmp(optarg, "cjs") != 0 && strcmp(optarg, "mjs") != 0) {
-				gw_cli_usage_error(prog, "--companion-path: unknown format '%s' (expected cjs or mjs)", optarg);
-				return GW_EXIT_ERROR;
-			}
-			return companion_path(optarg ? optarg : "cjs");
-		case 'h': usage(); return GW_EXIT_OK;
-		case 'V': gw_cli_version(prog); return GW_EXIT_OK;
-		default:
-			gw_cli_option_error(prog, c, argv, optind);
-			return GW_EXIT_ERROR;
-		}
-	}
-	const char *file = gw_cli_one_input(prog, argc, argv, optind);
-	if (!file)
-		return GW_EXIT_ERROR;
-	if (!output && !dry_run) {
-		gw_cli_usage_error(prog, "no output file: use -o OUT.wasm (or --dry-run)");
-		return GW_EXIT_ERROR;
-	}
-	if (output && (strcmp(output, "-") == 0)) {
-		gw_cli_usage_error(prog, "-o -: a module is binary; name an output file");
-		return GW_EXIT_ERROR;
-	}
-	if (gw_cli_refuse_overwrite(prog, output, &file, 1))
-		return GW_EXIT_ERROR;
-
+	options o = { .defer = GW_DEFER_ALL, .cleanup = true, .depth_limit = true };
+	const char *file;
+	int prc = parse_options(argc, argv, &o, &file);
+	if (prc != GW_CLI_GO_ON)
+		return prc;
+	const char *output = o.output;
+	bool dry_run = o.dry_run, cleanup = o.cleanup;
 	double t0 = now();
+	gw_loaded l;
+	if (gw_cli_load(prog, file, false, &l))
+		return GW_EXIT_ERROR;
 	gw_error err;
 	gw_error_clear(&err);
-	gw_loaded l;
-	if (gw_load(file, &l, &err)) {
-		gw_cli_error(prog, file, &err);
-		return GW_EXIT_ERROR;
-	}
 	int rc = GW_EXIT_ERROR;
 	gw_batch_plan plan;
 	gw_batch_stats stats;
@@ -304,7 +286,7 @@ static int batch_main(int argc, char **argv)
 	char *copy = NULL;
 	BinaryenModuleAllocateAndWriteResult written = {0};
 
-	if (gw_batch_plan_make(&l, defer | (depth_limit ? 0 : GW_BATCH_NO_DEPTH_LIMIT), &plan, &err)) {
+	if (gw_batch_plan_make(&l, o.defer | (o.depth_limit ? 0 : GW_BATCH_NO_DEPTH_LIMIT), &plan, &err)) {
 		if (err.status == GW_ERR_UNSUPPORTED && err.offset != GW_NO_OFFSET)
 			gw_cli_fail(prog, file, "offset 0x%zx: cannot batch: %s", err.offset, err.msg);
 		else if (err.status == GW_ERR_UNSUPPORTED)
@@ -349,15 +331,11 @@ static int batch_main(int argc, char **argv)
 		r.out_size = written.binaryBytes;
 	}
 	r.seconds = now() - t0;
-	if (json)
+	if (o.json)
 		report_json(&out, &r);
-	else if (!quiet)
+	else if (!o.quiet)
 		report_text(&out, &r);
-	if (out.oom) {
-		fprintf(stderr, "%s: out of memory\n", prog);
-		goto done;
-	}
-	if (gw_cli_write_report(prog, NULL, out.data ? out.data : "", out.len, !json))
+	if (gw_cli_emit(prog, NULL, &out, !o.json))
 		goto done;
 	rc = GW_EXIT_OK;
 done:

@@ -1,6 +1,5 @@
 /* gowasm-check: the release gate for Go WebAssembly modules. */
 #define _POSIX_C_SOURCE 200809L
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,240 +9,294 @@
 
 static const char *const prog = "gowasm-check";
 
-static void usage(void)
+static const char about[] =
+	"Check a Go WebAssembly module before it is published: js.Func leaks, bridge\n"
+	"calls in loops, missing js.Value finalizers, symbol-table integrity, the\n"
+	"wasm_exec.js glue it needs, and the host facilities it reaches. Findings are\n"
+	"placed at the Go source file:line (stripped modules too) and name the Go\n"
+	"function. The file is only read.";
+
+static const char epilogue[] =
+	"Exit status: 0 no finding at or above --fail-on; 1 findings; 2 usage error, or\n"
+	"an unreadable, malformed or non-WebAssembly file (or glue, or baseline).\n"
+	"\n"
+	"Examples:\n"
+	"  gowasm-check app.wasm\n"
+	"  gowasm-check --glue wasm_exec.js --target browser app.wasm\n"
+	"  gowasm-check --format sarif -o gowasm.sarif app.wasm\n"
+	"  gowasm-check --write-baseline gowasm.baseline app.wasm\n"
+	"  gowasm-check --baseline gowasm.baseline --fail-on warning app.wasm\n";
+
+typedef enum { FORMAT_TEXT, FORMAT_JSON, FORMAT_SARIF } format;
+
+typedef struct options {
+	const char *glue_path, *output, *baseline_path, *write_baseline;
+	format format;
+	const gw_rule *allow[64];
+	int nallow;
+	gw_check_options check;
+	bool companion;
+	gw_severity fail_on;
+	bool fail_never;
+} options;
+
+/* The first of `names` equal to `arg`, or -1. */
+static int pick(const char *arg, const char *const *names, int n)
 {
-	printf("Usage: %s [OPTIONS] FILE.wasm\n"
-	       "\n"
-	       "Check a Go WebAssembly module before it is published: js.Func leaks, bridge\n"
-	       "calls in loops, missing js.Value finalizers, symbol-table integrity, the\n"
-	       "wasm_exec.js glue it needs, and the host facilities it reaches. Findings are\n"
-	       "placed at the Go source file:line (stripped modules too) and name the Go\n"
-	       "function. The file is only read.\n"
-	       "\n"
-	       "Options:\n"
-	       "  --glue FILE           check the module against this wasm_exec.js\n"
-	       "  --companion           the glue runs with the gowasm-batch companion\n"
-	       "                        (enableBatching), which a batched module needs\n"
-	       "  --target TARGET       browser or node: where the module will run\n"
-	       "  --format FORMAT       text (default), json, or sarif (SARIF 2.1.0)\n"
-	       "  -o, --output FILE     write the report to FILE (replaced atomically)\n"
-	       "  --fail-on SEVERITY    error (default), warning, note, or none: exit 1 when a\n"
-	       "                        finding at or above it remains\n"
-	       "  --allow RULE          do not report RULE (repeatable)\n"
-	       "  --baseline FILE       do not report the findings FILE lists\n"
-	       "                        (see gowasm-baseline(5))\n"
-	       "  --write-baseline FILE write the current findings to FILE as a baseline\n"
-	       "                        and exit 0\n"
-	       "  --list-rules          list the rules and exit\n"
-	       "  -h, --help            show this help and exit\n"
-	       "  -V, --version         show the version and exit\n"
-	       "\n"
-	       "Exit status: 0 no finding at or above --fail-on; 1 findings; 2 usage error, or\n"
-	       "an unreadable, malformed or non-WebAssembly file (or glue, or baseline).\n"
-	       "\n"
-	       "Examples:\n"
-	       "  %s app.wasm\n"
-	       "  %s --glue wasm_exec.js --target browser app.wasm\n"
-	       "  %s --format sarif -o gowasm.sarif app.wasm\n"
-	       "  %s --write-baseline gowasm.baseline app.wasm\n"
-	       "  %s --baseline gowasm.baseline --fail-on warning app.wasm\n",
-	       prog, prog, prog, prog, prog, prog);
+	for (int i = 0; i < n; i++)
+		if (!strcmp(arg, names[i]))
+			return i;
+	return -1;
 }
 
-static void list_rules(void)
+static int opt_target(void *ctx, const char *arg)
 {
+	static const char *const names[] = { "browser", "node" };
+	static const gw_target targets[] = { GW_TARGET_BROWSER, GW_TARGET_NODE };
+	int i = pick(arg, names, 2);
+	if (i < 0) {
+		gw_cli_usage_error(prog, "--target must be browser or node, not '%s'", arg);
+		return GW_EXIT_ERROR;
+	}
+	((options *)ctx)->check.target = targets[i];
+	return GW_CLI_GO_ON;
+}
+
+static int opt_format(void *ctx, const char *arg)
+{
+	static const char *const names[] = { "text", "json", "sarif" };
+	int i = pick(arg, names, 3);
+	if (i < 0) {
+		gw_cli_usage_error(prog, "--format must be text, json or sarif, not '%s'", arg);
+		return GW_EXIT_ERROR;
+	}
+	((options *)ctx)->format = (format)i;
+	return GW_CLI_GO_ON;
+}
+
+static int opt_fail_on(void *ctx, const char *arg)
+{
+	static const char *const names[] = { "error", "warning", "note", "none" };
+	static const gw_severity sev[] = { GW_SEV_ERROR, GW_SEV_WARNING, GW_SEV_NOTE, GW_SEV_ERROR };
+	options *o = ctx;
+	int i = pick(arg, names, 4);
+	if (i < 0) {
+		gw_cli_usage_error(prog, "--fail-on must be error, warning, note or none, not '%s'", arg);
+		return GW_EXIT_ERROR;
+	}
+	o->fail_on = sev[i];
+	o->fail_never = i == 3;
+	return GW_CLI_GO_ON;
+}
+
+static int opt_allow(void *ctx, const char *arg)
+{
+	options *o = ctx;
+	if (!gw_rule_find(arg)) {
+		gw_cli_usage_error(prog, "--allow: no rule '%s' (--list-rules lists them)", arg);
+		return GW_EXIT_ERROR;
+	}
+	if (o->nallow == (int)(sizeof o->allow / sizeof o->allow[0])) {
+		gw_cli_usage_error(prog, "too many --allow options");
+		return GW_EXIT_ERROR;
+	}
+	o->allow[o->nallow++] = gw_rule_find(arg);
+	return GW_CLI_GO_ON;
+}
+
+static int list_rules(void *ctx, const char *arg)
+{
+	(void)ctx;
+	(void)arg;
 	size_t n;
 	const gw_rule *r = gw_rules(&n);
+	gw_buf b;
+	gw_buf_init(&b);
 	for (size_t i = 0; i < n; i++)
-		printf("%-20s %-8s %s\n", r[i].id, gw_severity_name(r[i].severity), r[i].summary);
+		gw_buf_printf(&b, "%-20s %-8s %s\n", r[i].id, gw_severity_name(r[i].severity), r[i].summary);
+	int rc = gw_cli_emit(prog, NULL, &b, 0);
+	gw_buf_free(&b);
+	return rc ? GW_EXIT_ERROR : GW_EXIT_OK;
+}
+
+static int parse_options(int argc, char **argv, options *o, const char **file)
+{
+	const gw_cli_option table[] = {
+		{ "glue", 0, "FILE", "check the module against this wasm_exec.js", 0, NULL, &o->glue_path, NULL },
+		{ "companion", 0, NULL, "the glue runs with the gowasm-batch companion\n"
+		  "(enableBatching), which a batched module needs", 0, &o->companion, NULL, NULL },
+		{ "target", 0, "TARGET", "browser or node: where the module will run", 0, NULL, NULL, opt_target },
+		{ "format", 0, "FORMAT", "text (default), json, or sarif (SARIF 2.1.0)", 0, NULL, NULL, opt_format },
+		{ "output", 'o', "FILE", "write the report to FILE (replaced atomically)", 0, NULL, &o->output, NULL },
+		{ "fail-on", 0, "SEVERITY", "error (default), warning, note, or none: exit 1 when a\n"
+		  "finding at or above it remains", 0, NULL, NULL, opt_fail_on },
+		{ "allow", 0, "RULE", "do not report RULE (repeatable)", 0, NULL, NULL, opt_allow },
+		{ "baseline", 0, "FILE", "do not report the findings FILE lists\n(see gowasm-baseline(5))", 0, NULL,
+		  &o->baseline_path, NULL },
+		{ "write-baseline", 0, "FILE", "write the current findings to FILE as a baseline\nand exit 0", 0, NULL,
+		  &o->write_baseline, NULL },
+		{ "list-rules", 0, NULL, "list the rules and exit", 0, NULL, NULL, list_rules },
+		{ NULL, 0, NULL, NULL, 0, NULL, NULL, NULL },
+	};
+	const gw_cli_tool tool = { prog, "[OPTIONS] FILE.wasm", about, table, epilogue, o, 1, 1, NULL, NULL };
+	int next, rc = gw_cli_parse(&tool, argc, argv, &next);
+	if (rc != GW_CLI_GO_ON)
+		return rc;
+	*file = argv[next];
+	o->check.glue_alone = !o->companion;
+	const char *inputs[] = { *file, o->glue_path, o->baseline_path };
+	if (gw_cli_refuse_overwrite(prog, o->output, inputs, 3) || gw_cli_refuse_overwrite(prog, o->write_baseline, inputs, 3))
+		return GW_EXIT_ERROR;
+	return GW_CLI_GO_ON;
+}
+
+/* The glue and the baseline, read before the module. */
+typedef struct side_inputs {
+	gw_mapped_file glue, base;
+	gw_baseline baseline;
+} side_inputs;
+
+static int read_side_inputs(const options *o, gw_check_options *copt, side_inputs *s)
+{
+	if (o->glue_path) {
+		if (gw_cli_map_input(prog, o->glue_path, (size_t)16 << 20, "glue or baseline file", &s->glue))
+			return -1;
+		copt->glue = s->glue.data;
+		copt->glue_len = s->glue.size;
+	}
+	if (o->baseline_path) {
+		gw_error err;
+		gw_error_clear(&err);
+		if (gw_cli_map_input(prog, o->baseline_path, (size_t)16 << 20, "glue or baseline file", &s->base))
+			return -1;
+		if (gw_baseline_parse(s->base.data, s->base.size, &s->baseline, &err)) {
+			gw_cli_error(prog, o->baseline_path, &err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void free_side_inputs(side_inputs *s)
+{
+	gw_baseline_free(&s->baseline);
+	gw_unmap_file(&s->glue);
+	gw_unmap_file(&s->base);
+}
+
+/* Which findings are not reported: --allow and the baseline. */
+static bool *suppressions(const options *o, const gw_findings *f, const gw_baseline *baseline)
+{
+	bool *suppressed = calloc(f->n ? f->n : 1, sizeof *suppressed);
+	if (!suppressed) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		return NULL;
+	}
+	for (uint32_t i = 0; i < f->n; i++) {
+		for (int a = 0; a < o->nallow; a++)
+			suppressed[i] |= f->v[i].rule == o->allow[a];
+		suppressed[i] |= gw_baseline_has(baseline, &f->v[i]);
+	}
+	return suppressed;
+}
+
+/* --write-baseline: what is reported now, and what the old baseline had;
+ * everything is then suppressed. */
+static int write_baseline(const options *o, const gw_findings *f, const gw_baseline *baseline, bool *suppressed)
+{
+	bool *include = calloc(f->n ? f->n : 1, sizeof *include);
+	if (!include) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		return -1;
+	}
+	for (uint32_t i = 0; i < f->n; i++)
+		include[i] = !suppressed[i] || gw_baseline_has(baseline, &f->v[i]);
+	gw_buf bl;
+	gw_buf_init(&bl);
+	gw_baseline_write(f, include, &bl);
+	free(include);
+	int w = gw_cli_emit(prog, o->write_baseline, &bl, 0);
+	gw_buf_free(&bl);
+	for (uint32_t i = 0; i < f->n && !w; i++)
+		suppressed[i] = true;
+	return w;
+}
+
+/* The report in its format: text on stderr like any compiler's
+ * diagnostics, unless -o; -o is always written, empty when clean, so that
+ * no stale report remains. */
+static int print_report(const options *o, const gw_check_report *report)
+{
+	gw_buf b;
+	gw_buf_init(&b);
+	if (o->format == FORMAT_JSON)
+		gw_check_json(report, &b);
+	else if (o->format == FORMAT_SARIF)
+		gw_check_sarif(report, &b);
+	else
+		gw_check_text(report, &b);
+	bool text = o->format == FORMAT_TEXT;
+	int rc;
+	if (b.oom) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		rc = -1;
+	} else if (text && !o->output) {
+		rc = gw_cli_print_text(stderr, prog, b.data, b.len);
+	} else {
+		rc = gw_cli_emit(prog, o->output, &b, text);
+	}
+	gw_buf_free(&b);
+	return rc;
+}
+
+/* Runs the rules on the loaded module; a glue that is not one is the
+ * glue's fault. */
+static int run_rules(const char *file, const options *o, const gw_check_options *copt, gw_loaded *l,
+                     gw_findings *findings)
+{
+	gw_error err;
+	gw_error_clear(&err);
+	if (l->go->producer == GW_PRODUCER_NOT_GO) {
+		gw_cli_fail(prog, file, "not a Go WebAssembly module");
+		return -1;
+	}
+	if (gw_check_run(l->m, l->go, l->syms, &l->integrity, copt, findings, &err)) {
+		/* A glue that is not one is the glue's fault. */
+		gw_cli_error(prog, err.input == GW_INPUT_GLUE && o->glue_path ? o->glue_path : file, &err);
+		return -1;
+	}
+	return 0;
+}
+
+static int check_file(const char *file, const options *o)
+{
+	int rc = GW_EXIT_ERROR;
+	gw_check_options copt = o->check;
+	side_inputs side = { 0 };
+	gw_loaded l = { 0 };
+	gw_findings findings = { 0 };
+	bool *suppressed = NULL;
+	if (read_side_inputs(o, &copt, &side) || gw_cli_load(prog, file, false, &l) ||
+	    run_rules(file, o, &copt, &l, &findings))
+		goto out;
+	suppressed = suppressions(o, &findings, &side.baseline);
+	if (!suppressed || (o->write_baseline && write_baseline(o, &findings, &side.baseline, suppressed)))
+		goto out;
+	gw_check_report report = { file, &findings, suppressed, o->fail_on, o->fail_never };
+	if (print_report(o, &report) == 0)
+		rc = gw_check_failed(&report) ? GW_EXIT_FINDINGS : GW_EXIT_OK;
+out:
+	free(suppressed);
+	gw_findings_free(&findings);
+	gw_unload(&l);
+	free_side_inputs(&side);
+	return rc;
 }
 
 int main(int argc, char **argv)
 {
-	enum { O_GLUE = 256, O_COMPANION, O_TARGET, O_FORMAT, O_FAIL_ON, O_ALLOW, O_BASELINE, O_WRITE_BASELINE, O_LIST };
-	static const struct option opts[] = {
-		{ "glue", required_argument, NULL, O_GLUE },
-		{ "companion", no_argument, NULL, O_COMPANION },
-		{ "target", required_argument, NULL, O_TARGET },
-		{ "format", required_argument, NULL, O_FORMAT },
-		{ "output", required_argument, NULL, 'o' },
-		{ "fail-on", required_argument, NULL, O_FAIL_ON },
-		{ "allow", required_argument, NULL, O_ALLOW },
-		{ "baseline", required_argument, NULL, O_BASELINE },
-		{ "write-baseline", required_argument, NULL, O_WRITE_BASELINE },
-		{ "list-rules", no_argument, NULL, O_LIST },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *glue_path = NULL, *output = NULL, *baseline_path = NULL, *write_baseline = NULL;
-	const char *format = "text";
-	const gw_rule *allow[64];
-	int nallow = 0;
-	gw_check_options copt = { NULL, 0, GW_TARGET_ANY, true };
-	gw_severity fail_on = GW_SEV_ERROR;
-	bool fail_never = false;
-	int c;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:hV", opts, NULL)) != -1) {
-		switch (c) {
-		case O_GLUE: glue_path = optarg; break;
-		case O_COMPANION: copt.glue_alone = false; break;
-		case 'o': output = optarg; break;
-		case O_BASELINE: baseline_path = optarg; break;
-		case O_WRITE_BASELINE: write_baseline = optarg; break;
-		case O_TARGET:
-			if (strcmp(optarg, "browser") == 0)
-				copt.target = GW_TARGET_BROWSER;
-			else if (strcmp(optarg, "node") == 0)
-				copt.target = GW_TARGET_NODE;
-			else {
-				gw_cli_usage_error(prog, "--target must be browser or node, not '%s'", optarg);
-				return GW_EXIT_ERROR;
-			}
-			break;
-		case O_FORMAT:
-			if (strcmp(optarg, "text") && strcmp(optarg, "json") && strcmp(optarg, "sarif")) {
-				gw_cli_usage_error(prog, "--format must be text, json or sarif, not '%s'", optarg);
-				return GW_EXIT_ERROR;
-			}
-			format = optarg;
-			break;
-		case O_FAIL_ON:
-			if (strcmp(optarg, "error") == 0)
-				fail_on = GW_SEV_ERROR;
-			else if (strcmp(optarg, "warning") == 0)
-				fail_on = GW_SEV_WARNING;
-			else if (strcmp(optarg, "note") == 0)
-				fail_on = GW_SEV_NOTE;
-			else if (strcmp(optarg, "none") == 0)
-				fail_never = true;
-			else {
-				gw_cli_usage_error(prog, "--fail-on must be error, warning, note or none, not '%s'", optarg);
-				return GW_EXIT_ERROR;
-			}
-			break;
-		case O_ALLOW:
-			if (!gw_rule_find(optarg)) {
-				gw_cli_usage_error(prog, "--allow: no rule '%s' (--list-rules lists them)", optarg);
-				return GW_EXIT_ERROR;
-			}
-			if (nallow == (int)(sizeof allow / sizeof allow[0])) {
-				gw_cli_usage_error(prog, "too many --allow options");
-				return GW_EXIT_ERROR;
-			}
-			allow[nallow++] = gw_rule_find(optarg);
-			break;
-		case O_LIST: list_rules(); return GW_EXIT_OK;
-		case 'h': usage(); return GW_EXIT_OK;
-		case 'V': gw_cli_version(prog); return GW_EXIT_OK;
-		default:
-			gw_cli_option_error(prog, c, argv, optind);
-			return GW_EXIT_ERROR;
-		}
-	}
-	const char *file = gw_cli_one_input(prog, argc, argv, optind);
-	if (!file)
-		return GW_EXIT_ERROR;
-
-	const char *inputs[] = { file, glue_path, baseline_path };
-	if (gw_cli_refuse_overwrite(prog, output, inputs, 3) || gw_cli_refuse_overwrite(prog, write_baseline, inputs, 3))
-		return GW_EXIT_ERROR;
-
-	int rc = GW_EXIT_ERROR;
-	gw_error err;
-	gw_error_clear(&err);
-	gw_mapped_file gluef = { 0 }, basef = { 0 };
-	gw_loaded l = { 0 };
-	gw_findings findings = { 0 };
-	gw_baseline baseline = { 0 };
-	bool *suppressed = NULL;
-	gw_buf b;
-	gw_buf_init(&b);
-
-	if (glue_path) {
-		if (gw_cli_map_input(prog, glue_path, (size_t)16 << 20, "glue or baseline file", &gluef))
-			goto out;
-		copt.glue = gluef.data;
-		copt.glue_len = gluef.size;
-	}
-	if (baseline_path) {
-		if (gw_cli_map_input(prog, baseline_path, (size_t)16 << 20, "glue or baseline file", &basef))
-			goto out;
-		if (gw_baseline_parse(basef.data, basef.size, &baseline, &err)) {
-			gw_cli_error(prog, baseline_path, &err);
-			goto out;
-		}
-	}
-	if (gw_load(file, &l, &err)) {
-		gw_cli_error(prog, file, &err);
-		goto out;
-	}
-	if (l.go->producer == GW_PRODUCER_NOT_GO) {
-		gw_cli_fail(prog, file, "not a Go WebAssembly module");
-		goto out;
-	}
-	if (gw_check_run(l.m, l.go, l.syms, &l.integrity, &copt, &findings, &err)) {
-		/* A glue that is not one is the glue's fault. */
-		gw_cli_error(prog, err.input == GW_INPUT_GLUE && glue_path ? glue_path : file, &err);
-		goto out;
-	}
-	suppressed = calloc(findings.n ? findings.n : 1, sizeof *suppressed);
-	if (!suppressed) {
-		fprintf(stderr, "%s: out of memory\n", prog);
-		goto out;
-	}
-	for (uint32_t i = 0; i < findings.n; i++) {
-		for (int a = 0; a < nallow; a++)
-			suppressed[i] |= findings.v[i].rule == allow[a];
-		suppressed[i] |= gw_baseline_has(&baseline, &findings.v[i]);
-	}
-	if (write_baseline) {
-		bool *include = calloc(findings.n ? findings.n : 1, sizeof *include);
-		if (!include) {
-			fprintf(stderr, "%s: out of memory\n", prog);
-			goto out;
-		}
-		for (uint32_t i = 0; i < findings.n; i++)
-			include[i] = !suppressed[i] || gw_baseline_has(&baseline, &findings.v[i]);
-		gw_buf bl;
-		gw_buf_init(&bl);
-		gw_baseline_write(&findings, include, &bl);
-		free(include);
-		int w = bl.oom ? -1 : gw_cli_write_output(prog, write_baseline, bl.data, bl.len);
-		gw_buf_free(&bl);
-		if (w)
-			goto out;
-		for (uint32_t i = 0; i < findings.n; i++)
-			suppressed[i] = true; /* all baselined now */
-	}
-	gw_check_report report = { file, &findings, suppressed, fail_on, fail_never };
-	if (strcmp(format, "json") == 0)
-		gw_check_json(&report, &b);
-	else if (strcmp(format, "sarif") == 0)
-		gw_check_sarif(&report, &b);
-	else
-		gw_check_text(&report, &b);
-	if (b.oom) {
-		fprintf(stderr, "%s: out of memory\n", prog);
-		goto out;
-	}
-	/* Text goes to stderr like any compiler's diagnostics, unless -o. */
-	bool text = strcmp(format, "text") == 0;
-	if (text && !output) {
-		if (gw_cli_print_text(stderr, prog, b.data, b.len))
-			goto out;
-	} else if (gw_cli_write_report(prog, output, b.data ? b.data : "", b.len, text)) {
-		goto out; /* -o is always written, empty when clean: no stale report */
-	}
-	rc = gw_check_failed(&report) ? GW_EXIT_FINDINGS : GW_EXIT_OK;
-out:
-	gw_buf_free(&b);
-	free(suppressed);
-	gw_baseline_free(&baseline);
-	gw_findings_free(&findings);
-	gw_unload(&l);
-	gw_unmap_file(&gluef);
-	gw_unmap_file(&basef);
-	return rc;
+	options o = { .check = { NULL, 0, GW_TARGET_ANY, true }, .fail_on = GW_SEV_ERROR };
+	const char *file;
+	int rc = parse_options(argc, argv, &o, &file);
+	return rc != GW_CLI_GO_ON ? rc : check_file(file, &o);
 }

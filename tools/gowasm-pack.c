@@ -4,7 +4,6 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,54 +24,30 @@
 
 static const char *const prog = "gowasm-pack";
 
-static void usage(void)
-{
-	printf("Usage: %s [OPTIONS] APP.wasm -o APP-VERSION.zip\n"
-	       "       %s [OPTIONS] APP.wasm --npm DIR\n"
-	       "\n"
-	       "Bundle a Go js/wasm module for publishing: the module, its wasm_exec.js glue\n"
-	       "(refused when its ABI does not match the module), the JS companion when the\n"
-	       "module was batched by gowasm-batch, an ES-module loader that checks the\n"
-	       "module's integrity (SHA-384) before instantiating it, TypeScript declarations,\n"
-	       "and manifest.json (see gowasm-manifest(5)) with every file's size, SHA-256 and\n"
-	       "SRI string, the Go version, ABI, exports, memory, features, host capabilities,\n"
-	       "build info and the gowasm-check summary. The same inputs and SOURCE_DATE_EPOCH\n"
-	       "give a byte-identical zip. Outputs are written atomically.\n"
-	       "\n"
-	       "Options:\n"
-	       "  -o, --output FILE     write the zip bundle to FILE\n"
-	       "  --npm DIR             write an npm package folder to DIR (new or empty)\n"
-	       "  --glue FILE           the wasm_exec.js to ship (default: from $(go env GOROOT),\n"
-	       "                        lib/wasm/ or misc/wasm/)\n"
-	       "  --name NAME           package name (default: the module's file name)\n"
-	       "  --version VERSION     package version (default: 0.0.0)\n"
-	       "  --gzip                add NAME.wasm.gz, a gzip copy for static hosting\n"
-	       "  --brotli              add NAME.wasm.br, a brotli copy\n"
-	       "  --brotli-quality Q    brotli quality, 0-11 (default: 11)\n"
-	       "  --source-map          add NAME.wasm.map, the module's source map (Go file and\n"
-	       "                        line of every code offset), and a sourceMappingURL\n"
-	       "                        section naming it in the packed module\n"
-	       "  --target TARGET       browser (default) or node: the check summary's target\n"
-	       "  --no-check            do not run gowasm-check; the manifest says \"absent\"\n"
-	       "  --json                report what was written as JSON on stdout\n"
-	       "  -q, --quiet           no report on success\n"
-	       "  -h, --help            show this help and exit\n"
-	       "  -V, --version-info    show the version and exit\n"
-	       "\n"
-	       "Environment: SOURCE_DATE_EPOCH, the time recorded in the manifest and the zip\n"
-	       "(default: now); GOROOT, where to look for the glue before asking go env.\n"
-	       "\n"
-	       "Exit status: 0 written; 2 usage error, an unreadable or malformed module, not\n"
-	       "a Go js/wasm module, a glue that does not match it, or an output that could\n"
-	       "not be written.\n"
-	       "\n"
-	       "Examples:\n"
-	       "  %s app.wasm --glue wasm_exec.js --version 1.2.0 -o app-1.2.0.zip\n"
-	       "  SOURCE_DATE_EPOCH=$(git log -1 --format=%%ct) %s app.wasm --gzip -o app.zip\n"
-	       "  %s app.wasm --name @me/app --version 1.2.0 --npm dist/npm\n",
-	       prog, prog, prog, prog, prog);
-}
+static const char about[] =
+	"Bundle a Go js/wasm module for publishing: the module, its wasm_exec.js glue\n"
+	"(refused when its ABI does not match the module), the JS companion when the\n"
+	"module was batched by gowasm-batch, an ES-module loader that checks the\n"
+	"module's integrity (SHA-384) before instantiating it, TypeScript declarations,\n"
+	"and manifest.json (see gowasm-manifest(5)) with every file's size, SHA-256 and\n"
+	"SRI string, the Go version, ABI, exports, memory, features, host capabilities,\n"
+	"build info and the gowasm-check summary. A module with gowasm-check errors is\n"
+	"refused, with the findings, unless --allow-findings. The same inputs and\n"
+	"SOURCE_DATE_EPOCH give a byte-identical zip. Outputs are written atomically.";
 
+static const char epilogue[] =
+	"Environment: SOURCE_DATE_EPOCH, the time recorded in the manifest and the zip\n"
+	"(default: now); GOROOT, where to look for the glue before asking go env.\n"
+	"\n"
+	"Exit status: 0 written; 1 not written: gowasm-check found errors (shown on\n"
+	"stderr; --allow-findings packs anyway); 2 usage error, an unreadable or\n"
+	"malformed module, not a Go js/wasm module, a glue that does not match it, or\n"
+	"an output that could not be written.\n"
+	"\n"
+	"Examples:\n"
+	"  gowasm-pack app.wasm --glue wasm_exec.js --pkg-version 1.2.0 -o app-1.2.0.zip\n"
+	"  SOURCE_DATE_EPOCH=$(git log -1 --format=%ct) gowasm-pack app.wasm --gzip -o app.zip\n"
+	"  gowasm-pack app.wasm --name @me/app --pkg-version 1.2.0 --npm dist/npm\n";
 
 #define NAME_PATTERN "^(@[a-z0-9~-][a-z0-9._~-]*/)?[a-z0-9~-][a-z0-9._~-]*$"
 #define VERSION_PATTERN "^[0-9A-Za-z][0-9A-Za-z.+_-]*$"
@@ -226,450 +201,635 @@ static int write_npm(const char *dir, const packed *p, const char *manifest, siz
 	return rc;
 }
 
-int main(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "npm", required_argument, NULL, 'N' },
-		{ "glue", required_argument, NULL, 'g' },
-		{ "name", required_argument, NULL, 'n' },
-		{ "version", required_argument, NULL, 'v' },
-		{ "gzip", no_argument, NULL, 'z' },
-		{ "brotli", no_argument, NULL, 'b' },
-		{ "brotli-quality", required_argument, NULL, 'B' },
-		{ "target", required_argument, NULL, 't' },
-		{ "source-map", no_argument, NULL, 'S' },
-		{ "no-check", no_argument, NULL, 'C' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version-info", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *output = NULL, *npm = NULL, *glue_path = NULL, *name = NULL, *version = "0.0.0";
-	const char *target = "browser";
-	bool gzip = false, brotli = false, check = true, json = false, quiet = false, source_map = false;
-	int quality = 11;
-	int c;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:qhV", opts, NULL)) != -1) {
-		switch (c) {
-		case 'o': output = optarg; break;
-		case 'N': npm = optarg; break;
-		case 'g': glue_path = optarg; break;
-		case 'n': name = optarg; break;
-		case 'v': version = optarg; break;
-		case 'z': gzip = true; break;
-		case 'b': brotli = true; break;
-		case 'B': {
-			char *end;
-			long q = strtol(optarg, &end, 10);
-			if (*end || end == optarg || q < 0 || q > 11) {
-				gw_cli_usage_error(prog, "--brotli-quality: expected 0 to 11, not '%s'", optarg);
-				return GW_EXIT_ERROR;
-			}
-			quality = (int)q;
-			brotli = true;
-			break;
-		}
-		case 't':
-			if (strcmp(optarg, "browser") && strcmp(optarg, "node")) {
-				gw_cli_usage_error(prog, "--target: expected browser or node, not '%s'", optarg);
-				return GW_EXIT_ERROR;
-			}
-			target = optarg;
-			break;
-		case 'C': check = false; break;
-		case 'S': source_map = true; break;
-		case 'j': json = true; break;
-		case 'q': quiet = true; break;
-		case 'h': usage(); return GW_EXIT_OK;
-		case 'V': gw_cli_version(prog); return GW_EXIT_OK;
-		default:
-			gw_cli_option_error(prog, c, argv, optind);
-			return GW_EXIT_ERROR;
-		}
-	}
-	const char *file = gw_cli_one_input(prog, argc, argv, optind);
-	if (!file)
-		return GW_EXIT_ERROR;
-	if (!output && !npm) {
-		gw_cli_usage_error(prog, "no output: use -o APP.zip, --npm DIR, or both");
-		return GW_EXIT_ERROR;
-	}
-	char name_buf[256];
-	if (!name) {
-		default_name(file, name_buf, sizeof name_buf);
-		name = name_buf;
-	}
-	if (strlen(name) > 214 || !gw_regex_found(NAME_PATTERN, name, false)) {
-		gw_cli_usage_error(prog, "--name: '%s' is not a valid package name (lowercase letters, digits, - . _ ~, "
-		                   "optionally @scope/)", name);
-		return GW_EXIT_ERROR;
-	}
-	if (strlen(version) > 128 || !gw_regex_found(VERSION_PATTERN, version, false)) {
-		gw_cli_usage_error(prog, "--version: '%s' is not a valid version", version);
-		return GW_EXIT_ERROR;
-	}
-	time_t when = time(NULL);
-	bool sde = false;
-	const char *epoch = getenv("SOURCE_DATE_EPOCH");
-	if (epoch && *epoch) {
-		char *end;
-		errno = 0;
-		long long v = strtoll(epoch, &end, 10);
-		if (*end || errno || v < 0 || v > 253402300799LL) {
-			gw_cli_usage_error(prog, "SOURCE_DATE_EPOCH: '%s' is not a time in seconds since 1970", epoch);
-			return GW_EXIT_ERROR;
-		}
-		when = (time_t)v;
-		sde = true;
-	}
-	if (output && strcmp(output, "-") == 0) {
-		gw_cli_usage_error(prog, "-o -: a zip is binary; name an output file");
-		return GW_EXIT_ERROR;
-	}
-	char glue_found[4096];
-	if (!glue_path) {
-		if (find_glue(glue_found, sizeof glue_found) != 0) {
-			gw_cli_usage_error(prog, "no --glue, and no wasm_exec.js under $(go env GOROOT) (lib/wasm or misc/wasm)");
-			return GW_EXIT_ERROR;
-		}
-		glue_path = glue_found;
-	}
+typedef struct options {
+	const char *output, *npm, *glue_path, *name, *version, *target;
+	bool gzip, brotli, no_check, json, quiet, source_map, allow_findings;
+	int quality;
+	time_t when;
+	bool sde; /* SOURCE_DATE_EPOCH set */
+	char name_buf[256], glue_found[4096];
+} options;
 
-	/* Inputs are never replaced. */
-	const char *const inputs[] = { file, glue_path };
-	if (gw_cli_refuse_overwrite(prog, output, inputs, 2))
+static int opt_brotli_quality(void *ctx, const char *arg)
+{
+	options *o = ctx;
+	char *end;
+	long q = strtol(arg, &end, 10);
+	if (*end || end == arg || q < 0 || q > 11) {
+		gw_cli_usage_error(prog, "--brotli-quality: expected 0 to 11, not '%s'", arg);
 		return GW_EXIT_ERROR;
+	}
+	o->quality = (int)q;
+	o->brotli = true;
+	return GW_CLI_GO_ON;
+}
+
+static int opt_target(void *ctx, const char *arg)
+{
+	if (strcmp(arg, "browser") && strcmp(arg, "node")) {
+		gw_cli_usage_error(prog, "--target: expected browser or node, not '%s'", arg);
+		return GW_EXIT_ERROR;
+	}
+	((options *)ctx)->target = arg;
+	return GW_CLI_GO_ON;
+}
+
+/* Earlier releases spelled the package version `--version VERSION` and
+ * the tool's version `--version-info`. Both still work, with a note on
+ * stderr: `--version` (or `--version=V`) followed by a value, that is an
+ * argument not starting with '-', is the package version; `--version`
+ * alone, or before another option, is the tool's version like in every
+ * gowasm tool. Returns a new argv (free it), or NULL when out of memory. */
+static char **new_spellings(int argc, char **argv)
+{
+	char **v = calloc(2 * (size_t)argc + 1, sizeof *v);
+	int n = 0;
+	bool noted_version = false, noted_info = false, options_end = false;
+	for (int i = 0; v && i < argc; i++) {
+		const char *a = argv[i];
+		options_end |= i > 0 && !strcmp(a, "--");
+		bool value = i + 1 < argc && argv[i + 1][0] != '-';
+		if (!options_end && ((!strcmp(a, "--version") && value) || !strncmp(a, "--version=", 10))) {
+			v[n++] = (char *)"--pkg-version";
+			v[n++] = a[9] == '=' ? (char *)a + 10 : argv[++i];
+			if (!noted_version)
+				fprintf(stderr, "%s: --version VERSION is deprecated: use --pkg-version VERSION "
+				        "(--version is the tool's version)\n", prog);
+			noted_version = true;
+		} else if (!options_end && !strcmp(a, "--version-info")) {
+			v[n++] = (char *)"--version";
+			if (!noted_info)
+				fprintf(stderr, "%s: --version-info is deprecated: use --version\n", prog);
+			noted_info = true;
+		} else {
+			v[n++] = argv[i];
+		}
+	}
+	return v;
+}
+
+/* SOURCE_DATE_EPOCH, else now. */
+static int read_epoch(options *o)
+{
+	o->when = time(NULL);
+	const char *epoch = getenv("SOURCE_DATE_EPOCH");
+	if (!epoch || !*epoch)
+		return 0;
+	char *end;
+	errno = 0;
+	long long v = strtoll(epoch, &end, 10);
+	if (*end || errno || v < 0 || v > 253402300799LL) {
+		gw_cli_usage_error(prog, "SOURCE_DATE_EPOCH: '%s' is not a time in seconds since 1970", epoch);
+		return -1;
+	}
+	o->when = (time_t)v;
+	o->sde = true;
+	return 0;
+}
+
+/* What the options say together: a name and version a package may have,
+ * an output, a glue, and no input replaced. */
+static int check_options(options *o, const char *file)
+{
+	if (!o->output && !o->npm) {
+		gw_cli_usage_error(prog, "no output: use -o APP.zip, --npm DIR, or both");
+		return -1;
+	}
+	if (!o->name) {
+		default_name(file, o->name_buf, sizeof o->name_buf);
+		o->name = o->name_buf;
+	}
+	if (strlen(o->name) > 214 || !gw_regex_found(NAME_PATTERN, o->name, false)) {
+		gw_cli_usage_error(prog, "--name: '%s' is not a valid package name (lowercase letters, digits, - . _ ~, "
+		                   "optionally @scope/)", o->name);
+		return -1;
+	}
+	if (strlen(o->version) > 128 || !gw_regex_found(VERSION_PATTERN, o->version, false)) {
+		gw_cli_usage_error(prog, "--pkg-version: '%s' is not a valid version", o->version);
+		return -1;
+	}
+	if (read_epoch(o))
+		return -1;
+	if (o->output && strcmp(o->output, "-") == 0) {
+		gw_cli_usage_error(prog, "-o -: a zip is binary; name an output file");
+		return -1;
+	}
+	if (!o->glue_path) {
+		if (find_glue(o->glue_found, sizeof o->glue_found) != 0) {
+			gw_cli_usage_error(prog, "no --glue, and no wasm_exec.js under $(go env GOROOT) (lib/wasm or misc/wasm)");
+			return -1;
+		}
+		o->glue_path = o->glue_found;
+	}
+	const char *const inputs[] = { file, o->glue_path };
+	return gw_cli_refuse_overwrite(prog, o->output, inputs, 2);
+}
+
+static int parse_options(int argc, char **argv, options *o, const char **file)
+{
+	const gw_cli_option table[] = {
+		{ "output", 'o', "FILE", "write the zip bundle to FILE", 0, NULL, &o->output, NULL },
+		{ "npm", 0, "DIR", "write an npm package folder to DIR (new or empty)", 0, NULL, &o->npm, NULL },
+		{ "glue", 0, "FILE", "the wasm_exec.js to ship (default: from\n$(go env GOROOT), lib/wasm/ or misc/wasm/)",
+		  0, NULL, &o->glue_path, NULL },
+		{ "name", 0, "NAME", "package name (default: the module's file name)", 0, NULL, &o->name, NULL },
+		{ "pkg-version", 0, "VERSION", "package version (default: 0.0.0)", 0, NULL, &o->version, NULL },
+		{ "gzip", 0, NULL, "add NAME.wasm.gz, a gzip copy for static hosting", 0, &o->gzip, NULL, NULL },
+		{ "brotli", 0, NULL, "add NAME.wasm.br, a brotli copy", 0, &o->brotli, NULL, NULL },
+		{ "brotli-quality", 0, "Q", "brotli quality, 0-11 (default: 11)", 0, NULL, NULL, opt_brotli_quality },
+		{ "source-map", 0, NULL, "add NAME.wasm.map, the module's source map (Go file and\n"
+		  "line of every code offset), and a sourceMappingURL\nsection naming it in the packed module", 0,
+		  &o->source_map, NULL, NULL },
+		{ "target", 0, "TARGET", "browser (default) or node: the check summary's target", 0, NULL, NULL,
+		  opt_target },
+		{ "no-check", 0, NULL, "do not run gowasm-check; the manifest says \"absent\"", 0, &o->no_check, NULL,
+		  NULL },
+		{ "allow-findings", 0, NULL, "pack even when gowasm-check finds errors (the\n"
+		  "manifest counts them)", 0, &o->allow_findings, NULL, NULL },
+		{ "json", 0, NULL, "report what was written as JSON on stdout", 0, &o->json, NULL, NULL },
+		{ "quiet", 'q', NULL, "no report on success", 0, &o->quiet, NULL, NULL },
+		{ NULL, 0, NULL, NULL, 0, NULL, NULL, NULL },
+	};
+	const gw_cli_tool tool = { prog, "[OPTIONS] APP.wasm -o APP-VERSION.zip\n[OPTIONS] APP.wasm --npm DIR", about,
+	                           table, epilogue, o, 1, 1, NULL, NULL };
+	int next, rc = gw_cli_parse(&tool, argc, argv, &next);
+	if (rc != GW_CLI_GO_ON)
+		return rc;
+	*file = argv[next];
+	return check_options(o, *file) ? GW_EXIT_ERROR : GW_CLI_GO_ON;
+}
+
+/* Everything one run of the packer holds, freed by pack_free. */
+typedef struct pack {
+	const char *file;
+	const options *o;
+	gw_loaded l;
+	const uint8_t *mod_data; /* the module shipped: the input, or `attached` */
+	size_t mod_len;
+	gw_buf attached, map, loader, manifest, pkg, report;
+	gw_go_addr *addr;
+	gw_mapped_file gluef, companionf;
+	gw_findings findings;
+	bool batched;
+	char companion_version[64];
+	uint8_t *deflated, *gz, *br, *zipped;
+	size_t deflated_len, gz_len, br_len, zipped_len;
+	double brotli_seconds;
+	char module_path[300], gz_path[310], br_path[310], map_path[310];
+	gw_manifest_file module_hash;
+	packed p;
+} pack;
+
+static void pack_free(pack *s)
+{
+	gw_go_addr_free(s->addr);
+	gw_buf_free(&s->map);
+	gw_unmap_file(&s->gluef);
+	gw_unmap_file(&s->companionf);
+	free(s->deflated);
+	free(s->gz);
+	free(s->br);
+	free(s->zipped);
+	gw_buf_free(&s->loader);
+	gw_buf_free(&s->manifest);
+	gw_buf_free(&s->pkg);
+	gw_buf_free(&s->report);
+	gw_findings_free(&s->findings);
+	gw_unload(&s->l);
+	gw_buf_free(&s->attached); /* after the module read from it */
+}
+
+/* --source-map: the input with a sourceMappingURL section naming the map
+ * beside it, read again so every fact, hash and the map itself are of the
+ * bytes shipped. */
+static int attach_source_map(pack *s, gw_error *err)
+{
+	gw_loaded la;
+	if (gw_sourcemap_attach(s->l.m, s->map_path, &s->attached, err) ||
+	    gw_load_bytes((const uint8_t *)s->attached.data, s->attached.len, &la, err))
+		return -1;
+	gw_unload(&s->l);
+	s->l = la;
+	s->mod_data = (const uint8_t *)s->attached.data;
+	s->mod_len = s->attached.len;
+	gw_sourcemap_opts so = { s->module_path, NULL, NULL, NULL };
+	gw_sourcemap_stats st;
+	if (gw_go_addr_new(s->l.m, s->l.go, s->l.syms, &s->addr, err) ||
+	    gw_sourcemap_write(s->addr, s->l.m, s->l.go, &so, &s->map, &st, err))
+		return -1;
+	if (s->map.len > GW_BUNDLE_MAX_ENTRY) {
+		gw_cli_fail(prog, s->file, "its source map would be %zu bytes, over the %llu bytes a bundle entry may hold",
+		            s->map.len, (unsigned long long)GW_BUNDLE_MAX_ENTRY);
+		return 1;
+	}
+	return 0;
+}
+
+/* The module: a Go js/wasm module of a known Go version, with its source
+ * map attached when asked. Returns 0, or -1 after printing. */
+static int load_module(pack *s)
+{
+	const char *file = s->file;
+	if (gw_cli_load(prog, file, false, &s->l))
+		return -1;
+	if (s->l.go->producer != GW_PRODUCER_GC_JS) {
+		gw_cli_fail(prog, file, "not a Go js/wasm module (%s): the loader runs Go's js/wasm modules only",
+		            gw_producer_name(s->l.go->producer));
+		return -1;
+	}
+	if (!s->l.go->version.known) {
+		gw_cli_fail(prog, file, "its Go version cannot be found (no producers section, no go.version, no "
+		            "runtime.buildVersion): the manifest needs it");
+		return -1;
+	}
+	gw_bundle_module_name(s->o->name, s->module_path, sizeof s->module_path);
+	snprintf(s->gz_path, sizeof s->gz_path, "%s.gz", s->module_path);
+	snprintf(s->br_path, sizeof s->br_path, "%s.br", s->module_path);
+	snprintf(s->map_path, sizeof s->map_path, "%s.map", s->module_path);
+	s->mod_data = s->l.file.data;
+	s->mod_len = s->l.file.size;
 	gw_error err;
 	gw_error_clear(&err);
-	gw_loaded l;
-	if (gw_load(file, &l, &err)) {
+	if (s->o->source_map) {
+		int rc = attach_source_map(s, &err);
+		if (rc < 0)
+			gw_cli_error(prog, file, &err);
+		return rc ? -1 : 0;
+	}
+	/* A section naming the map this bundle would not have: verify would
+	 * call the bundle invalid. */
+	bool found;
+	gw_str url;
+	if (gw_sourcemap_url(s->l.m, &found, &url, &err)) {
 		gw_cli_error(prog, file, &err);
-		return GW_EXIT_ERROR;
+		return -1;
 	}
-	int rc = GW_EXIT_ERROR;
-	gw_mapped_file gluef = {0}, companionf = {0};
-	uint8_t *deflated = NULL, *gz = NULL, *br = NULL, *zipped = NULL;
-	size_t deflated_len = 0, gz_len = 0, br_len = 0, zipped_len = 0;
-	gw_findings findings;
-	memset(&findings, 0, sizeof findings);
-	gw_buf loader, manifest, pkg, report;
-	gw_buf_init(&loader);
-	gw_buf_init(&manifest);
-	gw_buf_init(&pkg);
-	gw_buf_init(&report);
-	char module_path[300], gz_path[310], br_path[310], map_path[310];
-	gw_buf attached, map;
-	gw_buf_init(&attached);
-	gw_buf_init(&map);
-	gw_go_addr *addr = NULL;
-	char companion_version[64] = "";
-	double brotli_seconds = 0;
+	if (found && gw_str_eq(url, s->map_path)) {
+		gw_cli_fail(prog, file, "its sourceMappingURL section names %s, which only --source-map ships", s->map_path);
+		return -1;
+	}
+	return 0;
+}
 
-	if (l.go->producer != GW_PRODUCER_GC_JS) {
-		gw_cli_fail(prog, file, "not a Go js/wasm module (%s): the loader runs Go's js/wasm modules only",
-		     gw_producer_name(l.go->producer));
-		goto done;
-	}
-	if (!l.go->version.known) {
-		gw_cli_fail(prog, file, "its Go version cannot be found (no producers section, no go.version, no runtime.buildVersion): "
-		     "the manifest needs it");
-		goto done;
-	}
-	gw_bundle_module_name(name, module_path, sizeof module_path);
-	snprintf(gz_path, sizeof gz_path, "%s.gz", module_path);
-	snprintf(br_path, sizeof br_path, "%s.br", module_path);
-	snprintf(map_path, sizeof map_path, "%s.map", module_path);
-	/* The packed module: the input, or with --source-map the input with a
-	 * sourceMappingURL section naming the map beside it, read again so
-	 * every fact, hash and the map itself are of the bytes shipped. */
-	const uint8_t *mod_data = l.file.data;
-	size_t mod_len = l.file.size;
-	if (source_map) {
-		gw_loaded la;
-		if (gw_sourcemap_attach(l.m, map_path, &attached, &err) || gw_load_bytes((const uint8_t *)attached.data,
-		                                                                        attached.len, &la, &err)) {
-			gw_cli_error(prog, file, &err);
-			goto done;
-		}
-		gw_unload(&l);
-		l = la;
-		mod_data = (const uint8_t *)attached.data;
-		mod_len = attached.len;
-		gw_sourcemap_opts so = { module_path, NULL, NULL, NULL };
-		gw_sourcemap_stats st;
-		if (gw_go_addr_new(l.m, l.go, l.syms, &addr, &err) ||
-		    gw_sourcemap_write(addr, l.m, l.go, &so, &map, &st, &err)) {
-			gw_cli_error(prog, file, &err);
-			goto done;
-		}
-		if (map.len > GW_BUNDLE_MAX_ENTRY) {
-			gw_cli_fail(prog, file, "its source map would be %zu bytes, over the %llu bytes a bundle entry may hold",
-			            map.len, (unsigned long long)GW_BUNDLE_MAX_ENTRY);
-			goto done;
-		}
-	} else {
-		/* A section naming the map this bundle would not have: verify
-		 * would call the bundle invalid. */
-		bool found;
-		gw_str url;
-		if (gw_sourcemap_url(l.m, &found, &url, &err)) {
-			gw_cli_error(prog, file, &err);
-			goto done;
-		}
-		if (found && gw_str_eq(url, map_path)) {
-			gw_cli_fail(prog, file, "its sourceMappingURL section names %s, which only --source-map ships", map_path);
-			goto done;
-		}
-	}
-	if (gw_cli_map_input(prog, glue_path, (size_t)16 << 20, "glue file", &gluef))
-		goto done;
-	const uint8_t *glue = gluef.data;
-	size_t glue_len = gluef.size;
+/* The glue, which must define Go and match the module; the check summary
+ * comes with it. */
+static int check_glue(pack *s)
+{
+	const options *o = s->o;
+	if (gw_cli_map_input(prog, o->glue_path, (size_t)16 << 20, "glue file", &s->gluef))
+		return -1;
 	char why[300];
-	if (!gw_glue_defines_go(glue, glue_len, why, sizeof why)) {
-		gw_cli_fail(prog, glue_path, "cannot be bundled: it does not define globalThis.Go as the loader runs it: %s", why);
-		goto done;
+	if (!gw_glue_defines_go(s->gluef.data, s->gluef.size, why, sizeof why)) {
+		gw_cli_fail(prog, o->glue_path, "cannot be bundled: it does not define globalThis.Go as the loader runs it: %s",
+		            why);
+		return -1;
 	}
-	/* The glue must match the module; the check summary comes with it. */
-	gw_check_options opt = { glue, glue_len, strcmp(target, "node") ? GW_TARGET_BROWSER : GW_TARGET_NODE };
-	if (gw_check_run(l.m, l.go, l.syms, &l.integrity, &opt, &findings, &err)) {
-		gw_cli_error(prog, file, &err);
-		goto done;
+	gw_error err;
+	gw_error_clear(&err);
+	gw_check_options opt = { s->gluef.data, s->gluef.size,
+		                 strcmp(o->target, "node") ? GW_TARGET_BROWSER : GW_TARGET_NODE };
+	if (gw_check_run(s->l.m, s->l.go, s->l.syms, &s->l.integrity, &opt, &s->findings, &err)) {
+		gw_cli_error(prog, s->file, &err);
+		return -1;
 	}
-	for (uint32_t i = 0; i < findings.n; i++) {
-		if (findings.v[i].rule->code == GW_RULE_GLUE_MISMATCH) {
-			gw_cli_fail(prog, glue_path, "does not match %s: %s", file, findings.v[i].message);
-			goto done;
+	for (uint32_t i = 0; i < s->findings.n; i++) {
+		if (s->findings.v[i].rule->code == GW_RULE_GLUE_MISMATCH) {
+			gw_cli_fail(prog, o->glue_path, "does not match %s: %s", s->file, s->findings.v[i].message);
+			return -1;
 		}
 	}
+	return 0;
+}
 
+/* gowasm-check's gate (its default --fail-on error): a module with errors
+ * is not packed unless --allow-findings; the findings are shown as
+ * gowasm-check shows them. Returns 0 to go on, else the exit status. */
+static int check_gate(pack *s)
+{
+	const options *o = s->o;
+	if (o->no_check || o->allow_findings)
+		return 0;
+	gw_check_report report = { s->file, &s->findings, NULL, GW_SEV_ERROR, false };
+	if (!gw_check_failed(&report))
+		return 0;
+	uint32_t errors = 0;
+	for (uint32_t i = 0; i < s->findings.n; i++)
+		errors += s->findings.v[i].severity >= GW_SEV_ERROR;
+	gw_buf b;
+	gw_buf_init(&b);
+	gw_check_text(&report, &b);
+	gw_buf_printf(&b, "%s: %s: not packed: gowasm-check found %u error%s (--allow-findings packs anyway)\n", prog,
+	              s->file, errors, errors == 1 ? "" : "s");
+	int rc = b.oom ? -1 : gw_cli_print_text(stderr, prog, b.data, b.len);
+	gw_buf_free(&b);
+	return rc ? GW_EXIT_ERROR : GW_EXIT_FINDINGS;
+}
+
+/* A batched module ships with the installed companion, which must speak
+ * its batch protocol. */
+static int read_companion(pack *s)
+{
 	gw_batch_info bi;
-	bool batched = gw_batch_info_read(l.m, &bi);
-	if (batched) {
-		char cpath[4096];
-		if (gw_cli_data_file("gowasm-batch.mjs", cpath, sizeof cpath) != 0) {
-			gw_cli_fail(prog, file, "is batched, but the JS companion (gowasm-batch.mjs) is not installed");
-			goto done;
-		}
-		if (gw_cli_map_input(prog, cpath, (size_t)1 << 20, "companion", &companionf))
-			goto done;
-		if (gw_companion_version(companionf.data, companionf.size, companion_version, sizeof companion_version) !=
-		    bi.protocol) {
-			gw_cli_fail(prog, cpath, "speaks another batch protocol than %s (protocol %d)", file, bi.protocol);
-			goto done;
-		}
+	s->batched = gw_batch_info_read(s->l.m, &bi);
+	if (!s->batched)
+		return 0;
+	char cpath[4096];
+	if (gw_cli_data_file("gowasm-batch.mjs", cpath, sizeof cpath) != 0) {
+		gw_cli_fail(prog, s->file, "is batched, but the JS companion (gowasm-batch.mjs) is not installed");
+		return -1;
 	}
+	if (gw_cli_map_input(prog, cpath, (size_t)1 << 20, "companion", &s->companionf))
+		return -1;
+	if (gw_companion_version(s->companionf.data, s->companionf.size, s->companion_version,
+	                         sizeof s->companion_version) != bi.protocol) {
+		gw_cli_fail(prog, cpath, "speaks another batch protocol than %s (protocol %d)", s->file, bi.protocol);
+		return -1;
+	}
+	return 0;
+}
 
-	/* The module's hashes, once: the loader's integrity and the manifest's. */
-	gw_manifest_file module_hash;
-	gw_manifest_file_hash(&module_hash, module_path, "module", mod_data, mod_len);
-	const char *sri = module_hash.integrity;
-
-	/* The loader: its bundle line, then the template. */
-	gw_buf_printf(&loader, "// Generated by gowasm-pack %s: loads %s %s.\nexport const bundle = {", GW_VERSION, name,
+/* The loader: its bundle line, then the template. */
+static void build_loader(pack *s)
+{
+	const char *name = s->o->name, *version = s->o->version, *sri = s->module_hash.integrity;
+	const gw_go_info *go = s->l.go;
+	gw_buf *loader = &s->loader;
+	gw_buf_printf(loader, "// Generated by gowasm-pack %s: loads %s %s.\nexport const bundle = {", GW_VERSION, name,
 	              version);
 	const char *keys[] = {"name", "version", "module", "integrity", "glue", "companion", "go", "abiModule"};
 	gw_str vals[] = {
 		{(const uint8_t *)name, (uint32_t)strlen(name)},
 		{(const uint8_t *)version, (uint32_t)strlen(version)},
-		{(const uint8_t *)module_path, (uint32_t)strlen(module_path)},
+		{(const uint8_t *)s->module_path, (uint32_t)strlen(s->module_path)},
 		{(const uint8_t *)sri, (uint32_t)strlen(sri)},
 		{(const uint8_t *)"wasm_exec.js", 12},
-		{(const uint8_t *)"gowasm-batch.mjs", batched ? 16 : 0},
-		{(const uint8_t *)l.go->version.text, (uint32_t)strlen(l.go->version.text)},
-		l.go->abi_module,
+		{(const uint8_t *)"gowasm-batch.mjs", s->batched ? 16 : 0},
+		{(const uint8_t *)go->version.text, (uint32_t)strlen(go->version.text)},
+		go->abi_module,
 	};
 	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
-		gw_buf_printf(&loader, "%s\"%s\": ", i ? ", " : "", keys[i]);
+		gw_buf_printf(loader, "%s\"%s\": ", i ? ", " : "", keys[i]);
 		if (vals[i].len)
-			gw_json_quote(&loader, vals[i].p, vals[i].len);
+			gw_json_quote(loader, vals[i].p, vals[i].len);
 		else
-			gw_buf_puts(&loader, "null");
+			gw_buf_puts(loader, "null");
 	}
-	gw_buf_putc(&loader, '}');
-	gw_buf_puts(&loader, ";\n");
-	gw_buf_append(&loader, gw_loader_template, gw_loader_template_len);
+	gw_buf_puts(loader, "};\n");
+	gw_buf_append(loader, gw_loader_template, gw_loader_template_len);
+}
 
-	packed p;
-	memset(&p, 0, sizeof p);
-	add(&p, module_path, "module", mod_data, mod_len);
-	if (gw_deflate_raw(mod_data, mod_len, GW_DEFLATE_LEVEL, &deflated, &deflated_len, &err)) {
-		gw_cli_error(prog, file, &err);
-		goto done;
-	}
-	/* gowasm-verify's limits (packager/limits.h): never write a bundle it
-	 * would reject. */
-	if (mod_len > GW_BUNDLE_MAX_ENTRY) {
-		gw_cli_fail(prog, file, "%zu bytes: over the %llu bytes a bundle entry may hold", mod_len,
+/* The module deflated once (the zip entry and the .gz copy), within
+ * gowasm-verify's limits (packager/limits.h): never write a bundle it
+ * would reject. */
+static int compress_module(pack *s, gw_error *err)
+{
+	const char *file = s->file;
+	if (gw_deflate_raw(s->mod_data, s->mod_len, GW_DEFLATE_LEVEL, &s->deflated, &s->deflated_len, err))
+		return -1;
+	if (s->mod_len > GW_BUNDLE_MAX_ENTRY) {
+		gw_cli_fail(prog, file, "%zu bytes: over the %llu bytes a bundle entry may hold", s->mod_len,
 		            (unsigned long long)GW_BUNDLE_MAX_ENTRY);
-		goto done;
+		return 1;
 	}
-	if (mod_len > GW_BUNDLE_RATIO_FROM && deflated_len && mod_len / deflated_len > GW_BUNDLE_MAX_RATIO) {
+	if (s->mod_len > GW_BUNDLE_RATIO_FROM && s->deflated_len && s->mod_len / s->deflated_len > GW_BUNDLE_MAX_RATIO) {
 		gw_cli_fail(prog, file, "compresses %zu:1, more than the %d:1 gowasm-verify accepts (a zip bomb's ratio); "
-		            "nothing written", mod_len / deflated_len, GW_BUNDLE_MAX_RATIO);
-		goto done;
+		            "nothing written", s->mod_len / s->deflated_len, GW_BUNDLE_MAX_RATIO);
+		return 1;
 	}
-	p.files[0].deflated = deflated;
-	p.files[0].deflated_size = deflated_len;
-	if (gzip) {
-		if (gw_gzip_wrap(mod_data, mod_len, deflated, deflated_len, &gz, &gz_len, &err)) {
-			gw_cli_error(prog, file, &err);
-			goto done;
-		}
-		add(&p, gz_path, "module-gzip", gz, gz_len);
-		p.files[p.n - 1].store = true;
-	}
-	if (brotli) {
+	if (s->o->gzip && gw_gzip_wrap(s->mod_data, s->mod_len, s->deflated, s->deflated_len, &s->gz, &s->gz_len, err))
+		return -1;
+	if (s->o->brotli) {
 		struct timespec t0, t1;
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		if (gw_brotli(mod_data, mod_len, quality, &br, &br_len, &err)) {
-			gw_cli_error(prog, file, &err);
-			goto done;
-		}
+		if (gw_brotli(s->mod_data, s->mod_len, s->o->quality, &s->br, &s->br_len, err))
+			return -1;
 		clock_gettime(CLOCK_MONOTONIC, &t1);
-		brotli_seconds = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
-		add(&p, br_path, "module-brotli", br, br_len);
-		p.files[p.n - 1].store = true;
+		s->brotli_seconds = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 	}
-	if (source_map)
-		add(&p, map_path, "source-map", (const uint8_t *)map.data, map.len);
-	add(&p, "wasm_exec.js", "glue", glue, glue_len);
-	if (batched)
-		add(&p, "gowasm-batch.mjs", "companion", companionf.data, companionf.size);
-	add(&p, "loader.mjs", "loader", (const uint8_t *)loader.data, loader.len);
-	add(&p, "index.d.ts", "types", (const uint8_t *)gw_types_template, gw_types_template_len);
-	qsort(p.files, p.n, sizeof *p.files, cmp_bundle);
-	for (uint32_t i = 0; i < p.n; i++) {
-		if (p.files[i].data == mod_data)
-			p.hashes[i] = module_hash;
-		else
-			gw_manifest_file_hash(&p.hashes[i], p.files[i].path, p.files[i].role, p.files[i].data, p.files[i].size);
-	}
+	return 0;
+}
 
+/* Every file of the bundle but manifest.json, sorted, with its hashes. */
+static int collect_files(pack *s)
+{
+	gw_error err;
+	gw_error_clear(&err);
+	int rc = compress_module(s, &err);
+	if (rc) {
+		if (rc < 0)
+			gw_cli_error(prog, s->file, &err);
+		return -1;
+	}
+	packed *p = &s->p;
+	add(p, s->module_path, "module", s->mod_data, s->mod_len);
+	p->files[0].deflated = s->deflated;
+	p->files[0].deflated_size = s->deflated_len;
+	if (s->gz) {
+		add(p, s->gz_path, "module-gzip", s->gz, s->gz_len);
+		p->files[p->n - 1].store = true;
+	}
+	if (s->br) {
+		add(p, s->br_path, "module-brotli", s->br, s->br_len);
+		p->files[p->n - 1].store = true;
+	}
+	if (s->o->source_map)
+		add(p, s->map_path, "source-map", (const uint8_t *)s->map.data, s->map.len);
+	add(p, "wasm_exec.js", "glue", s->gluef.data, s->gluef.size);
+	if (s->batched)
+		add(p, "gowasm-batch.mjs", "companion", s->companionf.data, s->companionf.size);
+	add(p, "loader.mjs", "loader", (const uint8_t *)s->loader.data, s->loader.len);
+	add(p, "index.d.ts", "types", (const uint8_t *)gw_types_template, gw_types_template_len);
+	qsort(p->files, p->n, sizeof *p->files, cmp_bundle);
+	for (uint32_t i = 0; i < p->n; i++) {
+		if (p->files[i].data == s->mod_data)
+			p->hashes[i] = s->module_hash;
+		else
+			gw_manifest_file_hash(&p->hashes[i], p->files[i].path, p->files[i].role, p->files[i].data,
+			                      p->files[i].size);
+	}
+	return 0;
+}
+
+static int write_manifest(pack *s)
+{
+	const options *o = s->o;
 	gw_manifest_input in = {
-		.name = name, .version = version, .module_path = module_path, .l = &l,
-		.findings = check ? &findings : NULL, .check_target = target,
-		.files = p.hashes, .num_files = p.n,
-		.companion_path = batched ? "gowasm-batch.mjs" : NULL, .companion_version = companion_version,
-		.tool_version = GW_VERSION, .timestamp = when, .has_source_date_epoch = sde,
+		.name = o->name, .version = o->version, .module_path = s->module_path, .l = &s->l,
+		.findings = o->no_check ? NULL : &s->findings, .check_target = o->target,
+		.files = s->p.hashes, .num_files = s->p.n,
+		.companion_path = s->batched ? "gowasm-batch.mjs" : NULL, .companion_version = s->companion_version,
+		.tool_version = GW_VERSION, .timestamp = o->when, .has_source_date_epoch = o->sde,
 	};
-	if (gw_manifest_write(&manifest, &in, &err)) {
-		gw_cli_error(prog, file, &err);
-		goto done;
+	gw_error err;
+	gw_error_clear(&err);
+	if (gw_manifest_write(&s->manifest, &in, &err)) {
+		gw_cli_error(prog, s->file, &err);
+		return -1;
 	}
-	if (manifest.len > GW_BUNDLE_MAX_MANIFEST) {
-		gw_cli_fail(prog, file, "its manifest.json would be %zu bytes, over the %u gowasm-verify accepts; nothing written",
-		            manifest.len, GW_BUNDLE_MAX_MANIFEST);
-		goto done;
+	if (s->manifest.len > GW_BUNDLE_MAX_MANIFEST) {
+		gw_cli_fail(prog, s->file, "its manifest.json would be %zu bytes, over the %u gowasm-verify accepts; nothing "
+		            "written", s->manifest.len, GW_BUNDLE_MAX_MANIFEST);
+		return -1;
 	}
-	if (output) {
-		gw_bundle_file all[17];
-		memcpy(all, p.files, p.n * sizeof *all);
-		memset(&all[p.n], 0, sizeof all[p.n]);
-		all[p.n].path = "manifest.json";
-		all[p.n].role = "manifest";
-		all[p.n].data = (const uint8_t *)manifest.data;
-		all[p.n].size = manifest.len;
-		qsort(all, p.n + 1, sizeof *all, cmp_bundle);
-		if (gw_zip_build(all, p.n + 1, when, &zipped, &zipped_len, &err)) {
-			gw_cli_error(prog, output, &err);
-			goto done;
-		}
-		gw_verify_report vr;
-		bool fits = gw_verify_zip_limits(zipped, zipped_len, &vr);
-		if (!fits)
-			gw_cli_fail(prog, output, "not written: gowasm-verify would reject it: %s: %s", vr.n ? vr.v[0].what : "zip",
-			            vr.n ? vr.v[0].msg : "out of memory");
-		gw_verify_report_free(&vr);
-		if (!fits)
-			goto done;
-		if (gw_cli_write_output(prog, output, (const char *)zipped, zipped_len))
-			goto done;
+	return 0;
+}
+
+/* -o: the zip, refused when gowasm-verify would reject it. */
+static int write_zip(pack *s)
+{
+	const char *output = s->o->output;
+	const packed *p = &s->p;
+	gw_bundle_file all[17];
+	memcpy(all, p->files, p->n * sizeof *all);
+	memset(&all[p->n], 0, sizeof all[p->n]);
+	all[p->n].path = "manifest.json";
+	all[p->n].role = "manifest";
+	all[p->n].data = (const uint8_t *)s->manifest.data;
+	all[p->n].size = s->manifest.len;
+	qsort(all, p->n + 1, sizeof *all, cmp_bundle);
+	gw_error err;
+	gw_error_clear(&err);
+	if (gw_zip_build(all, p->n + 1, s->o->when, &s->zipped, &s->zipped_len, &err)) {
+		gw_cli_error(prog, output, &err);
+		return -1;
 	}
-	if (npm) {
-		const char *paths[17];
-		for (uint32_t i = 0; i < p.n; i++)
-			paths[i] = p.files[i].path;
-		paths[p.n] = "manifest.json";
-		gw_npm_package_json(&pkg, name, version, l.go->version.text, module_path, paths, p.n + 1);
-		if (pkg.oom || write_npm(npm, &p, manifest.data, manifest.len, pkg.data, pkg.len))
-			goto done;
-	}
-	if (json) {
-		gw_json rj;
-		gw_json_init(&rj, &report);
-		gw_json_object_begin(&rj, NULL);
-		gw_json_string(&rj, "schema", "gowasm-pack/1");
-		gw_json_string(&rj, "input", file);
-		if (output)
-			gw_json_string(&rj, "output", output);
-		else
-			gw_json_null(&rj, "output");
-		if (npm)
-			gw_json_string(&rj, "npm", npm);
-		else
-			gw_json_null(&rj, "npm");
-		gw_json_string(&rj, "name", name);
-		gw_json_string(&rj, "version", version);
-		gw_json_bool(&rj, "batched", batched);
-		if (output) {
-			uint8_t d[32];
-			char hx[65];
-			gw_sha256(zipped, zipped_len, d);
-			gw_hex(d, 32, hx);
-			gw_json_uint(&rj, "size", zipped_len);
-			gw_json_string(&rj, "sha256", hx);
-		}
-		gw_json_array_begin(&rj, "files");
-		for (uint32_t i = 0; i < p.n; i++) {
-			gw_json_object_begin(&rj, NULL);
-			gw_json_string(&rj, "path", p.hashes[i].path);
-			gw_json_string(&rj, "role", p.hashes[i].role);
-			gw_json_uint(&rj, "size", p.hashes[i].size);
-			gw_json_object_end(&rj);
-		}
-		gw_json_array_end(&rj);
-		if (brotli)
-			gw_json_uint(&rj, "brotli_ms", (uint64_t)(brotli_seconds * 1000));
-		gw_json_object_end(&rj);
-		gw_buf_putc(&report, '\n');
-	} else if (!quiet) {
-		gw_buf_printf(&report, "%s: %s %s (%s, module \"%.*s\")%s\n", prog, name, version, l.go->version.text,
-		              (int)l.go->abi_module.len, (const char *)l.go->abi_module.p, batched ? ", batched" : "");
-		for (uint32_t i = 0; i < p.n; i++)
-			gw_buf_printf(&report, "  %-22s %-14s %10llu bytes\n", p.hashes[i].path, p.hashes[i].role,
-			              (unsigned long long)p.hashes[i].size);
-		gw_buf_printf(&report, "  %-22s %-14s %10zu bytes\n", "manifest.json", "", manifest.len);
-		if (output)
-			gw_buf_printf(&report, "  wrote %s: %zu bytes\n", output, zipped_len);
-		if (npm)
-			gw_buf_printf(&report, "  wrote %s/ (npm package)\n", npm);
-	}
-	if (report.oom) {
+	gw_verify_report vr;
+	bool fits = gw_verify_zip_limits(s->zipped, s->zipped_len, &vr);
+	if (!fits)
+		gw_cli_fail(prog, output, "not written: gowasm-verify would reject it: %s: %s", vr.n ? vr.v[0].what : "zip",
+		            vr.n ? vr.v[0].msg : "out of memory");
+	gw_verify_report_free(&vr);
+	if (!fits)
+		return -1;
+	return gw_cli_write_output(prog, output, (const char *)s->zipped, s->zipped_len);
+}
+
+/* --npm: the files, manifest.json and package.json in a folder. */
+static int write_npm_package(pack *s)
+{
+	const packed *p = &s->p;
+	const char *paths[17];
+	for (uint32_t i = 0; i < p->n; i++)
+		paths[i] = p->files[i].path;
+	paths[p->n] = "manifest.json";
+	gw_npm_package_json(&s->pkg, s->o->name, s->o->version, s->l.go->version.text, s->module_path, paths, p->n + 1);
+	if (s->pkg.oom) {
 		fprintf(stderr, "%s: out of memory\n", prog);
-		goto done;
+		return -1;
 	}
-	if (gw_cli_write_report(prog, NULL, report.data ? report.data : "", report.len, !json))
+	return write_npm(s->o->npm, p, s->manifest.data, s->manifest.len, s->pkg.data, s->pkg.len);
+}
+
+static void report_json(pack *s)
+{
+	const options *o = s->o;
+	gw_json rj;
+	gw_json_init(&rj, &s->report);
+	gw_json_object_begin(&rj, NULL);
+	gw_json_string(&rj, "schema", "gowasm-pack/1");
+	gw_json_string(&rj, "input", s->file);
+	if (o->output)
+		gw_json_string(&rj, "output", o->output);
+	else
+		gw_json_null(&rj, "output");
+	if (o->npm)
+		gw_json_string(&rj, "npm", o->npm);
+	else
+		gw_json_null(&rj, "npm");
+	gw_json_string(&rj, "name", o->name);
+	gw_json_string(&rj, "version", o->version);
+	gw_json_bool(&rj, "batched", s->batched);
+	if (o->output) {
+		uint8_t d[32];
+		char hx[65];
+		gw_sha256(s->zipped, s->zipped_len, d);
+		gw_hex(d, 32, hx);
+		gw_json_uint(&rj, "size", s->zipped_len);
+		gw_json_string(&rj, "sha256", hx);
+	}
+	gw_json_array_begin(&rj, "files");
+	for (uint32_t i = 0; i < s->p.n; i++) {
+		gw_json_object_begin(&rj, NULL);
+		gw_json_string(&rj, "path", s->p.hashes[i].path);
+		gw_json_string(&rj, "role", s->p.hashes[i].role);
+		gw_json_uint(&rj, "size", s->p.hashes[i].size);
+		gw_json_object_end(&rj);
+	}
+	gw_json_array_end(&rj);
+	if (o->brotli)
+		gw_json_uint(&rj, "brotli_ms", (uint64_t)(s->brotli_seconds * 1000));
+	gw_json_object_end(&rj);
+	gw_buf_putc(&s->report, '\n');
+}
+
+static void report_text(pack *s)
+{
+	const options *o = s->o;
+	const gw_go_info *go = s->l.go;
+	gw_buf *r = &s->report;
+	gw_buf_printf(r, "%s: %s %s (%s, module \"%.*s\")%s\n", prog, o->name, o->version, go->version.text,
+	              (int)go->abi_module.len, (const char *)go->abi_module.p, s->batched ? ", batched" : "");
+	for (uint32_t i = 0; i < s->p.n; i++)
+		gw_buf_printf(r, "  %-22s %-14s %10llu bytes\n", s->p.hashes[i].path, s->p.hashes[i].role,
+		              (unsigned long long)s->p.hashes[i].size);
+	gw_buf_printf(r, "  %-22s %-14s %10zu bytes\n", "manifest.json", "", s->manifest.len);
+	if (o->output)
+		gw_buf_printf(r, "  wrote %s: %zu bytes\n", o->output, s->zipped_len);
+	if (o->npm)
+		gw_buf_printf(r, "  wrote %s/ (npm package)\n", o->npm);
+}
+
+static int pack_file(const char *file, const options *o)
+{
+	pack s;
+	memset(&s, 0, sizeof s);
+	s.file = file;
+	s.o = o;
+	gw_buf_init(&s.attached);
+	gw_buf_init(&s.map);
+	gw_buf_init(&s.loader);
+	gw_buf_init(&s.manifest);
+	gw_buf_init(&s.pkg);
+	gw_buf_init(&s.report);
+	int rc = GW_EXIT_ERROR;
+	if (load_module(&s) || check_glue(&s))
 		goto done;
-	rc = GW_EXIT_OK;
+	if ((rc = check_gate(&s)) != 0)
+		goto done;
+	rc = GW_EXIT_ERROR;
+	if (read_companion(&s))
+		goto done;
+	/* The module's hashes, once: the loader's integrity and the manifest's. */
+	gw_manifest_file_hash(&s.module_hash, s.module_path, "module", s.mod_data, s.mod_len);
+	build_loader(&s);
+	if (collect_files(&s) || write_manifest(&s) || (o->output && write_zip(&s)) || (o->npm && write_npm_package(&s)))
+		goto done;
+	if (o->json)
+		report_json(&s);
+	else if (!o->quiet)
+		report_text(&s);
+	if (gw_cli_emit(prog, NULL, &s.report, !o->json) == 0)
+		rc = GW_EXIT_OK;
 done:
-	gw_go_addr_free(addr);
-	gw_buf_free(&map);
-	gw_unmap_file(&gluef);
-	gw_unmap_file(&companionf);
-	free(deflated);
-	free(gz);
-	free(br);
-	free(zipped);
-	gw_buf_free(&loader);
-	gw_buf_free(&manifest);
-	gw_buf_free(&pkg);
-	gw_buf_free(&report);
-	gw_findings_free(&findings);
-	gw_unload(&l);
-	gw_buf_free(&attached); /* after the module read from it */
+	pack_free(&s);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	options o = { .version = "0.0.0", .target = "browser", .quality = 11 };
+	char **args = new_spellings(argc, argv);
+	if (!args) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		return GW_EXIT_ERROR;
+	}
+	int nargs = 0;
+	while (args[nargs])
+		nargs++;
+	const char *file;
+	int rc = parse_options(nargs, args, &o, &file);
+	if (rc == GW_CLI_GO_ON)
+		rc = pack_file(file, &o);
+	free(args);
 	return rc;
 }

@@ -1,7 +1,6 @@
 /* gowasm-sourcemap: a source map of a Go WebAssembly module, from its
  * runtime.pclntab, and the custom section that points DevTools at it. */
 #define _XOPEN_SOURCE 700
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,39 +13,58 @@ static const char *const prog = "gowasm-sourcemap";
 /* Larger sources are written as null. */
 #define MAX_SOURCE ((size_t)16 << 20)
 
-static void usage(void)
+static const char about[] =
+	"Write a source map (revision 3) of a Go WebAssembly module: every instruction\n"
+	"range of every Go function mapped to its Go file and line (inlined code to the\n"
+	"inlined function's source) with the function's name, from the module's own\n"
+	"runtime.pclntab, so stripped and -trimpath builds work. Generated positions are\n"
+	"line 1 and column = byte offset in the module, as Chrome, Firefox and Node read\n"
+	"them for WebAssembly. With --attach, write a copy of the module with a\n"
+	"sourceMappingURL custom section naming URL instead (the input is never\n"
+	"modified).";
+
+static const char epilogue[] =
+	"Exit status: 0 written; 2 usage error, or an unreadable, malformed or\n"
+	"non-WebAssembly module, or one without a Go symbol table.\n"
+	"\n"
+	"Examples:\n"
+	"  gowasm-sourcemap app.wasm -o app.wasm.map\n"
+	"  gowasm-sourcemap --source-root . --sources-content app.wasm -o dist/app.wasm.map\n"
+	"  gowasm-sourcemap --attach app.wasm.map --map dist/app.wasm.map app.wasm -o dist/app.wasm\n";
+
+typedef struct options {
+	const char *output, *root, *attach, *map;
+	bool content;
+} options;
+
+static int parse_options(int argc, char **argv, options *o, const char **file)
 {
-	printf("Usage: %s [OPTIONS] APP.wasm -o APP.wasm.map\n"
-	       "       %s --attach URL [--map APP.wasm.map] APP.wasm -o OUT.wasm\n"
-	       "\n"
-	       "Write a source map (revision 3) of a Go WebAssembly module: every instruction\n"
-	       "range of every Go function mapped to its Go file and line (inlined code to the\n"
-	       "inlined function's source) with the function's name, from the module's own\n"
-	       "runtime.pclntab, so stripped and -trimpath builds work. Generated positions are\n"
-	       "line 1 and column = byte offset in the module, as Chrome, Firefox and Node read\n"
-	       "them for WebAssembly. With --attach, write a copy of the module with a\n"
-	       "sourceMappingURL custom section naming URL instead (the input is never\n"
-	       "modified).\n"
-	       "\n"
-	       "Options:\n"
-	       "  -o, --output FILE       the map, or with --attach the new module (replaced\n"
-	       "                          atomically; default: APP.wasm.map)\n"
-	       "  --source-root DIR|URL   place the main module's files under DIR or URL\n"
-	       "                          (-trimpath names such as example.com/app/main.go)\n"
-	       "  --sources-content       embed each source that can be read (sourcesContent)\n"
-	       "  --attach URL            write the module with a sourceMappingURL section\n"
-	       "  --map FILE              with --attach: also write the map to FILE\n"
-	       "  -h, --help              show this help and exit\n"
-	       "  -V, --version           show the version and exit\n"
-	       "\n"
-	       "Exit status: 0 written; 2 usage error, or an unreadable, malformed or\n"
-	       "non-WebAssembly module, or one without a Go symbol table.\n"
-	       "\n"
-	       "Examples:\n"
-	       "  %s app.wasm -o app.wasm.map\n"
-	       "  %s --source-root . --sources-content app.wasm -o dist/app.wasm.map\n"
-	       "  %s --attach app.wasm.map --map dist/app.wasm.map app.wasm -o dist/app.wasm\n",
-	       prog, prog, prog, prog, prog);
+	const gw_cli_option table[] = {
+		{ "output", 'o', "FILE", "the map, or with --attach the new module (replaced\n"
+		  "atomically; default: APP.wasm.map)", 0, NULL, &o->output, NULL },
+		{ "source-root", 0, "DIR|URL", "place the main module's files under DIR or URL\n"
+		  "(-trimpath names such as example.com/app/main.go)", 0, NULL, &o->root, NULL },
+		{ "sources-content", 0, NULL, "embed each source that can be read (sourcesContent)", 0, &o->content, NULL,
+		  NULL },
+		{ "attach", 0, "URL", "write the module with a sourceMappingURL section", 0, NULL, &o->attach, NULL },
+		{ "map", 0, "FILE", "with --attach: also write the map to FILE", 0, NULL, &o->map, NULL },
+		{ NULL, 0, NULL, NULL, 0, NULL, NULL, NULL },
+	};
+	const gw_cli_tool tool = { prog, "[OPTIONS] APP.wasm -o APP.wasm.map\n--attach URL [--map APP.wasm.map] APP.wasm -o OUT.wasm",
+	                           about, table, epilogue, NULL, 1, 1, NULL, NULL };
+	int next, rc = gw_cli_parse(&tool, argc, argv, &next);
+	if (rc != GW_CLI_GO_ON)
+		return rc;
+	*file = argv[next];
+	if (o->map && !o->attach) {
+		gw_cli_usage_error(prog, "--map goes with --attach (the map is -o otherwise)");
+		return GW_EXIT_ERROR;
+	}
+	if (o->attach && !o->output) {
+		gw_cli_usage_error(prog, "--attach needs -o OUT.wasm");
+		return GW_EXIT_ERROR;
+	}
+	return GW_CLI_GO_ON;
 }
 
 /* sourcesContent: a local file, read whole when small enough. */
@@ -75,45 +93,13 @@ static const char *base_name(const char *p)
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "source-root", required_argument, NULL, 'r' },
-		{ "sources-content", no_argument, NULL, 'c' },
-		{ "attach", required_argument, NULL, 'a' },
-		{ "map", required_argument, NULL, 'm' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *output = NULL, *root = NULL, *attach = NULL, *map = NULL;
-	bool content = false;
-	int c;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:hV", opts, NULL)) != -1) {
-		switch (c) {
-		case 'o': output = optarg; break;
-		case 'r': root = optarg; break;
-		case 'c': content = true; break;
-		case 'a': attach = optarg; break;
-		case 'm': map = optarg; break;
-		case 'h': usage(); return GW_EXIT_OK;
-		case 'V': gw_cli_version(prog); return GW_EXIT_OK;
-		default:
-			gw_cli_option_error(prog, c, argv, optind);
-			return GW_EXIT_ERROR;
-		}
-	}
-	const char *file = gw_cli_one_input(prog, argc, argv, optind);
-	if (!file)
-		return GW_EXIT_ERROR;
-	if (map && !attach) {
-		gw_cli_usage_error(prog, "--map goes with --attach (the map is -o otherwise)");
-		return GW_EXIT_ERROR;
-	}
-	if (attach && !output) {
-		gw_cli_usage_error(prog, "--attach needs -o OUT.wasm");
-		return GW_EXIT_ERROR;
-	}
+	options opt = { 0 };
+	const char *file;
+	int prc = parse_options(argc, argv, &opt, &file);
+	if (prc != GW_CLI_GO_ON)
+		return prc;
+	const char *output = opt.output, *root = opt.root, *attach = opt.attach, *map = opt.map;
+	bool content = opt.content;
 	char *default_out = NULL;
 	if (!output) {
 		size_t n = strlen(file);
@@ -131,14 +117,13 @@ int main(int argc, char **argv)
 		return GW_EXIT_ERROR;
 	}
 
-	gw_error err;
-	gw_error_clear(&err);
 	gw_loaded l;
-	if (gw_load(file, &l, &err)) {
-		gw_cli_error(prog, file, &err);
+	if (gw_cli_load(prog, file, false, &l)) {
 		free(default_out);
 		return GW_EXIT_ERROR;
 	}
+	gw_error err;
+	gw_error_clear(&err);
 	int rc = GW_EXIT_ERROR;
 	gw_buf out, mod;
 	gw_buf_init(&out);
@@ -157,13 +142,13 @@ int main(int argc, char **argv)
 		gw_cli_error(prog, file, &err);
 		goto out;
 	}
-	if (out.oom || mod.oom) {
+	if (out.oom || mod.oom) { /* nothing written then */
 		fprintf(stderr, "%s: out of memory\n", prog);
 		goto out;
 	}
-	if (map_out && gw_cli_write_output(prog, map_out, out.data, out.len))
+	if (map_out && gw_cli_emit(prog, map_out, &out, 0))
 		goto out;
-	if (attach && gw_cli_write_output(prog, output, mod.data, mod.len))
+	if (attach && gw_cli_emit(prog, output, &mod, 0))
 		goto out;
 	rc = GW_EXIT_OK;
 out:

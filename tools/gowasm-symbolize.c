@@ -1,7 +1,6 @@
 /* gowasm-symbolize: Go file:line for the wasm frames of a stack trace. */
 #define _GNU_SOURCE /* memmem */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,36 +15,49 @@ static const char *const prog = "gowasm-symbolize";
 /* Up to this many frames, each function's calls are read when needed. */
 #define LAZY_FRAMES 256
 
-static void usage(void)
+static const char about[] =
+	"Rewrite the WebAssembly frames of a stack trace, as Chrome, Node, Firefox and\n"
+	"Safari print them (wasm-function[N]:0xOFF), into Go frames: the function and\n"
+	"its file:line, inlined calls expanded, innermost first, like go tool addr2line.\n"
+	"Positions come from the module's own runtime.pclntab, so stripped and\n"
+	"-trimpath builds work; gowasm-batch's functions are named as such. Other lines\n"
+	"pass through unchanged. A frame whose offset is outside the code, or whose\n"
+	"function index disagrees with its offset, is kept as it is with a warning; when\n"
+	"most frames disagree, the trace is reported as coming from another module.\n"
+	"The trace is read from TRACE, or standard input when absent or '-'.";
+
+static const char epilogue[] =
+	"Exit status: 0 every wasm frame was symbolized; 1 some were kept (warnings);\n"
+	"2 usage error, or an unreadable, malformed or non-WebAssembly module or an\n"
+	"unreadable trace.\n"
+	"\n"
+	"Examples:\n"
+	"  gowasm-symbolize app.wasm < crash.txt\n"
+	"  node run.js 2>&1 | gowasm-symbolize app.wasm\n"
+	"  gowasm-symbolize --json app.wasm crash.txt | jq '.frames[].frames[0]'\n";
+
+typedef struct options {
+	bool json, quiet;
+	const char *output;
+} options;
+
+static int parse_options(int argc, char **argv, options *o, const char **file, const char **trace)
 {
-	printf("Usage: %s [OPTIONS] APP.wasm [TRACE|-]\n"
-	       "\n"
-	       "Rewrite the WebAssembly frames of a stack trace, as Chrome, Node, Firefox and\n"
-	       "Safari print them (wasm-function[N]:0xOFF), into Go frames: the function and\n"
-	       "its file:line, inlined calls expanded, innermost first, like go tool addr2line.\n"
-	       "Positions come from the module's own runtime.pclntab, so stripped and\n"
-	       "-trimpath builds work; gowasm-batch's functions are named as such. Other lines\n"
-	       "pass through unchanged. A frame whose offset is outside the code, or whose\n"
-	       "function index disagrees with its offset, is kept as it is with a warning; when\n"
-	       "most frames disagree, the trace is reported as coming from another module.\n"
-	       "The trace is read from TRACE, or standard input when absent or '-'.\n"
-	       "\n"
-	       "Options:\n"
-	       "  --json             print the wasm frames as JSON (schema \"" GW_SYMBOLIZE_SCHEMA "\")\n"
-	       "  -o, --output FILE  write to FILE (replaced atomically)\n"
-	       "  -q, --quiet        no warnings on standard error\n"
-	       "  -h, --help         show this help and exit\n"
-	       "  -V, --version      show the version and exit\n"
-	       "\n"
-	       "Exit status: 0 every wasm frame was symbolized; 1 some were kept (warnings);\n"
-	       "2 usage error, or an unreadable, malformed or non-WebAssembly module or an\n"
-	       "unreadable trace.\n"
-	       "\n"
-	       "Examples:\n"
-	       "  %s app.wasm < crash.txt\n"
-	       "  node run.js 2>&1 | %s app.wasm\n"
-	       "  %s --json app.wasm crash.txt | jq '.frames[].frames[0]'\n",
-	       prog, prog, prog, prog);
+	const gw_cli_option table[] = {
+		{ "json", 0, NULL, "print the wasm frames as JSON (schema \"" GW_SYMBOLIZE_SCHEMA "\")", 0, &o->json,
+		  NULL, NULL },
+		{ "output", 'o', "FILE", "write to FILE (replaced atomically)", 0, NULL, &o->output, NULL },
+		{ "quiet", 'q', NULL, "no warnings on standard error", 0, &o->quiet, NULL, NULL },
+		{ NULL, 0, NULL, NULL, 0, NULL, NULL, NULL },
+	};
+	const gw_cli_tool tool = { prog, "[OPTIONS] APP.wasm [TRACE|-]", about, table, epilogue, NULL, 1, 2,
+	                           "no module", "one module and at most one trace are accepted" };
+	int next, rc = gw_cli_parse(&tool, argc, argv, &next);
+	if (rc == GW_CLI_GO_ON) {
+		*file = argv[next];
+		*trace = next + 1 < argc ? argv[next + 1] : "-";
+	}
+	return rc;
 }
 
 static int read_stdin(gw_buf *b)
@@ -99,49 +111,17 @@ static void print_warnings(const char *trace, const gw_buf *w)
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	bool json = false, quiet = false;
-	const char *output = NULL;
-	int c;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:qhV", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j': json = true; break;
-		case 'o': output = optarg; break;
-		case 'q': quiet = true; break;
-		case 'h': usage(); return GW_EXIT_OK;
-		case 'V': gw_cli_version(prog); return GW_EXIT_OK;
-		default:
-			gw_cli_option_error(prog, c, argv, optind);
-			return GW_EXIT_ERROR;
-		}
-	}
-	if (optind >= argc) {
-		gw_cli_usage_error(prog, "no module");
-		return GW_EXIT_ERROR;
-	}
-	if (argc - optind > 2) {
-		gw_cli_usage_error(prog, "one module and at most one trace are accepted");
-		return GW_EXIT_ERROR;
-	}
-	const char *file = argv[optind];
-	const char *trace = optind + 1 < argc ? argv[optind + 1] : "-";
+	options o = { 0 };
+	const char *file, *trace;
+	int prc = parse_options(argc, argv, &o, &file, &trace);
+	if (prc != GW_CLI_GO_ON)
+		return prc;
 	bool from_stdin = strcmp(trace, "-") == 0;
-
 	gw_error err;
 	gw_error_clear(&err);
 	gw_loaded l;
-	if (gw_load_symbols(file, &l, &err)) {
-		gw_cli_error(prog, file, &err);
+	if (gw_cli_load(prog, file, true, &l))
 		return GW_EXIT_ERROR;
-	}
 	int rc = GW_EXIT_ERROR;
 	gw_buf in, out, warnings;
 	gw_buf_init(&in);
@@ -171,7 +151,7 @@ int main(int argc, char **argv)
 	gw_symbolize_stats st;
 	if ((frames > LAZY_FRAMES && gw_go_count_call_sites(l.m, l.go, &err)) ||
 	    gw_go_addr_new(l.m, l.go, l.syms, &a, &err) ||
-	    gw_symbolize(a, l.m, text ? text : "", len, json, &out, &warnings, &st, &err)) {
+	    gw_symbolize(a, l.m, text ? text : "", len, o.json, &out, &warnings, &st, &err)) {
 		gw_cli_error(prog, file, &err);
 		goto out;
 	}
@@ -179,9 +159,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: out of memory\n", prog);
 		goto out;
 	}
-	if (gw_cli_write_output(prog, output, out.data ? out.data : "", out.len))
+	if (gw_cli_emit(prog, o.output, &out, 0))
 		goto out;
-	if (!quiet)
+	if (!o.quiet)
 		print_warnings(from_stdin ? "standard input" : trace, &warnings);
 	rc = st.disagree ? GW_EXIT_FINDINGS : GW_EXIT_OK;
 out:

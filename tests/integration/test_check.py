@@ -208,7 +208,7 @@ if ok(r.returncode == 0 and "debug:" in mini and '"debug":' not in mini,
 # gowasm-pack refused such a glue (its glue check is this one); gowasm-verify accepts the bundle.
 PACK, VERIFY = os.environ.get("GOWASM_PACK", ""), os.environ.get("GOWASM_VERIFY", "")
 zp = os.path.join(tmp, "hello-debug-ident.zip")
-r = run([PACK, hello, "--glue", glue_variant("pack identifier key", variants[0][1]), "--version", "1.0.0", "-o", zp],
+r = run([PACK, hello, "--glue", glue_variant("pack identifier key", variants[0][1]), "--pkg-version", "1.0.0", "-o", zp],
         env={**os.environ, "SOURCE_DATE_EPOCH": "0"})
 eq(r.returncode, 0, "item 13: gowasm-pack packs a glue with debug: (value) => {", r.stderr.decode())
 if r.returncode == 0:

@@ -201,7 +201,7 @@ with tempfile.TemporaryDirectory(prefix="gowasm-man-") as tmp:
     # Every key gowasm-pack --json writes: with both outputs and both copies
     # (size, sha256 and brotli_ms are only written then).
     zpath, npm_dir = os.path.join(tmp, "hello.zip"), os.path.join(tmp, "npm")
-    r = run([PACK, "--json", go_fixture("hello"), "--glue", GO_GLUE, "--version", "1.0.0", "--gzip",
+    r = run([PACK, "--json", go_fixture("hello"), "--glue", GO_GLUE, "--pkg-version", "1.0.0", "--gzip",
              "--brotli-quality", "1", "-o", zpath, "--npm", npm_dir])
     eq(r.returncode, 0, "gowasm-pack --json on hello.wasm exits 0", r.stderr)
     packed = json.loads(r.stdout)

@@ -102,7 +102,7 @@ class Bundle:
 
 def pack(tool, b, tmp, npm_dir=None):
     b.zip = os.path.join(tmp, f"{b.name.replace('@', '').replace('/', '-')}-{b.version}.zip")
-    argv = [tool, b.source, "--glue", GO_GLUE, "--name", b.name, "--version", b.version, *b.extra]
+    argv = [tool, b.source, "--glue", GO_GLUE, "--name", b.name, "--pkg-version", b.version, *b.extra]
     if npm_dir:
         argv += ["--npm", npm_dir]
     argv += ["-o", b.zip]
@@ -143,7 +143,7 @@ def check_loader(b, data, go_version):
     b.bundle = bundle
     eq(sorted(bundle), sorted(BUNDLE_KEYS), f"{b.key}: loader.mjs: bundle has exactly the keys {', '.join(BUNDLE_KEYS)}")
     eq(bundle.get("name"), b.name, f"{b.key}: bundle.name is --name")
-    eq(bundle.get("version"), b.version, f"{b.key}: bundle.version is --version")
+    eq(bundle.get("version"), b.version, f"{b.key}: bundle.version is --pkg-version")
     eq(bundle.get("module"), b.module, f"{b.key}: bundle.module is <name>.wasm")
     eq(bundle.get("integrity"), sri(b.bytes), f"{b.key}: bundle.integrity is the SHA-384 SRI of the module")
     eq(bundle.get("glue"), "wasm_exec.js", f"{b.key}: bundle.glue is wasm_exec.js")
@@ -466,7 +466,7 @@ def check_npm(tool, b, tmp, ref):
         ok(False, "npm: package.json is JSON", e)
         return
     eq(pkg.get("name"), b.name, "npm: package.json name is --name")
-    eq(pkg.get("version"), b.version, "npm: package.json version is --version")
+    eq(pkg.get("version"), b.version, "npm: package.json version is --pkg-version")
     eq(pkg.get("type"), "module", "npm: package.json type is \"module\"")
     exports = pkg.get("exports") if isinstance(pkg.get("exports"), dict) else {}
     eq(exports.get("."), {"types": "./index.d.ts", "default": "./loader.mjs"},
