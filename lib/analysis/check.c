@@ -13,52 +13,105 @@ static const gw_rule rules[] = {
 	{ "js-func-leak", "JsFuncLeak", GW_SEV_ERROR,
 	  "A js.FuncOf runs again and again and its js.Func is never released.",
 	  "Create the js.Func once, outside the loop or the event handler, and reuse it; or call Release on it "
-	  "when it is no longer needed (a callback may release itself)." },
+	  "when it is no longer needed (a callback may release itself).",
+	  "Reports a js.FuncOf call that runs again and again (in a loop of its function, or in code "
+	  "that runs per event: a js.FuncOf callback or code it reaches by direct calls) when no "
+	  "js.Func.Release is reachable from its function or that function's callbacks. Each js.FuncOf "
+	  "adds an entry to syscall/js's function table that lives until Release, and the JavaScript "
+	  "function keeps its Go closure alive, so such a call leaks memory on both sides. Startup "
+	  "calls (main, init, outside loops) are not reported; a Release called through an interface is "
+	  "not seen." },
 	{ "hot-bridge-call", "HotBridgeCall", GW_SEV_WARNING,
 	  "A syscall/js call crosses into JavaScript on every iteration of a loop.",
 	  "Cache js.Values (objects, methods, property values) outside the loop; copy byte slices with "
-	  "js.CopyBytesToJS instead of a SetIndex loop; build arrays and objects in one call." },
+	  "js.CopyBytesToJS instead of a SetIndex loop; build arrays and objects in one call.",
+	  "Reports a js.Value Get, Set, Call, Index, SetIndex, New or Invoke call inside a loop of the "
+	  "module's own code (package main, or packages whose path starts with a domain). Each such "
+	  "call crosses from Go into JavaScript through the wasm_exec.js imports, which costs far more "
+	  "than a Go call, on every iteration. Loops are found in the function that holds the call "
+	  "only; the finding's rank is the number of such calls in that function." },
 	{ "missing-finalizers", "MissingFinalizers", GW_SEV_ERROR,
 	  "js.Values are never released on the JavaScript side.",
 	  "Build with Go 1.14 or later, whose syscall/js releases every js.Value through a finalizer "
-	  "(makeValue -> runtime.SetFinalizer -> finalizeRef)." },
+	  "(makeValue -> runtime.SetFinalizer -> finalizeRef).",
+	  "Reports a module whose js.Values are never released on the JavaScript side: built by a Go "
+	  "release before 1.14, or without the finalizeRef import, so syscall/js never tells the glue "
+	  "that a value is no longer used and every value stays referenced by the glue's table." },
 	{ "glue-mismatch", "GlueMismatch", GW_SEV_ERROR,
 	  "The wasm_exec.js glue does not provide an import the module needs.",
 	  "Ship the wasm_exec.js of the Go version that built the module (misc/wasm before Go 1.24, lib/wasm "
-	  "from Go 1.24)." },
+	  "from Go 1.24).",
+	  "Reports, with --glue, an import the module needs from its import module (go or gojs) that "
+	  "the given wasm_exec.js does not provide, or an import module it does not provide at all. "
+	  "Such a module fails to instantiate with a LinkError in browsers and Node." },
 	{ "batch-companion", "BatchCompanion", GW_SEV_ERROR,
 	  "A batched module imports from gowasm, which only the gowasm-batch companion provides.",
 	  "Load the companion with the glue: enableBatching(go) from gowasm-batch.cjs or .mjs before "
-	  "instantiating; ship it next to wasm_exec.js (gowasm-pack does)." },
+	  "instantiating; ship it next to wasm_exec.js (gowasm-pack does).",
+	  "Reports a module rewritten by gowasm-batch, which imports its flush call from the gowasm "
+	  "import module, checked against a glue alone: only the gowasm-batch companion "
+	  "(enableBatching) provides that import, so without it the module fails to instantiate." },
 	{ "glue-version", "GlueVersion", GW_SEV_NOTE,
 	  "Which Go version's wasm_exec.js the module needs.",
-	  "Check it against the glue you ship with --glue." },
+	  "Check it against the glue you ship with --glue.",
+	  "Says which Go version's wasm_exec.js the module needs, from the Go version and the import "
+	  "module it was built with, when no glue was given with --glue to check it against." },
 	{ "browser-fs", "BrowserFileSystem", GW_SEV_WARNING,
 	  "Code reaches the file system, which the standard glue only stubs in browsers (ENOSYS).",
-	  "Read files with fetch, embed them (embed.FS), or provide an fs implementation to the glue." },
+	  "Read files with fetch, embed them (embed.FS), or provide an fs implementation to the glue.",
+	  "With --target browser, reports each call in the module's own reachable code to code from "
+	  "which syscall.fsCall is reachable, that is, code that reaches the file system. In Go's "
+	  "js/wasm port file operations go to Node.js's fs module through the glue; in browsers the "
+	  "standard wasm_exec.js only has stubs that fail with ENOSYS, so these paths fail there." },
 	{ "host-capabilities", "HostCapabilities", GW_SEV_NOTE,
 	  "The host facilities the module can reach.",
-	  "Make sure every host the module runs on provides them." },
+	  "Make sure every host the module runs on provides them.",
+	  "Lists the host facilities the module's reachable code can use (time, timers, random numbers, "
+	  "standard I/O, exit, JavaScript values, the file system, processes, fetch), so that a host "
+	  "that lacks one is known before the module ships." },
 	{ "pclntab-missing", "PclntabMissing", GW_SEV_ERROR,
 	  "The module has no readable Go symbol table.", "Rebuild with the gc toolchain; do not post-process "
-	  "the data segments." },
+	  "the data segments.",
+	  "Reports a Go module whose runtime symbol table (runtime.pclntab) cannot be found or read. "
+	  "Without it, Go stack traces and every rule that places findings at source lines are lost; a "
+	  "tool that rewrote the data segments usually caused it." },
 	{ "pclntab-corrupt", "PclntabCorrupt", GW_SEV_ERROR,
-	  "The Go symbol table is inconsistent.", "Rebuild the module; a tool that rewrote it broke the table." },
+	  "The Go symbol table is inconsistent.", "Rebuild the module; a tool that rewrote it broke the table.",
+	  "Reports a Go symbol table whose parts do not hold together: offsets outside the table, "
+	  "function records out of order, or tables that cannot be decoded. Go's own stack traces read "
+	  "the same table and would be wrong. Counts of functions without a position at their entry are "
+	  "warnings." },
 	{ "pclntab-functions", "PclntabFunctions", GW_SEV_ERROR,
 	  "The symbol table does not list one entry per function at its PC.",
-	  "Rebuild the module; functions were added, removed or reordered after linking." },
+	  "Rebuild the module; functions were added, removed or reordered after linking.",
+	  "Reports a symbol table that does not list one entry per Go function at the function's PC: "
+	  "functions were added, removed or reordered after linking (for example by wasm-opt), so "
+	  "positions and names no longer match the code." },
 	{ "name-mismatch", "NameMismatch", GW_SEV_ERROR,
 	  "A name-section name differs from the Go symbol table.",
-	  "Rebuild, or strip the name section (-ldflags=-s) instead of editing it." },
+	  "Rebuild, or strip the name section (-ldflags=-s) instead of editing it.",
+	  "Reports a function whose name-section name differs from the name the Go symbol table gives "
+	  "it, which means one of them was edited after linking; debuggers and profilers would then "
+	  "show wrong names." },
 	{ "name-section", "NameSection", GW_SEV_ERROR,
-	  "The name section is malformed.", "Rebuild, or strip it (-ldflags=-s)." },
+	  "The name section is malformed.", "Rebuild, or strip it (-ldflags=-s).",
+	  "Reports a name section that cannot be decoded (bad sizes, indices out of range or out of "
+	  "order), which debuggers and other tools would reject or misread." },
 	{ "import-abi", "ImportAbi", GW_SEV_ERROR,
 	  "An import is not part of the detected Go version's js/wasm ABI.",
-	  "Rebuild with one Go toolchain; do not mix modules and glue of different versions." },
+	  "Rebuild with one Go toolchain; do not mix modules and glue of different versions.",
+	  "Reports an import of the go or gojs module that is not part of the js/wasm ABI of the Go "
+	  "version that built the module, a sign of a module and glue from different Go versions or of "
+	  "a rewritten module." },
 	{ "missing-export", "MissingExport", GW_SEV_ERROR,
-	  "An export the glue needs is missing.", "Rebuild; do not remove exports after linking." },
+	  "An export the glue needs is missing.", "Rebuild; do not remove exports after linking.",
+	  "Reports an export the host needs and the module lacks: for gc js/wasm, the functions run, "
+	  "resume and getsp and the memory mem that wasm_exec.js uses; for wasip1, the start function "
+	  "or memory. The host fails when it starts such a module." },
 	{ "build-id", "BuildId", GW_SEV_NOTE,
-	  "The module has no Go build id.", "Nothing to do unless you track builds by id." },
+	  "The module has no Go build id.", "Nothing to do unless you track builds by id.",
+	  "Notes that the module carries no Go build id, so builds cannot be told apart by id; nothing "
+	  "else depends on it." },
 };
 
 const gw_rule *gw_rules(size_t *count)

@@ -40,6 +40,8 @@ typedef struct gw_rule {
 	gw_severity severity;    /* default */
 	const char *summary;     /* one sentence */
 	const char *help;        /* what to do about it */
+	const char *description; /* what the rule finds, how, and what it cannot see
+	                            (SARIF fullDescription; one paragraph) */
 } gw_rule;
 
 /* Every rule, in a stable order. */
