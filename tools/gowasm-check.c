@@ -7,6 +7,7 @@
 
 #include "../lib/gowasm.h"
 #include "cli.h"
+#include "srcroot.h"
 
 static const char *const prog = "gowasm-check";
 
@@ -27,6 +28,10 @@ static void usage(void)
 	       "  --target TARGET       browser or node: where the module will run\n"
 	       "  --format FORMAT       text (default), json, or sarif (SARIF 2.1.0)\n"
 	       "  -o, --output FILE     write the report to FILE (replaced atomically)\n"
+	       "  --sarif-output FILE   also write the report as SARIF 2.1.0 to FILE\n"
+	       "  --source-root DIR     place files relative to DIR (the repository): SARIF\n"
+	       "                        URIs relative to %%SRCROOT%%; -trimpath module paths\n"
+	       "                        mapped to the folder of DIR holding the module's go.mod\n"
 	       "  --fail-on SEVERITY    error (default), warning, note, or none: exit 1 when a\n"
 	       "                        finding at or above it remains\n"
 	       "  --allow RULE          do not report RULE (repeatable)\n"
@@ -45,9 +50,10 @@ static void usage(void)
 	       "  %s app.wasm\n"
 	       "  %s --glue wasm_exec.js --target browser app.wasm\n"
 	       "  %s --format sarif -o gowasm.sarif app.wasm\n"
+	       "  %s --source-root . --sarif-output gowasm.sarif app.wasm\n"
 	       "  %s --write-baseline gowasm.baseline app.wasm\n"
 	       "  %s --baseline gowasm.baseline --fail-on warning app.wasm\n",
-	       prog, prog, prog, prog, prog, prog);
+	       prog, prog, prog, prog, prog, prog, prog);
 }
 
 static void list_rules(void)
@@ -58,9 +64,24 @@ static void list_rules(void)
 		printf("%-20s %-8s %s\n", r[i].id, gw_severity_name(r[i].severity), r[i].summary);
 }
 
+/* Writes the SARIF log of `report` to `path` (atomically). Returns 0, or
+ * -1 after printing an error. */
+static int write_sarif(const char *path, const gw_check_report *report)
+{
+	gw_buf b;
+	gw_buf_init(&b);
+	gw_check_sarif(report, &b);
+	int rc = b.oom ? -1 : gw_cli_write_output(prog, path, b.data ? b.data : "", b.len);
+	if (b.oom)
+		fprintf(stderr, "%s: out of memory\n", prog);
+	gw_buf_free(&b);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
-	enum { O_GLUE = 256, O_COMPANION, O_TARGET, O_FORMAT, O_FAIL_ON, O_ALLOW, O_BASELINE, O_WRITE_BASELINE, O_LIST };
+	enum { O_GLUE = 256, O_COMPANION, O_TARGET, O_FORMAT, O_FAIL_ON, O_ALLOW, O_BASELINE, O_WRITE_BASELINE, O_LIST,
+	       O_SARIF_OUTPUT, O_SOURCE_ROOT };
 	static const struct option opts[] = {
 		{ "glue", required_argument, NULL, O_GLUE },
 		{ "companion", no_argument, NULL, O_COMPANION },
@@ -72,12 +93,15 @@ int main(int argc, char **argv)
 		{ "baseline", required_argument, NULL, O_BASELINE },
 		{ "write-baseline", required_argument, NULL, O_WRITE_BASELINE },
 		{ "list-rules", no_argument, NULL, O_LIST },
+		{ "sarif-output", required_argument, NULL, O_SARIF_OUTPUT },
+		{ "source-root", required_argument, NULL, O_SOURCE_ROOT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *glue_path = NULL, *output = NULL, *baseline_path = NULL, *write_baseline = NULL;
 	const char *format = "text";
+	const char *sarif_output = NULL, *source_root = NULL;
 	const char *allow[64];
 	int nallow = 0;
 	gw_check_options copt = { NULL, 0, GW_TARGET_ANY, true };
@@ -134,6 +158,8 @@ int main(int argc, char **argv)
 			}
 			allow[nallow++] = optarg;
 			break;
+		case O_SARIF_OUTPUT: sarif_output = optarg; break;
+		case O_SOURCE_ROOT: source_root = optarg; break;
 		case O_LIST: list_rules(); return GW_EXIT_OK;
 		case 'h': usage(); return GW_EXIT_OK;
 		case 'V': gw_cli_version(prog); return GW_EXIT_OK;
@@ -147,8 +173,17 @@ int main(int argc, char **argv)
 		return GW_EXIT_ERROR;
 
 	const char *inputs[] = { file, glue_path, baseline_path };
-	if (gw_cli_refuse_overwrite(prog, output, inputs, 3) || gw_cli_refuse_overwrite(prog, write_baseline, inputs, 3))
+	if (gw_cli_refuse_overwrite(prog, output, inputs, 3) || gw_cli_refuse_overwrite(prog, write_baseline, inputs, 3) ||
+	    gw_cli_refuse_overwrite(prog, sarif_output, inputs, 3))
 		return GW_EXIT_ERROR;
+	const char *outputs[] = { output, write_baseline };
+	for (int i = 0; i < 2; i++) {
+		if (sarif_output && outputs[i] && strcmp(sarif_output, "-") &&
+		    (strcmp(sarif_output, outputs[i]) == 0 || gw_cli_same_file(sarif_output, outputs[i]))) {
+			gw_cli_usage_error(prog, "--sarif-output %s: also named as another output", sarif_output);
+			return GW_EXIT_ERROR;
+		}
+	}
 
 	int rc = GW_EXIT_ERROR;
 	gw_error err;
@@ -157,7 +192,8 @@ int main(int argc, char **argv)
 	gw_loaded l = { 0 };
 	gw_findings findings = { 0 };
 	gw_baseline baseline = { 0 };
-	bool *suppressed = NULL;
+	bool *suppressed = NULL, *baselined = NULL;
+	gw_cli_places places = { 0 };
 	gw_buf b;
 	gw_buf_init(&b);
 
@@ -190,15 +226,19 @@ int main(int argc, char **argv)
 		             &err);
 		goto out;
 	}
+	if (gw_cli_places_resolve(prog, source_root, l.go, file, &places))
+		goto out;
 	suppressed = calloc(findings.n ? findings.n : 1, sizeof *suppressed);
-	if (!suppressed) {
+	baselined = calloc(findings.n ? findings.n : 1, sizeof *baselined);
+	if (!suppressed || !baselined) {
 		fprintf(stderr, "%s: out of memory\n", prog);
 		goto out;
 	}
 	for (uint32_t i = 0; i < findings.n; i++) {
 		for (int a = 0; a < nallow; a++)
 			suppressed[i] |= strcmp(findings.v[i].rule->id, allow[a]) == 0;
-		suppressed[i] |= gw_baseline_has(&baseline, &findings.v[i]);
+		baselined[i] = !suppressed[i] && gw_baseline_has(&baseline, &findings.v[i]);
+		suppressed[i] |= baselined[i];
 	}
 	if (write_baseline) {
 		bool *include = calloc(findings.n ? findings.n : 1, sizeof *include);
@@ -211,15 +251,25 @@ int main(int argc, char **argv)
 		gw_buf bl;
 		gw_buf_init(&bl);
 		gw_baseline_write(&findings, include, &bl);
-		free(include);
 		int w = bl.oom ? -1 : gw_cli_write_output(prog, write_baseline, bl.data, bl.len);
 		gw_buf_free(&bl);
-		if (w)
+		if (w) {
+			free(include);
 			goto out;
-		for (uint32_t i = 0; i < findings.n; i++)
+		}
+		for (uint32_t i = 0; i < findings.n; i++) {
+			baselined[i] = include[i];
 			suppressed[i] = true; /* all baselined now */
+		}
+		free(include);
 	}
-	gw_check_report report = { file, &findings, suppressed, fail_on, fail_never };
+	gw_check_report report = {
+		.file = file, .findings = &findings, .suppressed = suppressed, .fail_on = fail_on, .fail_never = fail_never,
+		.baselined = baselined, .baseline_file = baseline_path, .go = l.go, .source_root = places.source_root,
+		.module_dir = places.module_dir, .file_path = places.file_path, .cwd = places.cwd,
+	};
+	if (sarif_output && write_sarif(sarif_output, &report))
+		goto out;
 	if (strcmp(format, "json") == 0)
 		gw_check_json(&report, &b);
 	else if (strcmp(format, "sarif") == 0)
@@ -242,6 +292,8 @@ int main(int argc, char **argv)
 out:
 	gw_buf_free(&b);
 	free(suppressed);
+	free(baselined);
+	gw_cli_places_free(&places);
 	gw_baseline_free(&baseline);
 	gw_findings_free(&findings);
 	gw_unload(&l);
