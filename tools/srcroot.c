@@ -103,7 +103,7 @@ static char *join(const char *a, const char *b)
  * ("" for root itself), in *out, or NULL when none. -1: out of memory. */
 static int find_module_dir(const char *root, gw_str mod, char **out)
 {
-	enum { MAX_DEPTH = 8, MAX_DIRS = 20000 };
+	enum { MAX_DEPTH = 8, MAX_DIRS = 10000 };
 	*out = NULL;
 	walk w = { 0 };
 	int rc = push(&w, strdup(""), 0) ? 0 : -1;
@@ -174,14 +174,17 @@ int gw_cli_places_resolve(const char *prog, const char *dir, const gw_go_info *g
 		return -1;
 	}
 	gw_str mod = go->build.main.path;
-	if (!mod.len)
+	/* Go 1.18 and later record -trimpath among the build settings: only
+	 * such builds need the walk. */
+	bool trimpath = trimpath_build(go);
+	if (!mod.len || (go->build.num_settings && !trimpath))
 		return 0;
 	if (find_module_dir(out->source_root, mod, &out->module_dir)) {
 		fprintf(stderr, "%s: out of memory\n", prog);
 		gw_cli_places_free(out);
 		return -1;
 	}
-	if (!out->module_dir && trimpath_build(go)) {
+	if (!out->module_dir && trimpath) {
 		gw_buf msg;
 		gw_buf_init(&msg);
 		gw_buf_printf(&msg, "%s: warning: %s: no go.mod of module %.*s in it; the module's -trimpath file names "
