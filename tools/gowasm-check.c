@@ -265,7 +265,7 @@ int main(int argc, char **argv)
 	}
 	gw_check_report report = {
 		.file = file, .findings = &findings, .suppressed = suppressed, .fail_on = fail_on, .fail_never = fail_never,
-		.baselined = baselined, .baseline_file = baseline_path, .go = l.go, .source_root = places.source_root,
+		.baselined = baselined, .baseline_file = write_baseline ? write_baseline : baseline_path, .go = l.go, .source_root = places.source_root,
 		.module_dir = places.module_dir, .file_path = places.file_path, .cwd = places.cwd,
 	};
 	if (sarif_output && write_sarif(sarif_output, &report))

@@ -133,6 +133,14 @@ eq(sorted(x["ruleId"] for x in res if not x.get("suppressions")), sorted(f["rule
 ok("glue-version" not in [x["ruleId"] for x in res], "item sarif-suppressions: --allow still leaves a rule out")
 eq(s["runs"][0]["invocations"][0]["exitCode"], 0, "item sarif-suppressions: suppressed findings do not fail the gate")
 
+wb = os.path.join(tmp, "written.baseline")
+wso = os.path.join(tmp, "written.sarif")
+r = run([CHECK, "--write-baseline", wb, "--sarif-output", wso, go_fixture("leak")])
+res = json.load(open(wso))["runs"][0]["results"] if os.path.exists(wso) else []
+ok(r.returncode == 0 and res and all(x.get("suppressions") == [{"kind": "external", "justification": "listed in the baseline " + wb}]
+                                     for x in res),
+   "item sarif-suppressions: --write-baseline with --sarif-output: every finding suppressed by the baseline written")
+
 # --- --sarif-output beside the text report.
 so = os.path.join(tmp, "side.sarif")
 r = run([CHECK, "--target", "browser", "--sarif-output", so, "-o", "-", go_fixture("leak")], cwd=root)
