@@ -78,6 +78,24 @@ static int write_sarif(const char *path, const gw_check_report *report)
 	return rc;
 }
 
+/* --sarif-output naming the file of -o or --write-baseline, or standard
+ * output when the report goes there too: a usage error (returns -1). */
+static int sarif_output_clash(const char *sarif, const char *output, const char *write_baseline, bool machine_format)
+{
+	if (!sarif)
+		return 0;
+	bool clash = false;
+	if (strcmp(sarif, "-") == 0)
+		clash = output ? strcmp(output, "-") == 0 : machine_format;
+	const char *outputs[] = { output, write_baseline };
+	for (int i = 0; i < 2 && !clash; i++)
+		clash = outputs[i] && strcmp(outputs[i], "-") &&
+		        (strcmp(sarif, outputs[i]) == 0 || gw_cli_same_file(sarif, outputs[i]));
+	if (clash)
+		gw_cli_usage_error(prog, "--sarif-output %s: also named as another output", sarif);
+	return clash ? -1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	enum { O_GLUE = 256, O_COMPANION, O_TARGET, O_FORMAT, O_FAIL_ON, O_ALLOW, O_BASELINE, O_WRITE_BASELINE, O_LIST,
@@ -176,14 +194,8 @@ int main(int argc, char **argv)
 	if (gw_cli_refuse_overwrite(prog, output, inputs, 3) || gw_cli_refuse_overwrite(prog, write_baseline, inputs, 3) ||
 	    gw_cli_refuse_overwrite(prog, sarif_output, inputs, 3))
 		return GW_EXIT_ERROR;
-	const char *outputs[] = { output, write_baseline };
-	for (int i = 0; i < 2; i++) {
-		if (sarif_output && outputs[i] && strcmp(sarif_output, "-") &&
-		    (strcmp(sarif_output, outputs[i]) == 0 || gw_cli_same_file(sarif_output, outputs[i]))) {
-			gw_cli_usage_error(prog, "--sarif-output %s: also named as another output", sarif_output);
-			return GW_EXIT_ERROR;
-		}
-	}
+	if (sarif_output_clash(sarif_output, output, write_baseline, strcmp(format, "text") != 0))
+		return GW_EXIT_ERROR;
 
 	int rc = GW_EXIT_ERROR;
 	gw_error err;
@@ -265,8 +277,9 @@ int main(int argc, char **argv)
 	}
 	gw_check_report report = {
 		.file = file, .findings = &findings, .suppressed = suppressed, .fail_on = fail_on, .fail_never = fail_never,
-		.baselined = baselined, .baseline_file = write_baseline ? write_baseline : baseline_path, .go = l.go, .source_root = places.source_root,
-		.module_dir = places.module_dir, .file_path = places.file_path, .cwd = places.cwd,
+		.baselined = baselined, .baseline_file = write_baseline ? write_baseline : baseline_path, .go = l.go,
+		.source_root = places.source_root, .module_dir = places.module_dir, .file_path = places.file_path,
+		.cwd = places.cwd,
 	};
 	if (sarif_output && write_sarif(sarif_output, &report))
 		goto out;

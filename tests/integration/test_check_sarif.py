@@ -162,6 +162,13 @@ ok(r.returncode == 2 and "would replace the input" in r.stderr.decode() and open
    "item sarif-output: naming the input is a usage error and the input is untouched", r.stderr)
 r = run([CHECK, "-o", so, "--sarif-output", so, copy])
 ok(r.returncode == 2 and "--sarif-output" in r.stderr.decode(), "item sarif-output: the same file as -o is a usage error")
+for args in (["-o", "-"], ["--format", "json"]):
+    r = run([CHECK, *args, "--sarif-output", "-", copy])
+    ok(r.returncode == 2 and r.stdout == b"" and "--sarif-output" in r.stderr.decode(),
+       f"item sarif-output: standard output for both the SARIF log and the {' '.join(args)} report is a usage error")
+r = run([CHECK, "--sarif-output", "-", copy])
+ok(r.returncode == 1 and json.loads(r.stdout)["version"] == "2.1.0" and "[js-func-leak]" in r.stderr.decode(),
+   "item sarif-output: --sarif-output - with the text on standard error")
 r = run([CHECK, "--source-root", os.path.join(tmp, "nowhere"), copy])
 ok(r.returncode == 2 and "nowhere" in r.stderr.decode(), "item sarif-roots: a missing --source-root: exit 2", r.stderr)
 r = run([CHECK, "--source-root", copy, copy])
