@@ -6,6 +6,7 @@
 
 #include "../lib/gowasm.h"
 #include "cli.h"
+#include "srcroot.h"
 
 static const char *const prog = "gowasm-check";
 
@@ -24,13 +25,14 @@ static const char epilogue[] =
 	"  gowasm-check app.wasm\n"
 	"  gowasm-check --glue wasm_exec.js --target browser app.wasm\n"
 	"  gowasm-check --format sarif -o gowasm.sarif app.wasm\n"
+	"  gowasm-check --source-root . --sarif-output gowasm.sarif app.wasm\n"
 	"  gowasm-check --write-baseline gowasm.baseline app.wasm\n"
 	"  gowasm-check --baseline gowasm.baseline --fail-on warning app.wasm\n";
 
 typedef enum { FORMAT_TEXT, FORMAT_JSON, FORMAT_SARIF } format;
 
 typedef struct options {
-	const char *glue_path, *output, *baseline_path, *write_baseline;
+	const char *glue_path, *output, *baseline_path, *write_baseline, *sarif_output, *source_root;
 	format format;
 	const gw_rule *allow[64];
 	int nallow;
@@ -119,6 +121,24 @@ static int list_rules(void *ctx, const char *arg)
 	return rc ? GW_EXIT_ERROR : GW_EXIT_OK;
 }
 
+/* --sarif-output naming the file of -o or --write-baseline, or standard
+ * output when the report goes there too: a usage error (returns -1). */
+static int sarif_output_clash(const char *sarif, const char *output, const char *write_baseline, bool machine_format)
+{
+	if (!sarif)
+		return 0;
+	bool clash = false;
+	if (strcmp(sarif, "-") == 0)
+		clash = output ? strcmp(output, "-") == 0 : machine_format;
+	const char *outputs[] = { output, write_baseline };
+	for (int i = 0; i < 2 && !clash; i++)
+		clash = outputs[i] && strcmp(outputs[i], "-") &&
+		        (strcmp(sarif, outputs[i]) == 0 || gw_cli_same_file(sarif, outputs[i]));
+	if (clash)
+		gw_cli_usage_error(prog, "--sarif-output %s: also named as another output", sarif);
+	return clash ? -1 : 0;
+}
+
 static int parse_options(int argc, char **argv, options *o, const char **file)
 {
 	const gw_cli_option table[] = {
@@ -128,6 +148,11 @@ static int parse_options(int argc, char **argv, options *o, const char **file)
 		{ "target", 0, "TARGET", "browser or node: where the module will run", 0, NULL, NULL, opt_target },
 		{ "format", 0, "FORMAT", "text (default), json, or sarif (SARIF 2.1.0)", 0, NULL, NULL, opt_format },
 		{ "output", 'o', "FILE", "write the report to FILE (replaced atomically)", 0, NULL, &o->output, NULL },
+		{ "sarif-output", 0, "FILE", "also write the report as SARIF 2.1.0 to FILE", 0, NULL, &o->sarif_output,
+		  NULL },
+		{ "source-root", 0, "DIR", "place files relative to DIR (the repository): SARIF\n"
+		  "URIs relative to %SRCROOT%; -trimpath module paths\n"
+		  "mapped to the folder of DIR holding the module's go.mod", 0, NULL, &o->source_root, NULL },
 		{ "fail-on", 0, "SEVERITY", "error (default), warning, note, or none: exit 1 when a\n"
 		  "finding at or above it remains", 0, NULL, NULL, opt_fail_on },
 		{ "allow", 0, "RULE", "do not report RULE (repeatable)", 0, NULL, NULL, opt_allow },
@@ -145,7 +170,9 @@ static int parse_options(int argc, char **argv, options *o, const char **file)
 	*file = argv[next];
 	o->check.glue_alone = !o->companion;
 	const char *inputs[] = { *file, o->glue_path, o->baseline_path };
-	if (gw_cli_refuse_overwrite(prog, o->output, inputs, 3) || gw_cli_refuse_overwrite(prog, o->write_baseline, inputs, 3))
+	if (gw_cli_refuse_overwrite(prog, o->output, inputs, 3) || gw_cli_refuse_overwrite(prog, o->write_baseline, inputs, 3) ||
+	    gw_cli_refuse_overwrite(prog, o->sarif_output, inputs, 3) ||
+	    sarif_output_clash(o->sarif_output, o->output, o->write_baseline, o->format != FORMAT_TEXT))
 		return GW_EXIT_ERROR;
 	return GW_CLI_GO_ON;
 }
@@ -184,25 +211,30 @@ static void free_side_inputs(side_inputs *s)
 	gw_unmap_file(&s->base);
 }
 
-/* Which findings are not reported: --allow and the baseline. */
-static bool *suppressions(const options *o, const gw_findings *f, const gw_baseline *baseline)
+/* Which findings are not reported: --allow, and the baseline (those are
+ * also marked in `baselined`, kept in SARIF as suppressed). */
+static int suppressions(const options *o, const gw_findings *f, const gw_baseline *baseline, bool **suppressed,
+                        bool **baselined)
 {
-	bool *suppressed = calloc(f->n ? f->n : 1, sizeof *suppressed);
-	if (!suppressed) {
+	*suppressed = calloc(f->n ? f->n : 1, sizeof **suppressed);
+	*baselined = calloc(f->n ? f->n : 1, sizeof **baselined);
+	if (!*suppressed || !*baselined) {
 		fprintf(stderr, "%s: out of memory\n", prog);
-		return NULL;
+		return -1;
 	}
 	for (uint32_t i = 0; i < f->n; i++) {
 		for (int a = 0; a < o->nallow; a++)
-			suppressed[i] |= f->v[i].rule == o->allow[a];
-		suppressed[i] |= gw_baseline_has(baseline, &f->v[i]);
+			(*suppressed)[i] |= f->v[i].rule == o->allow[a];
+		(*baselined)[i] = !(*suppressed)[i] && gw_baseline_has(baseline, &f->v[i]);
+		(*suppressed)[i] |= (*baselined)[i];
 	}
-	return suppressed;
+	return 0;
 }
 
 /* --write-baseline: what is reported now, and what the old baseline had;
- * everything is then suppressed. */
-static int write_baseline(const options *o, const gw_findings *f, const gw_baseline *baseline, bool *suppressed)
+ * everything is then suppressed, as in the baseline written. */
+static int write_baseline(const options *o, const gw_findings *f, const gw_baseline *baseline, bool *suppressed,
+                          bool *baselined)
 {
 	bool *include = calloc(f->n ? f->n : 1, sizeof *include);
 	if (!include) {
@@ -214,17 +246,33 @@ static int write_baseline(const options *o, const gw_findings *f, const gw_basel
 	gw_buf bl;
 	gw_buf_init(&bl);
 	gw_baseline_write(f, include, &bl);
-	free(include);
 	int w = gw_cli_emit(prog, o->write_baseline, &bl, 0);
 	gw_buf_free(&bl);
-	for (uint32_t i = 0; i < f->n && !w; i++)
+	for (uint32_t i = 0; i < f->n && !w; i++) {
 		suppressed[i] = true;
+		baselined[i] = include[i];
+	}
+	free(include);
 	return w;
 }
 
 /* The report in its format: text on stderr like any compiler's
  * diagnostics, unless -o; -o is always written, empty when clean, so that
  * no stale report remains. */
+/* --sarif-output: the SARIF log of `report`, written atomically. Returns
+ * 0, or -1 after printing an error. */
+static int write_sarif(const char *path, const gw_check_report *report)
+{
+	gw_buf b;
+	gw_buf_init(&b);
+	gw_check_sarif(report, &b);
+	int rc = b.oom ? -1 : gw_cli_emit(prog, path, &b, 0);
+	if (b.oom)
+		fprintf(stderr, "%s: out of memory\n", prog);
+	gw_buf_free(&b);
+	return rc;
+}
+
 static int print_report(const options *o, const gw_check_report *report)
 {
 	gw_buf b;
@@ -275,18 +323,28 @@ static int check_file(const char *file, const options *o)
 	side_inputs side = { 0 };
 	gw_loaded l = { 0 };
 	gw_findings findings = { 0 };
-	bool *suppressed = NULL;
+	bool *suppressed = NULL, *baselined = NULL;
+	gw_cli_places places = { 0 };
 	if (read_side_inputs(o, &copt, &side) || gw_cli_load(prog, file, false, &l) ||
-	    run_rules(file, o, &copt, &l, &findings))
+	    run_rules(file, o, &copt, &l, &findings) || gw_cli_places_resolve(prog, o->source_root, l.go, file, &places))
 		goto out;
-	suppressed = suppressions(o, &findings, &side.baseline);
-	if (!suppressed || (o->write_baseline && write_baseline(o, &findings, &side.baseline, suppressed)))
+	if (suppressions(o, &findings, &side.baseline, &suppressed, &baselined) ||
+	    (o->write_baseline && write_baseline(o, &findings, &side.baseline, suppressed, baselined)))
 		goto out;
-	gw_check_report report = { file, &findings, suppressed, o->fail_on, o->fail_never };
-	if (print_report(o, &report) == 0)
-		rc = gw_check_failed(&report) ? GW_EXIT_FINDINGS : GW_EXIT_OK;
+	gw_check_report report = {
+		.file = file, .findings = &findings, .suppressed = suppressed, .fail_on = o->fail_on,
+		.fail_never = o->fail_never, .baselined = baselined,
+		.baseline_file = o->write_baseline ? o->write_baseline : o->baseline_path, .go = l.go,
+		.source_root = places.source_root, .module_dir = places.module_dir, .file_path = places.file_path,
+		.cwd = places.cwd,
+	};
+	if ((o->sarif_output && write_sarif(o->sarif_output, &report)) || print_report(o, &report))
+		goto out;
+	rc = gw_check_failed(&report) ? GW_EXIT_FINDINGS : GW_EXIT_OK;
 out:
 	free(suppressed);
+	free(baselined);
+	gw_cli_places_free(&places);
 	gw_findings_free(&findings);
 	gw_unload(&l);
 	free_side_inputs(&side);

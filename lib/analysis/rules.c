@@ -3,8 +3,8 @@
 #include <string.h>
 
 static const gw_rule rules[GW_RULE_COUNT] = {
-#define GW_RULE(code, id, name, severity, summary, help) \
-	{ GW_RULE_##code, id, name, GW_SEV_##severity, summary, help },
+#define GW_RULE(code, id, name, severity, summary, help, description) \
+	{ GW_RULE_##code, id, name, GW_SEV_##severity, summary, help, description },
 #include "rules.def"
 };
 

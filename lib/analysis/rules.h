@@ -13,7 +13,7 @@ typedef enum gw_severity { GW_SEV_NOTE = 0, GW_SEV_WARNING, GW_SEV_ERROR } gw_se
 const char *gw_severity_name(gw_severity s);
 
 typedef enum gw_rule_code {
-#define GW_RULE(code, id, name, severity, summary, help) GW_RULE_##code,
+#define GW_RULE(code, id, name, severity, summary, help, description) GW_RULE_##code,
 #include "rules.def"
 	GW_RULE_COUNT
 } gw_rule_code;
@@ -25,6 +25,8 @@ typedef struct gw_rule {
 	gw_severity severity;    /* default */
 	const char *summary;     /* one sentence */
 	const char *help;        /* what to do about it */
+	const char *description; /* what the rule finds, how, and what it cannot see
+	                            (SARIF fullDescription; one paragraph) */
 } gw_rule;
 
 /* Every rule, in a stable order: gw_rules()[code] is rule `code`. */

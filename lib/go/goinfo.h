@@ -99,6 +99,15 @@ typedef struct gw_go_info {
 #define GW_BATCH_IMPORT_MODULE "gowasm"
 bool gw_module_batched(const gw_module *m);
 
+/* Whether `file`, a name from the symbol table, is a file of the main
+ * module as a -trimpath build records it ("example.com/app/cmd/x/main.go"
+ * of module example.com/app): then *rel is its path in the module
+ * ("cmd/x/main.go"). A file of a dependency whose path extends the main
+ * module's ("example.com/app/v2@v2.0.0/x.go", or any module of the build
+ * list under the main module's path) is not one. Absolute names (builds
+ * without -trimpath) never are. */
+bool gw_go_main_module_file(const gw_go_info *go, gw_str file, gw_str *rel);
+
 /* Recognises the producer, version, build id and build info, and finds
  * the import wrappers. Fails only on allocation failure or malformed code
  * in a wrapper candidate; "not Go" is a result, not an error. */

@@ -139,3 +139,28 @@ gw_status gw_go_read_buildinfo(const gw_module *m, gw_go_buildinfo *b, gw_error 
 	}
 	return GW_OK;
 }
+
+/* True when `file` starts with module path `mod` followed by '/' or '@'
+ * (a module cache path "mod@version/..."). */
+static bool under_module(gw_str file, gw_str mod, char sep)
+{
+	return mod.len && file.len > mod.len && memcmp(file.p, mod.p, mod.len) == 0 && file.p[mod.len] == sep;
+}
+
+bool gw_go_main_module_file(const gw_go_info *go, gw_str file, gw_str *rel)
+{
+	gw_str mod = go->build.main.path;
+	if (!under_module(file, mod, '/'))
+		return false;
+	/* A module nested under the main module's path owns its files. */
+	for (uint32_t i = 0; i < go->build.num_deps; i++) {
+		const gw_go_module_line *d = &go->build.deps[i];
+		const gw_str paths[2] = { d->path, d->replace_path };
+		for (int k = 0; k < 2; k++)
+			if (paths[k].len > mod.len && (under_module(file, paths[k], '/') || under_module(file, paths[k], '@')))
+				return false;
+	}
+	rel->p = file.p + mod.len + 1;
+	rel->len = file.len - mod.len - 1;
+	return true;
+}

@@ -49,15 +49,6 @@ static void hash_hex(const char *p, size_t n, char out[17])
 	out[16] = '\0';
 }
 
-void gw_finding_fingerprint(const gw_finding *f, char out[17])
-{
-	gw_buf k;
-	gw_buf_init(&k);
-	gw_finding_key(f, &k);
-	hash_hex(k.data ? k.data : "", k.len, out);
-	gw_buf_free(&k);
-}
-
 static int cmp_keys(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -230,6 +221,106 @@ static uint32_t *order(const gw_findings *f)
 	return v;
 }
 
+/* The fingerprints of every finding (indexed by finding), as the header
+ * says; NULL when out of memory. */
+static char (*fingerprints(const gw_findings *f, const uint32_t *ord))[17]
+{
+	char(*fp)[17] = malloc((f->n ? f->n : 1) * sizeof *fp);
+	if (!fp)
+		return NULL;
+	gw_buf k;
+	gw_buf_init(&k);
+	for (uint32_t k2 = 0; k2 < f->n; k2++) {
+		const gw_finding *x = &f->v[ord[k2]];
+		uint32_t ordinal = 0;
+		for (uint32_t q = 0; q < k2; q++) {
+			const gw_finding *y = &f->v[ord[q]];
+			if (y->rule == x->rule && gw_str_same(y->function, x->function) && gw_str_same(y->callee, x->callee) &&
+			    gw_str_same(y->file, x->file))
+				ordinal++;
+		}
+		k.len = 0;
+		gw_finding_key(x, &k);
+		gw_buf_putc(&k, '\t');
+		gw_buf_append(&k, x->callee.p, x->callee.len);
+		gw_buf_printf(&k, "\t%u", ordinal);
+		if (k.oom) {
+			gw_buf_free(&k);
+			free(fp);
+			return NULL;
+		}
+		hash_hex(k.data, k.len, fp[ord[k2]]);
+	}
+	gw_buf_free(&k);
+	return fp;
+}
+
+/* Where a file is, for people and for code scanning. */
+typedef enum { PLACE_AS_IS, PLACE_ABSOLUTE, PLACE_ROOT } place_kind;
+
+static bool under(const char *dir, const uint8_t *p, size_t n, size_t *rest)
+{
+	size_t dl = strlen(dir);
+	if (dl == 1 && dir[0] == '/') {
+		*rest = 1;
+		return n > 1 && p[0] == '/';
+	}
+	if (n > dl + 1 && memcmp(p, dir, dl) == 0 && p[dl] == '/') {
+		*rest = dl + 1;
+		return true;
+	}
+	return false;
+}
+
+/* The file's path into `out`: relative to the source root (PLACE_ROOT),
+ * absolute, or as recorded (a -trimpath name outside the main module, or
+ * no source root). */
+static place_kind place(const gw_check_report *r, const uint8_t *p, size_t n, gw_buf *out)
+{
+	gw_str file = { p, (uint32_t)n }, rel;
+	size_t rest;
+	if (r->source_root && r->module_dir && r->go && gw_go_main_module_file(r->go, file, &rel)) {
+		gw_buf_puts(out, r->module_dir);
+		if (r->module_dir[0])
+			gw_buf_putc(out, '/');
+		gw_buf_append(out, rel.p, rel.len);
+		return PLACE_ROOT;
+	}
+	if (r->source_root && under(r->source_root, p, n, &rest)) {
+		gw_buf_append(out, p + rest, n - rest);
+		return PLACE_ROOT;
+	}
+	gw_buf_append(out, p, n);
+	return n && p[0] == '/' ? PLACE_ABSOLUTE : PLACE_AS_IS;
+}
+
+/* A file name for a diagnostic: placed, then relative to the working
+ * directory when it lies under it. */
+static void put_text_path(const gw_check_report *r, const uint8_t *p, size_t n, gw_buf *out)
+{
+	gw_buf path;
+	gw_buf_init(&path);
+	if (place(r, p, n, &path) == PLACE_ROOT) {
+		gw_buf abs;
+		gw_buf_init(&abs);
+		gw_buf_puts(&abs, r->source_root);
+		if (strcmp(r->source_root, "/") != 0)
+			gw_buf_putc(&abs, '/');
+		gw_buf_append(&abs, path.data, path.len);
+		gw_buf_free(&path);
+		path = abs;
+	}
+	size_t rest;
+	if (path.oom) {
+		out->oom = true;
+	} else if (r->cwd && under(r->cwd, (const uint8_t *)path.data, path.len, &rest)) {
+		gw_buf_put_printable(out, path.data + rest, path.len - rest);
+	} else {
+		gw_buf_put_printable(out, path.data, path.len);
+	}
+	gw_buf_free(&path);
+}
+
 void gw_check_text(const gw_check_report *r, gw_buf *out)
 {
 	const gw_findings *f = r->findings;
@@ -244,7 +335,7 @@ void gw_check_text(const gw_check_report *r, gw_buf *out)
 		if (!counts(r, i))
 			continue;
 		if (x->file.len) {
-			gw_buf_put_printable(out, x->file.p, x->file.len);
+			put_text_path(r, x->file.p, x->file.len, out);
 			if (x->line > 0)
 				gw_buf_printf(out, ":%d", x->line);
 		} else {
@@ -269,6 +360,12 @@ void gw_check_json(const gw_check_report *r, gw_buf *out)
 		out->oom = true;
 		return;
 	}
+	char(*fps)[17] = fingerprints(f, ord);
+	if (!fps) {
+		free(ord);
+		out->oom = true;
+		return;
+	}
 	gw_json j;
 	gw_json_init(&j, out);
 	gw_json_object_begin(&j, NULL);
@@ -284,8 +381,6 @@ void gw_check_json(const gw_check_report *r, gw_buf *out)
 			continue;
 		}
 		sev[x->severity]++;
-		char fp[17];
-		gw_finding_fingerprint(x, fp);
 		gw_json_object_begin(&j, NULL);
 		gw_json_string(&j, "rule", x->rule->id);
 		gw_json_string(&j, "severity", gw_severity_name(x->severity));
@@ -306,7 +401,7 @@ void gw_check_json(const gw_check_report *r, gw_buf *out)
 			gw_json_uint(&j, "offset", x->offset);
 		else
 			gw_json_null(&j, "offset");
-		gw_json_string(&j, "fingerprint", fp);
+		gw_json_string(&j, "fingerprint", fps[i]);
 		if (x->rank)
 			gw_json_uint(&j, "rank", x->rank);
 		else
@@ -326,6 +421,7 @@ void gw_check_json(const gw_check_report *r, gw_buf *out)
 	gw_json_bool(&j, "failed", gw_check_failed(r));
 	gw_json_object_end(&j);
 	gw_json_object_end(&j);
+	free(fps);
 	free(ord);
 }
 
@@ -334,9 +430,9 @@ static const char *sarif_level(gw_severity s)
 	return s == GW_SEV_ERROR ? "error" : s == GW_SEV_WARNING ? "warning" : "note";
 }
 
-/* A URI reference for a path: absolute paths become file:// URIs;
- * relative ones (Go module paths with -trimpath) stay relative. Bytes
- * outside the unreserved and path characters are percent-encoded. */
+/* A path as a URI reference: absolute paths become file:// URIs,
+ * relative ones stay relative. Bytes outside the unreserved and path
+ * characters are percent-encoded. */
 static void put_uri(gw_buf *b, const uint8_t *p, size_t n)
 {
 	if (n && p[0] == '/')
@@ -352,11 +448,64 @@ static void put_uri(gw_buf *b, const uint8_t *p, size_t n)
 	}
 }
 
+#define SRCROOT "%SRCROOT%"
+#define MAN_URI "man:gowasm-check(1)"
+
+/* artifactLocation of a file: relative to %SRCROOT% when placed there. */
+static void sarif_artifact(gw_json *j, const gw_check_report *r, const uint8_t *p, size_t n)
+{
+	gw_buf path, uri;
+	gw_buf_init(&path);
+	gw_buf_init(&uri);
+	place_kind k = place(r, p, n, &path);
+	put_uri(&uri, (const uint8_t *)path.data, path.len);
+	gw_json_object_begin(j, "artifactLocation");
+	gw_json_string_n(j, "uri", (const uint8_t *)uri.data, uri.len);
+	if (k == PLACE_ROOT)
+		gw_json_string(j, "uriBaseId", SRCROOT);
+	gw_json_object_end(j);
+	if (path.oom || uri.oom)
+		j->out->oom = true;
+	gw_buf_free(&path);
+	gw_buf_free(&uri);
+}
+
+static void sarif_rule(gw_json *j, const gw_rule *rule)
+{
+	gw_json_object_begin(j, NULL);
+	gw_json_string(j, "id", rule->id);
+	gw_json_string(j, "name", rule->name);
+	gw_json_object_begin(j, "shortDescription");
+	gw_json_string(j, "text", rule->summary);
+	gw_json_object_end(j);
+	gw_json_object_begin(j, "fullDescription");
+	gw_json_string(j, "text", rule->description);
+	gw_json_object_end(j);
+	gw_json_string(j, "helpUri", MAN_URI);
+	gw_json_object_begin(j, "help");
+	gw_json_string(j, "text", rule->help);
+	gw_buf md;
+	gw_buf_init(&md);
+	gw_buf_printf(&md, "**%s**\n\n%s\n\n**What to do:** %s\n\nSee `%s` under RULES in gowasm-check(1).", rule->summary,
+	              rule->description, rule->help, rule->id);
+	if (md.oom)
+		j->out->oom = true;
+	gw_json_string(j, "markdown", md.data ? md.data : "");
+	gw_buf_free(&md);
+	gw_json_object_end(j);
+	gw_json_object_begin(j, "defaultConfiguration");
+	gw_json_string(j, "level", sarif_level(rule->severity));
+	gw_json_object_end(j);
+	gw_json_object_end(j);
+}
+
 void gw_check_sarif(const gw_check_report *r, gw_buf *out)
 {
 	const gw_findings *f = r->findings;
 	uint32_t *ord = order(f);
-	if (!ord) {
+	char(*fps)[17] = ord ? fingerprints(f, ord) : NULL;
+	if (!fps) {
+		free(ord);
 		out->oom = true;
 		return;
 	}
@@ -374,33 +523,43 @@ void gw_check_sarif(const gw_check_report *r, gw_buf *out)
 	gw_json_string(&j, "name", "gowasm-check");
 	gw_json_string(&j, "version", GW_VERSION);
 	gw_json_string(&j, "semanticVersion", GW_VERSION);
+	gw_json_string(&j, "informationUri", MAN_URI);
 	gw_json_array_begin(&j, "rules");
-	for (size_t i = 0; i < nrules; i++) {
-		gw_json_object_begin(&j, NULL);
-		gw_json_string(&j, "id", rules[i].id);
-		gw_json_string(&j, "name", rules[i].name);
-		gw_json_object_begin(&j, "shortDescription");
-		gw_json_string(&j, "text", rules[i].summary);
-		gw_json_object_end(&j);
-		gw_json_object_begin(&j, "fullDescription");
-		gw_json_string(&j, "text", rules[i].summary);
-		gw_json_object_end(&j);
-		gw_json_object_begin(&j, "help");
-		gw_json_string(&j, "text", rules[i].help);
-		gw_json_object_end(&j);
-		gw_json_object_begin(&j, "defaultConfiguration");
-		gw_json_string(&j, "level", sarif_level(rules[i].severity));
-		gw_json_object_end(&j);
-		gw_json_object_end(&j);
-	}
+	for (size_t i = 0; i < nrules; i++)
+		sarif_rule(&j, &rules[i]);
 	gw_json_array_end(&j);
 	gw_json_object_end(&j);
 	gw_json_object_end(&j);
+	gw_json_array_begin(&j, "invocations");
+	gw_json_object_begin(&j, NULL);
+	gw_json_bool(&j, "executionSuccessful", true);
+	gw_json_int(&j, "exitCode", gw_check_failed(r) ? 1 : 0);
+	gw_json_object_end(&j);
+	gw_json_array_end(&j);
+	if (r->source_root) {
+		gw_buf uri;
+		gw_buf_init(&uri);
+		put_uri(&uri, (const uint8_t *)r->source_root, strlen(r->source_root));
+		if (!uri.len || uri.data[uri.len - 1] != '/')
+			gw_buf_putc(&uri, '/');
+		gw_json_object_begin(&j, "originalUriBaseIds");
+		gw_json_object_begin(&j, SRCROOT);
+		gw_json_string_n(&j, "uri", (const uint8_t *)uri.data, uri.len);
+		gw_json_object_begin(&j, "description");
+		gw_json_string(&j, "text", "The source root given with --source-root.");
+		gw_json_object_end(&j);
+		gw_json_object_end(&j);
+		gw_json_object_end(&j);
+		if (uri.oom)
+			out->oom = true;
+		gw_buf_free(&uri);
+	}
 	gw_json_array_begin(&j, "results");
 	for (uint32_t k2 = 0; k2 < f->n; k2++) {
 		uint32_t i = ord[k2];
 		const gw_finding *x = &f->v[i];
-		if (!counts(r, i))
+		bool baselined = r->baselined && r->baselined[i];
+		if (!counts(r, i) && !baselined)
 			continue;
 		gw_json_object_begin(&j, NULL);
 		gw_json_string(&j, "ruleId", x->rule->id);
@@ -421,52 +580,47 @@ void gw_check_sarif(const gw_check_report *r, gw_buf *out)
 		gw_json_array_begin(&j, "locations");
 		gw_json_object_begin(&j, NULL);
 		gw_json_object_begin(&j, "physicalLocation");
-		gw_json_object_begin(&j, "artifactLocation");
-		gw_buf uri;
-		gw_buf_init(&uri);
 		if (x->file.len)
-			put_uri(&uri, x->file.p, x->file.len);
+			sarif_artifact(&j, r, x->file.p, x->file.len);
+		else if (r->file_path)
+			sarif_artifact(&j, r, (const uint8_t *)r->file_path, strlen(r->file_path));
 		else
-			put_uri(&uri, (const uint8_t *)r->file, strlen(r->file));
-		gw_json_string(&j, "uri", uri.data ? uri.data : "");
-		gw_buf_free(&uri);
+			sarif_artifact(&j, r, (const uint8_t *)r->file, strlen(r->file));
+		/* A finding about the module as a whole (or without a line) is
+		 * placed at the first line: code scanning needs a region. */
+		gw_json_object_begin(&j, "region");
+		gw_json_int(&j, "startLine", x->file.len && x->line > 0 ? x->line : 1);
 		gw_json_object_end(&j);
-		if (x->file.len && x->line > 0) {
-			gw_json_object_begin(&j, "region");
-			gw_json_int(&j, "startLine", x->line);
-			gw_json_object_end(&j);
-		}
 		gw_json_object_end(&j);
 		gw_json_object_end(&j);
 		gw_json_array_end(&j);
-		/* Distinct results must not share a fingerprint: add what was
-		 * called and the ordinal among findings of the same key. */
-		char fp[17];
-		{
-			gw_buf k;
-			gw_buf_init(&k);
-			gw_finding_key(x, &k);
-			gw_buf_putc(&k, '\t');
-			gw_buf_append(&k, x->callee.p, x->callee.len);
-			uint32_t ordinal = 0;
-			for (uint32_t q = 0; q < k2; q++) {
-				const gw_finding *y = &f->v[ord[q]];
-				if (y->rule == x->rule && gw_str_same(y->function, x->function) && gw_str_same(y->callee, x->callee) &&
-				    gw_str_same(y->file, x->file))
-					ordinal++;
-			}
-			gw_buf_printf(&k, "\t%u", ordinal);
-			hash_hex(k.data ? k.data : "", k.len, fp);
-			gw_buf_free(&k);
-		}
 		gw_json_object_begin(&j, "partialFingerprints");
-		gw_json_string(&j, "gowasmFindingKey/v1", fp);
+		gw_json_string(&j, "gowasmFindingKey/v1", fps[i]);
 		gw_json_object_end(&j);
+		if (baselined) {
+			gw_json_array_begin(&j, "suppressions");
+			gw_json_object_begin(&j, NULL);
+			gw_json_string(&j, "kind", "external");
+			gw_buf why;
+			gw_buf_init(&why);
+			gw_buf_puts(&why, "listed in the baseline");
+			if (r->baseline_file) {
+				gw_buf_putc(&why, ' ');
+				gw_buf_puts(&why, r->baseline_file);
+			}
+			if (why.oom)
+				out->oom = true;
+			gw_json_string(&j, "justification", why.data ? why.data : "");
+			gw_buf_free(&why);
+			gw_json_object_end(&j);
+			gw_json_array_end(&j);
+		}
 		gw_json_object_end(&j);
 	}
 	gw_json_array_end(&j);
 	gw_json_object_end(&j);
 	gw_json_array_end(&j);
 	gw_json_object_end(&j);
+	free(fps);
 	free(ord);
 }

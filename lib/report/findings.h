@@ -18,8 +18,6 @@
 
 /* "rule\tfunction\tfile" (tabs and newlines in names become spaces). */
 void gw_finding_key(const gw_finding *f, gw_buf *out);
-/* A stable 64-bit hash of the key, as 16 hex digits. */
-void gw_finding_fingerprint(const gw_finding *f, char out[17]);
 
 typedef struct gw_baseline {
 	char **keys;          /* sorted */
@@ -40,11 +38,33 @@ typedef struct gw_check_report {
 	const bool *suppressed;      /* [finding]: by baseline or --allow */
 	gw_severity fail_on;         /* findings at or above fail the check */
 	bool fail_never;
+	/* [finding]: suppressed by the baseline (a subset of suppressed), or
+	 * NULL. SARIF keeps these as suppressed results; the other formats,
+	 * like every format for --allow, leave them out. */
+	const bool *baselined;
+	const char *baseline_file;   /* named in the suppressions' justification */
+	/* Placing files. source_root: an absolute folder (no trailing slash
+	 * except "/" itself), or NULL. Absolute file names under it, and with
+	 * `go` and module_dir the main module's -trimpath names, are placed
+	 * relative to it: SARIF writes them relative to %SRCROOT%, which names
+	 * it. module_dir: the main module's folder relative to source_root
+	 * ("" for the root itself), or NULL when unknown. */
+	const gw_go_info *go;
+	const char *source_root;
+	const char *module_dir;
+	const char *file_path;       /* the module's absolute path, or NULL */
+	/* Text: paths under this absolute folder (the working directory) are
+	 * written relative to it, as compilers do; NULL: as placed. */
+	const char *cwd;
 } gw_check_report;
 
 /* Whether the report fails the check (exit 1). */
 bool gw_check_failed(const gw_check_report *r);
 
+/* Every format gives a finding the same fingerprint: the 64-bit FNV-1a
+ * hash (16 hex digits) of its key, the function called and its ordinal
+ * among the findings (suppressed ones included) of the same key, callee
+ * and file in report order, so that distinct findings never share one. */
 void gw_check_text(const gw_check_report *r, gw_buf *out);
 void gw_check_json(const gw_check_report *r, gw_buf *out);
 void gw_check_sarif(const gw_check_report *r, gw_buf *out);

@@ -142,13 +142,14 @@ static void segment(mapper *mp, uint64_t col, bool mapped, uint32_t src, int32_t
 /* The name a source is written under. */
 static void source_name(gw_buf *b, gw_str file, const gw_go_info *go, const char *root)
 {
-	gw_str mod = go->build.main.path;
-	if (root && mod.len && file.len > mod.len && memcmp(file.p, mod.p, mod.len) == 0 && file.p[mod.len] == '/') {
+	gw_str rel;
+	if (root && gw_go_main_module_file(go, file, &rel)) {
 		size_t rl = strlen(root);
 		while (rl > 1 && root[rl - 1] == '/')
 			rl--;
 		gw_buf_append(b, root, rl);
-		gw_buf_append(b, file.p + mod.len, file.len - mod.len);
+		gw_buf_putc(b, '/');
+		gw_buf_append(b, rel.p, rel.len);
 		return;
 	}
 	gw_buf_append(b, file.p, file.len);

@@ -49,7 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			gw_check_options opt = { NULL, 0, GW_TARGET_BROWSER };
 			gw_error_clear(&err);
 			if (gw_check_run(m, go, syms, &integrity, &opt, &findings, &err) == GW_OK) {
-				gw_check_report report = { "fuzz.wasm", &findings, NULL, GW_SEV_ERROR, false };
+				gw_check_report report = { .file = "fuzz.wasm", .findings = &findings, .fail_on = GW_SEV_ERROR };
 				gw_buf b;
 				gw_buf_init(&b);
 				gw_check_sarif(&report, &b);

@@ -269,8 +269,7 @@ ok(any(f["function"].startswith("github.com/evanw/esbuild/internal/fs.") for f i
    "esbuild for browsers: its internal/fs package reaches the file system")
 eq(r.returncode, 0, "warnings do not fail the default gate")
 
-# --- SARIF, validated by the reference validator.
-validator = npm_file("@microsoft/sarif-multitool-linux@5.7.0", "Sarif.Multitool")
+# --- SARIF (the reference validator runs in test_check_sarif.py).
 for name, path, extra in (("leak", go_fixture("leak-stripped"), ["--target", "browser"]), ("esbuild", esb, []),
                           ("corrupt", p, [])):
     out = os.path.join(tmp, name + ".sarif")
@@ -283,9 +282,6 @@ for name, path, extra in (("leak", go_fixture("leak-stripped"), ["--target", "br
     res = s["runs"][0]["results"]
     ok(all(x["partialFingerprints"]["gowasmFindingKey/v1"] and rules[x["ruleIndex"]]["id"] == x["ruleId"] for x in res),
        f"sarif {name}: results have fingerprints and consistent rule indices")
-    v = run([validator, "validate", out], timeout=300)
-    text = v.stdout.decode(errors="replace") + v.stderr.decode(errors="replace")
-    ok(v.returncode == 0 and not re.search(r": error ", text), f"sarif {name}: Sarif.Multitool validate accepts it", text[-1500:])
 
 # --- baselines, --allow, --fail-on
 base = os.path.join(tmp, "leak.baseline")

@@ -658,8 +658,52 @@ static void test_not_go(void)
 	wb_free(&b);
 }
 
+static gw_str S(const char *s)
+{
+	gw_str r = { (const uint8_t *)s, (uint32_t)strlen(s) };
+	return r;
+}
+
+/* item sarif-roots: the -trimpath main-module mapping that gowasm-check
+ * --source-root and gowasm-sourcemap --source-root share. */
+static void test_main_module_file(void)
+{
+	gw_go_module_line deps[2] = { { .path = S("example.com/app/v2") },
+		                      { .path = S("example.com/app/tools"), .replace_path = S("example.com/app/tools2") } };
+	gw_go_info go;
+	memset(&go, 0, sizeof go);
+	go.build.main.path = S("example.com/app");
+	go.build.deps = deps;
+	go.build.num_deps = 2;
+	static const struct { const char *file, *rel; } cases[] = {
+		{ "example.com/app/main.go", "main.go" },
+		{ "example.com/app/cmd/x/main.go", "cmd/x/main.go" },
+		{ "example.com/application/main.go", NULL },       /* another module sharing the prefix */
+		{ "example.com/app", NULL },                       /* the path alone */
+		{ "example.com/app@v1.0.0/x.go", NULL },           /* a module cache path */
+		{ "example.com/app/v2@v2.1.0/x.go", NULL },        /* a nested module from the cache */
+		{ "example.com/app/v2/x.go", NULL },               /* ... replaced by a folder */
+		{ "example.com/app/tools2@v0.1.0/x.go", NULL },    /* a nested replacement */
+		{ "/home/u/app/main.go", NULL },                   /* without -trimpath */
+		{ "fmt/print.go", NULL },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		gw_str rel = { NULL, 0 };
+		bool got = gw_go_main_module_file(&go, S(cases[i].file), &rel);
+		if (cases[i].rel)
+			ok(got && gw_str_same(rel, S(cases[i].rel)), "item sarif-roots: %s is the main module's %s", cases[i].file,
+			   cases[i].rel);
+		else
+			ok(!got, "item sarif-roots: %s is not the main module's", cases[i].file);
+	}
+	go.build.main.path = S("");
+	gw_str rel;
+	ok(!gw_go_main_module_file(&go, S("/main.go"), &rel), "item sarif-roots: no main module path: no file is its");
+}
+
 int main(void)
 {
+	test_main_module_file();
 	test_version_parse();
 	test_producer_names();
 	test_gc_js();
