@@ -6,6 +6,7 @@
 #include "error.h"
 #include "utf8.h"
 #include "analysis/check.h"
+#include "analysis/derived.h"
 #include "analysis/integrity.h"
 #include "analysis/load.h"
 #include "go/abi.h"

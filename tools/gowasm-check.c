@@ -34,6 +34,8 @@ static void usage(void)
 	       "                        (see gowasm-baseline(5))\n"
 	       "  --write-baseline FILE write the current findings to FILE as a baseline\n"
 	       "                        and exit 0\n"
+	       "  --original ORIG.wasm  FILE.wasm is ORIG.wasm optimized after linking (wasm-opt):\n"
+	       "                        require that it derives from ORIG.wasm, then check ORIG.wasm\n"
 	       "  --list-rules          list the rules and exit\n"
 	       "  -h, --help            show this help and exit\n"
 	       "  -V, --version         show the version and exit\n"
@@ -50,6 +52,33 @@ static void usage(void)
 	       prog, prog, prog, prog, prog, prog);
 }
 
+/* --original: the optimized module must derive from the original (same
+ * build id, initial memory, exports; imports a subset); the findings are
+ * then the original's. Returns 0, or 2 after saying why on stderr. */
+static int require_derived(const char *optimized, const char *original)
+{
+	gw_error err;
+	gw_error_clear(&err);
+	gw_loaded a = { 0 }, b = { 0 };
+	char why[256];
+	bool derived = false;
+	int rc = GW_EXIT_ERROR;
+	if (gw_load(original, &a, &err)) {
+		gw_cli_error(prog, original, &err);
+	} else if (gw_load(optimized, &b, &err)) {
+		gw_cli_error(prog, optimized, &err);
+	} else if (gw_module_derived_from(a.m, b.m, &derived, why, sizeof why, &err)) {
+		gw_cli_error(prog, optimized, &err);
+	} else if (!derived) {
+		fprintf(stderr, "%s: %s: not an optimized copy of %s: %s\n", prog, optimized, original, why);
+	} else {
+		rc = GW_EXIT_OK;
+	}
+	gw_unload(&a);
+	gw_unload(&b);
+	return rc;
+}
+
 static void list_rules(void)
 {
 	size_t n;
@@ -60,7 +89,7 @@ static void list_rules(void)
 
 int main(int argc, char **argv)
 {
-	enum { O_GLUE = 256, O_COMPANION, O_TARGET, O_FORMAT, O_FAIL_ON, O_ALLOW, O_BASELINE, O_WRITE_BASELINE, O_LIST };
+	enum { O_GLUE = 256, O_COMPANION, O_TARGET, O_FORMAT, O_FAIL_ON, O_ALLOW, O_BASELINE, O_WRITE_BASELINE, O_LIST, O_ORIGINAL };
 	static const struct option opts[] = {
 		{ "glue", required_argument, NULL, O_GLUE },
 		{ "companion", no_argument, NULL, O_COMPANION },
@@ -72,12 +101,14 @@ int main(int argc, char **argv)
 		{ "baseline", required_argument, NULL, O_BASELINE },
 		{ "write-baseline", required_argument, NULL, O_WRITE_BASELINE },
 		{ "list-rules", no_argument, NULL, O_LIST },
+		{ "original", required_argument, NULL, O_ORIGINAL },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *glue_path = NULL, *output = NULL, *baseline_path = NULL, *write_baseline = NULL;
 	const char *format = "text";
+	const char *original = NULL;
 	const char *allow[64];
 	int nallow = 0;
 	gw_check_options copt = { NULL, 0, GW_TARGET_ANY, true };
@@ -135,6 +166,7 @@ int main(int argc, char **argv)
 			allow[nallow++] = optarg;
 			break;
 		case O_LIST: list_rules(); return GW_EXIT_OK;
+		case O_ORIGINAL: original = optarg; break;
 		case 'h': usage(); return GW_EXIT_OK;
 		case 'V': gw_cli_version(prog); return GW_EXIT_OK;
 		default:
@@ -146,9 +178,14 @@ int main(int argc, char **argv)
 	if (!file)
 		return GW_EXIT_ERROR;
 
-	const char *inputs[] = { file, glue_path, baseline_path };
-	if (gw_cli_refuse_overwrite(prog, output, inputs, 3) || gw_cli_refuse_overwrite(prog, write_baseline, inputs, 3))
+	const char *inputs[] = { file, glue_path, baseline_path, original };
+	if (gw_cli_refuse_overwrite(prog, output, inputs, 4) || gw_cli_refuse_overwrite(prog, write_baseline, inputs, 4))
 		return GW_EXIT_ERROR;
+	if (original) {
+		if (require_derived(file, original))
+			return GW_EXIT_ERROR;
+		file = original;
+	}
 
 	int rc = GW_EXIT_ERROR;
 	gw_error err;
