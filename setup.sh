@@ -15,7 +15,8 @@ cd "$(dirname "$0")"
 #   fuzzing and the sanitizer build: clang libclang-rt-14-dev
 #   gowasm-batch: binaryen (C API), wabt (its validator is linked: g++)
 #   gowasm-pack and gowasm-verify: libzip-dev zlib1g-dev libdeflate-dev libbrotli-dev (the
-#   bundle and its precompressed copies), libjansson-dev (reading manifests)
+#   bundle and its precompressed copies), libjansson-dev (reading manifests), libssl-dev
+#   (libcrypto: the SHA-256 and SHA-384 digests)
 #   fixtures: golang-1.19-go (Go 1.19.8); wabt's wasm-objdump is the test oracle
 #   tests: python3 (also meson's), mandoc (man page lint), zip, chromium
 #   (batched modules are also run in a headless browser), strace (holds a tool at
@@ -23,7 +24,7 @@ cd "$(dirname "$0")"
 #   peak memory of a tool in the bounds test), pmccabe (the function-size bar in
 #   the tools-cli test)
 PACKAGES=(meson ninja-build gcc g++ pkg-config clang libclang-rt-14-dev binaryen wabt
-          libzip-dev zlib1g-dev libdeflate-dev libbrotli-dev libjansson-dev golang-1.19-go python3 mandoc zip
+          libzip-dev zlib1g-dev libdeflate-dev libbrotli-dev libjansson-dev libssl-dev golang-1.19-go python3 mandoc zip
           ca-certificates chromium strace time pmccabe)
 
 install_deps() {

@@ -8,6 +8,7 @@
 #include "utf8.h"
 #include "analysis/batchplan.h"
 #include "analysis/check.h"
+#include "analysis/derived.h"
 #include "analysis/integrity.h"
 #include "analysis/load.h"
 #include "analysis/rules.h"

@@ -32,7 +32,7 @@ static const char epilogue[] =
 typedef enum { FORMAT_TEXT, FORMAT_JSON, FORMAT_SARIF } format;
 
 typedef struct options {
-	const char *glue_path, *output, *baseline_path, *write_baseline, *sarif_output, *source_root;
+	const char *glue_path, *output, *baseline_path, *write_baseline, *sarif_output, *source_root, *original;
 	format format;
 	const gw_rule *allow[64];
 	int nallow;
@@ -160,6 +160,8 @@ static int parse_options(int argc, char **argv, options *o, const char **file)
 		  &o->baseline_path, NULL },
 		{ "write-baseline", 0, "FILE", "write the current findings to FILE as a baseline\nand exit 0", 0, NULL,
 		  &o->write_baseline, NULL },
+		{ "original", 0, "ORIG.wasm", "FILE.wasm is ORIG.wasm optimized after linking\n"
+		  "(wasm-opt): require that it derives from ORIG.wasm,\nthen check ORIG.wasm", 0, NULL, &o->original, NULL },
 		{ "list-rules", 0, NULL, "list the rules and exit", 0, NULL, NULL, list_rules },
 		{ NULL, 0, NULL, NULL, 0, NULL, NULL, NULL },
 	};
@@ -169,9 +171,9 @@ static int parse_options(int argc, char **argv, options *o, const char **file)
 		return rc;
 	*file = argv[next];
 	o->check.glue_alone = !o->companion;
-	const char *inputs[] = { *file, o->glue_path, o->baseline_path };
-	if (gw_cli_refuse_overwrite(prog, o->output, inputs, 3) || gw_cli_refuse_overwrite(prog, o->write_baseline, inputs, 3) ||
-	    gw_cli_refuse_overwrite(prog, o->sarif_output, inputs, 3) ||
+	const char *inputs[] = { *file, o->glue_path, o->baseline_path, o->original };
+	if (gw_cli_refuse_overwrite(prog, o->output, inputs, 4) || gw_cli_refuse_overwrite(prog, o->write_baseline, inputs, 4) ||
+	    gw_cli_refuse_overwrite(prog, o->sarif_output, inputs, 4) ||
 	    sarif_output_clash(o->sarif_output, o->output, o->write_baseline, o->format != FORMAT_TEXT))
 		return GW_EXIT_ERROR;
 	return GW_CLI_GO_ON;
@@ -316,6 +318,33 @@ static int run_rules(const char *file, const options *o, const gw_check_options 
 	return 0;
 }
 
+/* --original: the optimized module must derive from the original (same
+ * build id, initial memory, exports; imports a subset); the findings are
+ * then the original's. Returns 0, or 2 after saying why on stderr. */
+static int require_derived(const char *optimized, const char *original)
+{
+	gw_error err;
+	gw_error_clear(&err);
+	gw_loaded a = { 0 }, b = { 0 };
+	char why[256];
+	bool derived = false;
+	int rc = GW_EXIT_ERROR;
+	if (gw_load(original, &a, &err)) {
+		gw_cli_error(prog, original, &err);
+	} else if (gw_load(optimized, &b, &err)) {
+		gw_cli_error(prog, optimized, &err);
+	} else if (gw_module_derived_from(a.m, b.m, &derived, why, sizeof why, &err)) {
+		gw_cli_error(prog, optimized, &err);
+	} else if (!derived) {
+		fprintf(stderr, "%s: %s: not an optimized copy of %s: %s\n", prog, optimized, original, why);
+	} else {
+		rc = GW_EXIT_OK;
+	}
+	gw_unload(&a);
+	gw_unload(&b);
+	return rc;
+}
+
 static int check_file(const char *file, const options *o)
 {
 	int rc = GW_EXIT_ERROR;
@@ -356,5 +385,12 @@ int main(int argc, char **argv)
 	options o = { .check = { NULL, 0, GW_TARGET_ANY, true }, .fail_on = GW_SEV_ERROR };
 	const char *file;
 	int rc = parse_options(argc, argv, &o, &file);
-	return rc != GW_CLI_GO_ON ? rc : check_file(file, &o);
+	if (rc != GW_CLI_GO_ON)
+		return rc;
+	if (o.original) {
+		if (require_derived(file, o.original))
+			return GW_EXIT_ERROR;
+		file = o.original;
+	}
+	return check_file(file, &o);
 }

@@ -9,6 +9,7 @@
 #include "../go/pclntab.h"
 #include "../problem.h"
 #include "../util/array.h"
+#include "../wasm/leb128.h"
 
 /* At most this many problems of one check are listed one by one; the rest
  * are counted in a last problem of the same check. */
@@ -105,6 +106,32 @@ static int clip(gw_str s)
 	return s.len > 120 ? 120 : (int)s.len;
 }
 
+/* Whether the module was rewritten after Go linked it, by an optimizer such
+ * as Binaryen's wasm-opt: Go's linker writes one active element segment at
+ * table slot 0x1000 listing every defined function in order (slot 0x1000 + i
+ * holds function num_func_imports + i: the runtime calls PC >> 16 through
+ * it). wasm-opt keeps what each slot means but renumbers, merges and adds
+ * functions, so the slots point elsewhere. gowasm-batch only appends. */
+static bool rewritten_after_linking(const gw_module *m, uint32_t nfunc)
+{
+	const gw_section *sec = gw_module_section(m, GW_SEC_ELEM);
+	if (!sec || m->num_elems != 1)
+		return false;
+	const gw_elem *e = &m->elems[0];
+	if (!e->active || e->exprs || !e->offset_known || e->offset_value != 0x1000)
+		return false;
+	gw_cursor cur = gw_cursor_make(m->bytes, e->items_offset, sec->offset + sec->size);
+	gw_error err;
+	for (uint32_t i = 0; i < e->count && i < nfunc; i++) {
+		uint32_t f;
+		if (gw_read_u32(&cur, &f, "element", &err) != GW_OK)
+			return false;
+		if (f != m->num_func_imports + i)
+			return true;
+	}
+	return false;
+}
+
 static gw_status check_pclntab(checker *c, const gw_module *m, const gw_go_info *go, const gw_go_symbols *syms)
 {
 	gw_integrity *g = c->g;
@@ -118,6 +145,12 @@ static gw_status check_pclntab(checker *c, const gw_module *m, const gw_go_info 
 	/* gowasm-batch appends its own functions after Go's (the table and
 	 * every Go PC stay as they were); they are not in Go's table. */
 	bool batched = gw_module_batched(m);
+	if (rewritten_after_linking(m, t->nfunc))
+		return add(c, GW_RULE_PCLNTAB_FUNCTIONS, GW_SEV_ERROR, UINT32_MAX,
+		           "the module was rewritten after Go linked it (by wasm-opt or another optimizer: pclntab has %u functions, "
+		           "the module %u, and the table no longer maps Go function i to function i); the leak rules "
+		           "cannot run: check the module before optimizing, then this one with --original "
+		           "(gowasm-check(1), OPTIMIZED MODULES)", t->nfunc, m->num_funcs);
 	if (t->nfunc != m->num_funcs && !(batched && t->nfunc < m->num_funcs))
 		GW_TRY(add(c, GW_RULE_PCLNTAB_FUNCTIONS, GW_SEV_ERROR, UINT32_MAX,
 		        "pclntab has %u functions but the module defines %u", t->nfunc, m->num_funcs));
