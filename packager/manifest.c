@@ -342,8 +342,21 @@ void gw_npm_package_json(gw_buf *b, const char *name, const char *version, const
 	char key[320];
 	snprintf(key, sizeof key, "./%s", module_path);
 	gw_json_string(&pj, key, key);
+	/* The glue and the companion, which the loader imports: bundlers and
+	 * apps that import them themselves reach them by these names. */
+	for (uint32_t i = 0; i < num_files; i++) {
+		if (!strcmp(files[i], "wasm_exec.js") || !strcmp(files[i], "gowasm-batch.mjs")) {
+			snprintf(key, sizeof key, "./%s", files[i]);
+			gw_json_string(&pj, key, key);
+		}
+	}
 	gw_json_string(&pj, "./package.json", "./package.json");
 	gw_json_object_end(&pj);
+	/* Only the glue runs code when imported (it defines globalThis.Go):
+	 * bundlers may drop what else is unused. */
+	gw_json_array_begin(&pj, "sideEffects");
+	gw_json_string(&pj, NULL, "./wasm_exec.js");
+	gw_json_array_end(&pj);
 	gw_json_array_begin(&pj, "files");
 	for (uint32_t i = 0; i < num_files; i++)
 		gw_json_string(&pj, NULL, files[i]);

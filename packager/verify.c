@@ -18,6 +18,7 @@
 #include "bundle.h"
 #include "digest.h"
 #include "glue.h"
+#include "loader.h"
 #include "embedded.h"
 #include "manifest.h"
 #include "zipread.h"
@@ -442,6 +443,25 @@ static json_t *loader_bundle(const entry *loader)
 		return NULL;
 	json_error_t je;
 	return json_loadb(p, (size_t)(end - 1 - p), JSON_REJECT_DUPLICATES, &je);
+}
+
+/* Whether the lines right after the bundle line are exactly those
+ * gowasm-pack writes for this module and companion (gw_loader_files). */
+static bool loader_files_ok(const entry *loader, const char *module, const char *companion)
+{
+	static const char marker[] = "export const bundle = ";
+	const char *p = memmem(loader->data, loader->size, marker, sizeof marker - 1);
+	const char *end = (const char *)loader->data + loader->size;
+	p = p ? memchr(p, '\n', (size_t)(end - p)) : NULL;
+	if (!p)
+		return false;
+	p++;
+	gw_buf want;
+	gw_buf_init(&want);
+	gw_loader_files(&want, module, companion);
+	bool same = !want.oom && (size_t)(end - p) >= want.len && !memcmp(p, want.data, want.len);
+	gw_buf_free(&want);
+	return same;
 }
 
 static int cmp_files(const void *a, const void *b)
@@ -909,6 +929,10 @@ static gw_status verify_entries(gw_verify_report *r, entry *es, uint32_t ne, con
 		else if (companion ? !js_string(b, "companion") || strcmp(js_string(b, "companion"), companion->name)
 		                   : !json_is_null(json_object_get(b, "companion")))
 			gw_verify_add(r, loader->name, "does not load the bundle's companion as it should");
+		else if (!loader_files_ok(loader, mod->name, companion ? companion->name : NULL))
+			gw_verify_add(r, loader->name, "the lines after the bundle line do not name %s, wasm_exec.js and %s "
+			              "as gowasm-pack writes them (what bundlers follow)", mod->name,
+			              companion ? companion->name : "no companion");
 		json_decref(b);
 	}
 	if (loaded)
