@@ -19,6 +19,7 @@
 #include "digest.h"
 #include "glue.h"
 #include "loader.h"
+#include "npmpackage.h"
 #include "embedded.h"
 #include "manifest.h"
 #include "zipread.h"
@@ -554,8 +555,9 @@ static void check_roles(gw_verify_report *r, entry *es, uint32_t ne, const char 
 	snprintf(br, sizeof br, "%s.br", module ? module : "");
 	snprintf(map, sizeof map, "%s.map", module ? module : "");
 	static const char *const roles[] = {"module", "module-gzip", "module-brotli", "source-map", "glue", "companion",
-	                                    "loader", "types", "readme"};
-	const char *names[] = {module, gz, br, map, "wasm_exec.js", "gowasm-batch.mjs", "loader.mjs", "index.d.ts", NULL};
+	                                    "loader", "types", "readme", "glue-license"};
+	const char *names[] = {module, gz, br, map, "wasm_exec.js", "gowasm-batch.mjs", "loader.mjs", "index.d.ts",
+	                       GW_README_PATH, GW_GLUE_LICENSE_PATH};
 	for (size_t k = 0; k < sizeof roles / sizeof *roles; k++) {
 		const entry *first = NULL;
 		for (uint32_t i = 0; i < ne; i++) {
@@ -603,9 +605,19 @@ static void check_package_json(gw_verify_report *r, json_t *man, const entry *pj
 	paths[n++] = "manifest.json";
 	const char *name = js_string(man, "name"), *version = js_string(man, "version"), *module = js_string(man, "module");
 	const char *go = js_string(json_object_get(man, "go"), "version");
+	/* The metadata only the publisher knows is taken as written, in the
+	 * form gowasm-pack writes it, once its form is checked. */
+	json_t *repo = json_object_get(got, "repository");
+	gw_npm_meta meta = { json_string_value(json_object_get(got, "license")),
+	                     json_string_value(json_object_get(repo, "url")),
+	                     json_string_value(json_object_get(got, "homepage")) };
+	char why[400];
+	if (!gw_npm_meta_valid(&meta, why, sizeof why))
+		gw_verify_add(r, "package.json", "%s", why);
 	gw_buf b;
 	gw_buf_init(&b);
-	gw_npm_package_json(&b, name ? name : "", version ? version : "", go ? go : "", module ? module : "", paths, n);
+	gw_npm_package_json(&b, name ? name : "", version ? version : "", go ? go : "", module ? module : "", paths, n,
+	                    &meta);
 	json_t *want = b.oom ? NULL : json_loadb(b.data, b.len, 0, &je);
 	gw_buf_free(&b);
 	const char *key;
@@ -815,7 +827,7 @@ static gw_status verify_entries(gw_verify_report *r, entry *es, uint32_t ne, con
 
 	/* The module, and every fact re-derived from it. */
 	entry *mod = man ? find(es, ne, js_string(man, "module")) : NULL;
-	entry *glue = NULL, *companion = NULL, *loader = NULL, *smap = NULL;
+	entry *glue = NULL, *companion = NULL, *loader = NULL, *smap = NULL, *glue_license = NULL, *readme = NULL;
 	for (uint32_t i = 0; i < ne; i++) {
 		if (!es[i].read || !es[i].role)
 			continue;
@@ -827,6 +839,10 @@ static gw_status verify_entries(gw_verify_report *r, entry *es, uint32_t ne, con
 			companion = &es[i];
 		else if (!strcmp(es[i].role, "loader"))
 			loader = &es[i];
+		else if (!strcmp(es[i].role, "glue-license"))
+			glue_license = &es[i];
+		else if (!strcmp(es[i].role, "readme"))
+			readme = &es[i];
 	}
 	if (man && !mod)
 		gw_verify_add(r, "module", "the module the manifest names is not in the bundle");
@@ -880,6 +896,25 @@ static gw_status verify_entries(gw_verify_report *r, entry *es, uint32_t ne, con
 		}
 		if (!glue)
 			gw_verify_add(r, "glue", "the bundle has no wasm_exec.js (role glue)");
+		if (!readme) {
+			gw_verify_add(r, GW_README_PATH, "missing: gowasm-pack writes one (role readme)");
+		} else {
+			gw_buf want;
+			gw_buf_init(&want);
+			const char *mname = js_string(man, "name"), *mversion = js_string(man, "version");
+			gw_bundle_readme(&want, mname ? mname : "", mversion ? mversion : "", l.go->version.text, mod->name,
+			                 r->batched);
+			if (want.oom || want.len != readme->size || memcmp(want.data, readme->data, want.len))
+				gw_verify_add(r, readme->name, "is not the README gowasm-pack writes for this bundle");
+			gw_buf_free(&want);
+		}
+		if (glue && !glue_license)
+			gw_verify_add(r, GW_GLUE_LICENSE_PATH, "missing: wasm_exec.js is Go's, and its licence (role "
+			              "glue-license) must travel with it");
+		else if (glue_license && (!memmem(glue_license->data, glue_license->size, "The Go Authors", 14) ||
+		         !memmem(glue_license->data, glue_license->size, "Redistribution and use in source and binary forms",
+		                 sizeof "Redistribution and use in source and binary forms" - 1)))
+			gw_verify_add(r, glue_license->name, "is not Go's licence (BSD-3-Clause, The Go Authors)");
 		if (r->batched && !companion)
 			gw_verify_add(r, "companion", "the module is batched but the bundle has no companion");
 		if (!r->batched && companion)

@@ -20,6 +20,7 @@
 #include "../packager/limits.h"
 #include "../packager/loader.h"
 #include "../packager/manifest.h"
+#include "../packager/npmpackage.h"
 #include "../packager/verify.h"
 #include "cli.h"
 #include "embedded.h"
@@ -47,6 +48,10 @@ static void usage(void)
 	       "                        lib/wasm/ or misc/wasm/)\n"
 	       "  --name NAME           package name (default: the module's file name)\n"
 	       "  --version VERSION     package version (default: 0.0.0)\n"
+	       "  --license SPDX        package.json license (an SPDX expression)\n"
+	       "  --repository URL      package.json repository\n"
+	       "  --homepage URL        package.json homepage\n"
+	       "  --package-json FILE   take license, repository and homepage from FILE\n"
 	       "  --gzip                add NAME.wasm.gz, a gzip copy for static hosting\n"
 	       "  --brotli              add NAME.wasm.br, a brotli copy\n"
 	       "  --brotli-quality Q    brotli quality, 0-11 (default: 11)\n"
@@ -227,6 +232,32 @@ static int write_npm(const char *dir, const packed *p, const char *manifest, siz
 	return rc;
 }
 
+/* package.json's metadata: --package-json FILE's, each flag given
+ * replacing its field; checked. Nonzero (reported) on failure. */
+static int gw_pack_npm_meta(const char *package_json, const gw_npm_meta *flags, gw_npm_meta *out)
+{
+	gw_error err;
+	gw_error_clear(&err);
+	if (package_json && gw_npm_meta_load(package_json, out, &err)) {
+		gw_cli_error(prog, package_json, &err);
+		return -1;
+	}
+	const char **fields[] = {&out->license, &out->repository, &out->homepage};
+	const char *given[] = {flags->license, flags->repository, flags->homepage};
+	for (size_t i = 0; i < 3; i++) {
+		if (given[i]) {
+			free((void *)*fields[i]);
+			*fields[i] = strdup(given[i]);
+		}
+	}
+	char why[400];
+	if (!gw_npm_meta_valid(out, why, sizeof why)) {
+		gw_cli_usage_error(prog, "%s%s%s", package_json ? package_json : "", package_json ? ": " : "", why);
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -245,12 +276,18 @@ int main(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version-info", no_argument, NULL, 'V' },
+		{ "license", required_argument, NULL, 'L' },
+		{ "repository", required_argument, NULL, 'R' },
+		{ "homepage", required_argument, NULL, 'H' },
+		{ "package-json", required_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *output = NULL, *npm = NULL, *glue_path = NULL, *name = NULL, *version = "0.0.0";
 	const char *target = "browser";
 	bool gzip = false, brotli = false, check = true, json = false, quiet = false, source_map = false;
 	int quality = 11;
+	gw_npm_meta meta_flags = {0}, meta = {0};
+	const char *package_json = NULL;
 	int c;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":o:qhV", opts, NULL)) != -1) {
@@ -286,6 +323,10 @@ int main(int argc, char **argv)
 		case 'q': quiet = true; break;
 		case 'h': usage(); return GW_EXIT_OK;
 		case 'V': gw_cli_version(prog); return GW_EXIT_OK;
+		case 'L': meta_flags.license = optarg; break;
+		case 'R': meta_flags.repository = optarg; break;
+		case 'H': meta_flags.homepage = optarg; break;
+		case 'P': package_json = optarg; break;
 		default:
 			gw_cli_option_error(prog, c, argv, optind);
 			return GW_EXIT_ERROR;
@@ -350,8 +391,10 @@ int main(int argc, char **argv)
 	gw_error err;
 	gw_error_clear(&err);
 	gw_loaded l;
-	if (gw_load(file, &l, &err)) {
-		gw_cli_error(prog, file, &err);
+	if (gw_pack_npm_meta(package_json, &meta_flags, &meta) || gw_load(file, &l, &err)) {
+		if (err.msg[0])
+			gw_cli_error(prog, file, &err);
+		gw_npm_meta_free(&meta);
 		return GW_EXIT_ERROR;
 	}
 	int rc = GW_EXIT_ERROR;
@@ -360,7 +403,8 @@ int main(int argc, char **argv)
 	size_t deflated_len = 0, gz_len = 0, br_len = 0, zipped_len = 0;
 	gw_findings findings;
 	memset(&findings, 0, sizeof findings);
-	gw_buf loader, manifest, pkg, report;
+	gw_buf loader, manifest, pkg, report, readme;
+	gw_buf_init(&readme);
 	gw_buf_init(&loader);
 	gw_buf_init(&manifest);
 	gw_buf_init(&pkg);
@@ -526,6 +570,13 @@ int main(int argc, char **argv)
 		add(&p, "gowasm-batch.mjs", "companion", companionf.data, companionf.size);
 	add(&p, "loader.mjs", "loader", (const uint8_t *)loader.data, loader.len);
 	add(&p, "index.d.ts", "types", (const uint8_t *)gw_types_template, gw_types_template_len);
+	gw_bundle_readme(&readme, name, version, l.go->version.text, module_path, batched);
+	if (readme.oom) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		goto done;
+	}
+	add(&p, GW_README_PATH, "readme", (const uint8_t *)readme.data, readme.len);
+	add(&p, GW_GLUE_LICENSE_PATH, "glue-license", (const uint8_t *)gw_glue_license, gw_glue_license_len);
 	qsort(p.files, p.n, sizeof *p.files, cmp_bundle);
 	for (uint32_t i = 0; i < p.n; i++) {
 		if (p.files[i].data == mod_data)
@@ -579,7 +630,7 @@ int main(int argc, char **argv)
 		for (uint32_t i = 0; i < p.n; i++)
 			paths[i] = p.files[i].path;
 		paths[p.n] = "manifest.json";
-		gw_npm_package_json(&pkg, name, version, l.go->version.text, module_path, paths, p.n + 1);
+		gw_npm_package_json(&pkg, name, version, l.go->version.text, module_path, paths, p.n + 1, &meta);
 		if (pkg.oom || write_npm(npm, &p, manifest.data, manifest.len, pkg.data, pkg.len))
 			goto done;
 	}
@@ -650,6 +701,8 @@ done:
 	free(br);
 	free(zipped);
 	gw_buf_free(&loader);
+	gw_buf_free(&readme);
+	gw_npm_meta_free(&meta);
 	gw_buf_free(&manifest);
 	gw_buf_free(&pkg);
 	gw_buf_free(&report);

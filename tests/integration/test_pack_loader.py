@@ -90,7 +90,8 @@ class Bundle:
             self.bytes = f.read()
 
     def expected_files(self):
-        files = {self.module: "module", "wasm_exec.js": "glue", "loader.mjs": "loader", "index.d.ts": "types"}
+        files = {self.module: "module", "wasm_exec.js": "glue", "loader.mjs": "loader", "index.d.ts": "types",
+                 "README.md": "readme", "LICENSE.wasm_exec.js": "glue-license"}
         if self.batched:
             files["gowasm-batch.mjs"] = "companion"
         if "--gzip" in self.extra:
