@@ -61,10 +61,11 @@ gw_status gw_npm_meta_read(const char *text, size_t len, gw_npm_meta *out, gw_er
 {
 	json_error_t je;
 	json_t *j = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+	if (!j)
+		return gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET, "not JSON: line %d: %s", je.line, je.text);
 	if (!json_is_object(j)) {
 		json_decref(j);
-		return gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET, "not a JSON object: line %d: %s", je.line,
-		               j ? "not an object" : je.text);
+		return gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET, "not a JSON object, as a package.json is");
 	}
 	json_t *repo = json_object_get(j, "repository");
 	if (json_is_object(repo))

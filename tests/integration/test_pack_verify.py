@@ -734,6 +734,17 @@ for label, args, msg in (("--license 'GPL 3'", ["--license", "GPL 3"], "is not a
     eq(r.returncode, 2, f"npm metadata: {label}: refused, exit 2", r.stderr)
     ok(msg in (err_lines(r) or [""])[0], f"npm metadata: {label}: the first line says it {msg}", r.stderr)
     ok(not os.path.exists(d), f"npm metadata: {label}: nothing written")
+for label, body, msg in (("not JSON", "{", "not JSON: line 1"), ("an array", "[1]", "not a JSON object, as a package.json is"),
+                         ("a license that is a number", '{"license": 5}', 'its "license" is not a string')):
+    src = os.path.join(safe, "bad-package.json")
+    open(src, "w").write(body)
+    d = os.path.join(safe, "meta-bad")
+    r = pack([HELLO, "--glue", GO_GLUE, "-q", "--npm", d, "--package-json", src])
+    eq(r.returncode, 2, f"npm metadata: --package-json {label}: refused, exit 2", r.stderr)
+    eq(err_lines(r), [f"gowasm-pack: {src}: {msg}"] if msg != "not JSON: line 1" else err_lines(r)[:1],
+       f"npm metadata: --package-json {label}: one line naming the file", r.stderr)
+    ok(msg in text(r.stderr) and not os.path.exists(d), f"npm metadata: --package-json {label}: says {msg!r}, "
+       "nothing written", r.stderr)
 # verify: a package.json edited after pack.
 d = os.path.join(safe, "meta-flags")
 for label, edit, msg in (
