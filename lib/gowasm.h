@@ -7,6 +7,7 @@
 #include "utf8.h"
 #include "analysis/check.h"
 #include "analysis/integrity.h"
+#include "analysis/jsglobals.h"
 #include "analysis/load.h"
 #include "go/abi.h"
 #include "go/addr.h"

@@ -208,6 +208,8 @@ export interface Manifest {
     };
   };
   exports: ManifestExport[];
+  /** Functions the program registers on globalThis (js.Global().Set with a constant name and a js.FuncOf), sorted. */
+  globals: string[];
   memory: {
     /** In 64 KiB pages. */
     initial: number;

@@ -1,5 +1,6 @@
 #include "loader.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -54,4 +55,51 @@ void gw_loader_write(gw_buf *b, const gw_loader_facts *f)
 	gw_buf_puts(b, "};\n");
 	gw_loader_files(b, f->module_path, f->companion_path);
 	gw_buf_append(b, gw_loader_template, gw_loader_template_len);
+}
+
+/* Whether `name` can be declared as a global variable in TypeScript: an
+ * ASCII identifier that is not a reserved word. */
+static bool declarable(const char *name)
+{
+	static const char *const reserved[] = {
+		"arguments", "await", "break", "case", "catch", "class", "const", "continue", "debugger", "default",
+		"delete", "do", "else", "enum", "eval", "export", "extends", "false", "finally", "for", "function", "if",
+		"implements", "import", "in", "instanceof", "interface", "let", "new", "null", "package", "private",
+		"protected", "public", "return", "static", "super", "switch", "this", "throw", "true", "try", "typeof",
+		"var", "void", "while", "with", "yield", "globalThis", "undefined", "NaN", "Infinity"};
+	if (!name[0] || (name[0] >= '0' && name[0] <= '9'))
+		return false;
+	for (const char *p = name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '$'))
+			return false;
+	for (size_t i = 0; i < sizeof reserved / sizeof *reserved; i++)
+		if (!strcmp(name, reserved[i]))
+			return false;
+	return true;
+}
+
+void gw_types_globals(gw_buf *b, const char *const *globals, uint32_t n)
+{
+	if (!n)
+		return;
+	gw_buf_puts(b, "\n// The functions this program registers on globalThis (js.Global().Set with a\n"
+	               "// constant name and a js.FuncOf), from manifest.json's \"globals\": there once\n"
+	               "// run() (or go.run) has started the program.\n"
+	               "export interface GoGlobals {\n");
+	for (uint32_t i = 0; i < n; i++) {
+		gw_buf_puts(b, "  ");
+		gw_json_quote(b, (const uint8_t *)globals[i], strlen(globals[i]));
+		gw_buf_puts(b, ": (...args: any[]) => any;\n");
+	}
+	gw_buf_puts(b, "}\n\ndeclare global {\n");
+	for (uint32_t i = 0; i < n; i++)
+		if (declarable(globals[i]))
+			gw_buf_printf(b, "  var %s: GoGlobals[\"%s\"];\n", globals[i], globals[i]);
+	gw_buf_puts(b, "}\n");
+}
+
+void gw_types_write(gw_buf *b, const char *const *globals, uint32_t n)
+{
+	gw_buf_append(b, gw_types_template, gw_types_template_len);
+	gw_types_globals(b, globals, n);
 }

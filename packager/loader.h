@@ -26,4 +26,12 @@ void gw_loader_files(gw_buf *b, const char *module_path, const char *companion_p
  * lines of gw_loader_files, then packager/loader.template.mjs. */
 void gw_loader_write(gw_buf *b, const gw_loader_facts *f);
 
+/* index.d.ts: packager/index.template.d.ts, then, when the program
+ * registers functions on the global object (the manifest's "globals"),
+ * a GoGlobals interface and `declare global` variables for them, typed
+ * (...args: any[]) => any. */
+void gw_types_write(gw_buf *b, const char *const *globals, uint32_t n);
+/* The part gw_types_write appends after the template (empty when n is 0). */
+void gw_types_globals(gw_buf *b, const char *const *globals, uint32_t n);
+
 #endif

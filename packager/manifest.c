@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "digest.h"
+#include "analysis/jsglobals.h"
 #include "go/abi.h"
 #include "report/json.h"
 #include "wasm/code.h"
@@ -180,6 +181,17 @@ gw_status gw_manifest_write(gw_buf *b, const gw_manifest_input *in, gw_error *er
 		gw_json_object_end(&j);
 	}
 	gw_json_array_end(&j);
+
+	/* js.Global().Set("name", js.FuncOf(...)) with a constant name. */
+	gw_js_globals globals;
+	gw_status gs = gw_js_globals_find(m, go, in->l->syms, &globals, err);
+	if (gs)
+		return gs;
+	gw_json_array_begin(&j, "globals");
+	for (uint32_t i = 0; i < globals.n; i++)
+		gw_json_string(&j, NULL, globals.names[i]);
+	gw_json_array_end(&j);
+	gw_js_globals_free(&globals);
 
 	const gw_limits *mem = gw_module_memory0(m);
 	gw_json_object_begin(&j, "memory");

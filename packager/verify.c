@@ -638,6 +638,34 @@ static void check_package_json(gw_verify_report *r, json_t *man, const entry *pj
 	json_decref(got);
 }
 
+/* index.d.ts declares the functions the manifest's "globals" names (the
+ * manifest's own list is re-derived from the module with the other facts):
+ * it ends with what gowasm-pack appends for them. */
+static void check_types(gw_verify_report *r, json_t *man, const entry *types)
+{
+	json_t *list = json_object_get(man, "globals");
+	const char **names = malloc((json_array_size(list) + 1) * sizeof *names);
+	if (!names) {
+		gw_verify_add(r, types->name, "out of memory");
+		return;
+	}
+	uint32_t n = 0;
+	size_t i;
+	json_t *g;
+	json_array_foreach(list, i, g) {
+		if (json_is_string(g))
+			names[n++] = json_string_value(g);
+	}
+	gw_buf want;
+	gw_buf_init(&want);
+	gw_types_globals(&want, names, n);
+	free(names);
+	if (!want.oom && (types->size < want.len || memcmp(types->data + types->size - want.len, want.data, want.len)))
+		gw_verify_add(r, types->name, "does not end with the declarations of the manifest's globals that "
+		              "gowasm-pack writes");
+	gw_buf_free(&want);
+}
+
 /* The checks every form of a bundle shares (a zip, an npm package folder,
  * its tarball), on entries already read. `extra` names one more file the
  * manifest does not list (package.json in an npm package), or NULL. */
@@ -828,6 +856,7 @@ static gw_status verify_entries(gw_verify_report *r, entry *es, uint32_t ne, con
 	/* The module, and every fact re-derived from it. */
 	entry *mod = man ? find(es, ne, js_string(man, "module")) : NULL;
 	entry *glue = NULL, *companion = NULL, *loader = NULL, *smap = NULL, *glue_license = NULL, *readme = NULL;
+	entry *types = NULL;
 	for (uint32_t i = 0; i < ne; i++) {
 		if (!es[i].read || !es[i].role)
 			continue;
@@ -843,6 +872,8 @@ static gw_status verify_entries(gw_verify_report *r, entry *es, uint32_t ne, con
 			glue_license = &es[i];
 		else if (!strcmp(es[i].role, "readme"))
 			readme = &es[i];
+		else if (!strcmp(es[i].role, "types"))
+			types = &es[i];
 	}
 	if (man && !mod)
 		gw_verify_add(r, "module", "the module the manifest names is not in the bundle");
@@ -926,6 +957,8 @@ static gw_status verify_entries(gw_verify_report *r, entry *es, uint32_t ne, con
 	}
 	if (extra && man)
 		check_package_json(r, man, find(es, ne, extra));
+	if (types && man)
+		check_types(r, man, types);
 	/* Copies and the loader's own idea of the module. */
 	for (uint32_t i = 0; mod && i < ne; i++) {
 		if (!es[i].read || !es[i].role)

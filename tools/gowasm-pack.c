@@ -403,8 +403,10 @@ int main(int argc, char **argv)
 	size_t deflated_len = 0, gz_len = 0, br_len = 0, zipped_len = 0;
 	gw_findings findings;
 	memset(&findings, 0, sizeof findings);
-	gw_buf loader, manifest, pkg, report, readme;
+	gw_buf loader, manifest, pkg, report, readme, types;
 	gw_buf_init(&readme);
+	gw_buf_init(&types);
+	gw_js_globals globals = {0};
 	gw_buf_init(&loader);
 	gw_buf_init(&manifest);
 	gw_buf_init(&pkg);
@@ -569,9 +571,15 @@ int main(int argc, char **argv)
 	if (batched)
 		add(&p, "gowasm-batch.mjs", "companion", companionf.data, companionf.size);
 	add(&p, "loader.mjs", "loader", (const uint8_t *)loader.data, loader.len);
-	add(&p, "index.d.ts", "types", (const uint8_t *)gw_types_template, gw_types_template_len);
+	/* The declarations, with the functions the program puts on globalThis. */
+	if (gw_js_globals_find(l.m, l.go, l.syms, &globals, &err)) {
+		gw_cli_error(prog, file, &err);
+		goto done;
+	}
+	gw_types_write(&types, (const char *const *)globals.names, globals.n);
+	add(&p, "index.d.ts", "types", (const uint8_t *)types.data, types.len);
 	gw_bundle_readme(&readme, name, version, l.go->version.text, module_path, batched);
-	if (readme.oom) {
+	if (readme.oom || types.oom) {
 		fprintf(stderr, "%s: out of memory\n", prog);
 		goto done;
 	}
@@ -702,6 +710,8 @@ done:
 	free(zipped);
 	gw_buf_free(&loader);
 	gw_buf_free(&readme);
+	gw_buf_free(&types);
+	gw_js_globals_free(&globals);
 	gw_npm_meta_free(&meta);
 	gw_buf_free(&manifest);
 	gw_buf_free(&pkg);
