@@ -10,6 +10,7 @@
 #include "analysis/check.h"
 #include "analysis/derived.h"
 #include "analysis/integrity.h"
+#include "analysis/jsglobals.h"
 #include "analysis/load.h"
 #include "analysis/rules.h"
 #include "go/abi.h"

@@ -51,9 +51,36 @@ export interface Go {
   run(instance: WasmInstance): Promise<void>;
 }
 
+/** A fetch() Response, described without the DOM or Node typings. */
+export interface ModuleResponse {
+  readonly ok: boolean;
+  readonly status: number;
+  readonly statusText: string;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+/** A WebAssembly.Module, described without the DOM or Node typings. */
+export type WasmModule = object;
+
+/**
+ * Where load() gets the module: a URL (a string is read against the page's
+ * URL), its bytes, a Response or a Promise of one, all checked against
+ * bundle.integrity; or a WebAssembly.Module, used as it is (nothing to check).
+ */
+export type ModuleSource =
+  | string
+  | { readonly href: string }
+  | ArrayBuffer
+  | ArrayBufferView
+  | ModuleResponse
+  | PromiseLike<ModuleResponse>
+  | WasmModule;
+
 /** Options of load(). */
 export interface LoadOptions {
-  /** Where the bundle's files are (ending in "/"): a string or a URL; default: the folder of loader.mjs. */
+  /** The module, when not beside loader.mjs (e.g. the URL a bundler gave it, or its bytes). */
+  module?: ModuleSource;
+  /** The folder to fetch the module from (ending in "/"): a string or a URL; default: the folder of loader.mjs. */
   baseURL?: string | { readonly href: string };
   /** The program's arguments after its name (os.Args[1:]); default none. */
   argv?: readonly string[];
@@ -113,7 +140,7 @@ export interface ManifestExport {
 /** One file of the bundle, with its hashes. */
 export interface ManifestFile {
   path: ManifestPath;
-  role: "module" | "module-gzip" | "module-brotli" | "source-map" | "glue" | "companion" | "loader" | "types" | "readme";
+  role: "module" | "module-gzip" | "module-brotli" | "source-map" | "glue" | "companion" | "loader" | "types" | "readme" | "glue-license";
   /** Size in bytes. */
   size: number;
   /** Lowercase hex SHA-256. */
@@ -181,6 +208,8 @@ export interface Manifest {
     };
   };
   exports: ManifestExport[];
+  /** Functions the program registers on globalThis (js.Global().Set with a constant name and a js.FuncOf), sorted. */
+  globals: string[];
   memory: {
     /** In 64 KiB pages. */
     initial: number;

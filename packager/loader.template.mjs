@@ -2,26 +2,39 @@
  *
  * gowasm-pack writes loader.mjs as one comment line, one line
  * `export const bundle = {...};` describing this bundle (name, version,
- * module, integrity, glue, companion, go, abiModule), then this text
- * verbatim. It needs nothing but the files beside it:
+ * module, integrity, glue, companion, go, abiModule), three lines naming
+ * the bundle's other files in the forms bundlers follow (vite, webpack,
+ * rollup, esbuild: the module as an asset URL, the glue and the companion
+ * as modules to bundle), then this text verbatim:
+ *
+ *     const moduleURL = new URL("./NAME.wasm", import.meta.url);
+ *     const importGlue = () => import("./wasm_exec.js");
+ *     const importCompanion = () => import("./gowasm-batch.mjs");   // null when not batched
+ *
+ * Use:
  *
  *     import { run, load } from "./loader.mjs";
  *     const code = await run({ argv: ["-v"] });        // runs the program, resolves with its exit code
  *     const { go, instance } = await load();           // or: set up, verify, instantiate; you run it
  *
- * It works in browsers (as an ES module) and in Node 20 and later, and
- * has no top-level await, so bundlers can take it as it is.
+ * It works in browsers (as an ES module, bundled or not) and in Node 18
+ * and later (import, or require() where Node has require(esm)), and has no
+ * top-level await, so bundlers can take it as it is.
  *
  * load(options) loads the Go glue (wasm_exec.js) once, then the batching
- * companion when the module was rewritten by gowasm-batch, fetches the
+ * companion when the module was rewritten by gowasm-batch, gets the
  * module, checks its SHA-384 digest against bundle.integrity BEFORE
  * anything is instantiated, and instantiates it with a new Go() (or
  * options.go). It does not run it.
  *
  * options:
- *   baseURL  where the bundle's files are (a URL or a string ending in "/");
- *            default: the folder of this file. In Node it must be a file:
- *            URL (Node imports no JavaScript over http)
+ *   module   the module, when not at moduleURL: a URL (or a string, read
+ *            against the page's URL), its bytes (an ArrayBuffer or a typed
+ *            array), a Response or a Promise of one (fetch(...)), all
+ *            checked against bundle.integrity; or a WebAssembly.Module,
+ *            used as it is (its bytes are gone: nothing to check)
+ *   baseURL  the folder to fetch the module from instead (a URL or a
+ *            string ending in "/"); in Node it must be a file: URL
  *   argv     the program's arguments after its name (os.Args[1:]); default []
  *   env      the program's environment, an object of strings; default {}
  *            (in Node, pass { ...process.env } to hand it the process's)
@@ -29,7 +42,13 @@
  *            instead of a new one
  *
  * run(options) does load(options), runs the program and resolves with its
- * exit code (0 when main returned) once it has exited. */
+ * exit code (0 when main returned) once it has exited.
+ *
+ * The glue is imported dynamically, with a literal specifier that every
+ * bundler follows, rather than statically: in Node, the fs module and Web
+ * Crypto must be on globalThis before it runs (without fs it installs a
+ * stub that console.logs stdout and stderr alike; Go 1.19's and later
+ * throw without crypto, which Node 18 does not put on globalThis). */
 
 /* Whether this is Node (or a runtime that provides Node's built-ins).
  * Checked at each call: Go's browser glue installs a stub
@@ -68,46 +87,41 @@ async function prepareNode() {
 	}
 }
 
-/* The glue and the companion are loaded once per URL, however many
- * instances are made. */
-const loading = new Map();
-
-function once(key, load) {
-	let p = loading.get(key);
-	if (p === undefined) {
-		p = load();
-		loading.set(key, p);
-		p.catch(() => loading.delete(key)); /* a failed load may be tried again */
-	}
-	return p;
-}
+/* The glue and the companion are loaded once, however many instances are
+ * made; a failed load may be tried again. */
+let glue = null, companion = null;
 
 /* wasm_exec.js is a classic script that defines globalThis.Go. Importing it
- * as a module runs it the same way: in browsers as an ES module, in Node
- * as CommonJS or as an ES module depending on the package.json around it;
- * it only ever uses globalThis. */
-function loadGlue(base) {
-	const url = new URL(bundle.glue, base).href;
-	return once("glue " + url, async () => {
-		await prepareNode();
-		await import(/* webpackIgnore: true */ /* @vite-ignore */ url);
-		if (typeof globalThis.Go !== "function") {
-			throw new Error(`gowasm: ${bundle.glue} did not define globalThis.Go (is it Go's wasm_exec.js?)`);
-		}
-		return globalThis.Go;
-	});
+ * as a module runs it the same way: in browsers and bundles as an ES
+ * module, in Node as CommonJS or as an ES module depending on the
+ * package.json around it; it only ever uses globalThis. */
+function loadGlue() {
+	if (glue === null) {
+		glue = (async () => {
+			await prepareNode();
+			await importGlue();
+			if (typeof globalThis.Go !== "function") {
+				throw new Error(`gowasm: ${bundle.glue} did not define globalThis.Go (is it Go's wasm_exec.js?)`);
+			}
+			return globalThis.Go;
+		})();
+		glue.catch(() => { glue = null; });
+	}
+	return glue;
 }
 
 /* The gowasm-batch companion (an ES module exporting enableBatching). */
-function loadCompanion(base) {
-	const url = new URL(bundle.companion, base).href;
-	return once("companion " + url, async () => {
-		const m = await import(/* webpackIgnore: true */ /* @vite-ignore */ url);
-		if (typeof m.enableBatching !== "function") {
-			throw new Error(`gowasm: ${bundle.companion} exports no enableBatching`);
-		}
-		return m;
-	});
+function loadCompanion() {
+	if (companion === null) {
+		companion = importCompanion().then((m) => {
+			if (typeof m.enableBatching !== "function") {
+				throw new Error(`gowasm: ${bundle.companion} exports no enableBatching`);
+			}
+			return m;
+		});
+		companion.catch(() => { companion = null; });
+	}
+	return companion;
 }
 
 function base64(bytes) {
@@ -140,11 +154,10 @@ async function fetchBytes(url, init) {
 	return new Uint8Array(await response.arrayBuffer());
 }
 
-/* The module's bytes, verified. file: URLs are read with Node's fs (Node's
- * fetch does not do file:); anything else is fetched with the integrity
- * option, so that a browser checks the digest too. */
-async function fetchModule(base) {
-	const url = new URL(bundle.module, base);
+/* The module's bytes from a URL, verified. file: URLs are read with
+ * Node's fs (Node's fetch does not do file:); anything else is fetched with
+ * the integrity option, so that a browser checks the digest too. */
+async function fetchModule(url) {
 	let bytes;
 	if (url.protocol === "file:") {
 		if (!inNode()) {
@@ -171,12 +184,51 @@ async function fetchModule(base) {
 	return bytes;
 }
 
+function pageURL() {
+	return globalThis.location !== undefined ? globalThis.location.href : undefined;
+}
+
+/* What options.module (or, without it, options.baseURL or moduleURL)
+ * gives to instantiate: verified bytes, or a WebAssembly.Module. */
+async function moduleSource(options) {
+	let m = options.module;
+	if (m === undefined) {
+		if (options.baseURL === undefined) {
+			return fetchModule(moduleURL);
+		}
+		const where = options.baseURL;
+		return fetchModule(new URL(bundle.module, new URL(typeof where === "object" ? where.href : where, pageURL())));
+	}
+	if (m !== null && typeof m === "object" && typeof m.then === "function") {
+		m = await m;
+	}
+	if (m instanceof WebAssembly.Module) {
+		return m;
+	}
+	if (typeof m === "string" || (m !== null && typeof m === "object" && typeof m.href === "string")) {
+		return fetchModule(new URL(typeof m === "string" ? m : m.href, pageURL()));
+	}
+	let bytes;
+	if (m instanceof ArrayBuffer) {
+		bytes = new Uint8Array(m);
+	} else if (ArrayBuffer.isView(m)) {
+		bytes = new Uint8Array(m.buffer, m.byteOffset, m.byteLength);
+	} else if (m !== null && typeof m === "object" && typeof m.arrayBuffer === "function" && typeof m.ok === "boolean") {
+		if (!m.ok) {
+			throw new Error(`gowasm: the response for ${bundle.module} is HTTP ${m.status} ${m.statusText}`.trimEnd());
+		}
+		bytes = new Uint8Array(await m.arrayBuffer());
+	} else {
+		throw new TypeError("gowasm: options.module must be a URL, an ArrayBuffer, a typed array, a Response " +
+			"(or a Promise of one) or a WebAssembly.Module");
+	}
+	await verify(bytes);
+	return bytes;
+}
+
 export async function load(options = {}) {
-	const where = options.baseURL ?? new URL(".", import.meta.url);
-	const base = new URL(typeof where === "object" ? where.href : where,
-		globalThis.location !== undefined ? globalThis.location.href : undefined);
-	const Go = await loadGlue(base);
-	const companion = bundle.companion !== null ? await loadCompanion(base) : null;
+	const Go = await loadGlue();
+	const batching = importCompanion !== null ? await loadCompanion() : null;
 	const go = options.go ?? new Go();
 	if (go.importObject === null || typeof go.importObject !== "object" || !(bundle.abiModule in go.importObject)) {
 		throw new Error(`gowasm: ${bundle.module} (${bundle.go}) imports module "${bundle.abiModule}", ` +
@@ -184,14 +236,13 @@ export async function load(options = {}) {
 	}
 	go.argv = [bundle.module, ...(options.argv ?? [])];
 	go.env = Object.assign({}, options.env ?? {});
-	if (companion !== null) {
-		companion.enableBatching(go); /* before instantiation: it adds the module's gowasm.flush import */
+	if (batching !== null) {
+		batching.enableBatching(go); /* before instantiation: it adds the module's gowasm.flush import */
 	}
-	const bytes = await fetchModule(base); /* throws on an integrity mismatch: nothing is instantiated */
-	const { instance } = await WebAssembly.instantiate(bytes, go.importObject);
-	return { go, instance };
+	const source = await moduleSource(options); /* throws on an integrity mismatch: nothing is instantiated */
+	const result = await WebAssembly.instantiate(source, go.importObject);
+	return { go, instance: result instanceof WebAssembly.Instance ? result : result.instance };
 }
-
 export async function run(options = {}) {
 	const { go, instance } = await load(options);
 	let exitCode = 0;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "digest.h"
+#include "analysis/jsglobals.h"
 #include "go/abi.h"
 #include "report/json.h"
 #include "wasm/code.h"
@@ -181,6 +182,17 @@ gw_status gw_manifest_write(gw_buf *b, const gw_manifest_input *in, gw_error *er
 	}
 	gw_json_array_end(&j);
 
+	/* js.Global().Set("name", js.FuncOf(...)) with a constant name. */
+	gw_js_globals globals;
+	gw_status gs = gw_js_globals_find(m, go, in->l->syms, &globals, err);
+	if (gs)
+		return gs;
+	gw_json_array_begin(&j, "globals");
+	for (uint32_t i = 0; i < globals.n; i++)
+		gw_json_string(&j, NULL, globals.names[i]);
+	gw_json_array_end(&j);
+	gw_js_globals_free(&globals);
+
 	const gw_limits *mem = gw_module_memory0(m);
 	gw_json_object_begin(&j, "memory");
 	gw_json_uint(&j, "initial", mem ? mem->min : 0);
@@ -317,41 +329,4 @@ gw_status gw_manifest_write(gw_buf *b, const gw_manifest_input *in, gw_error *er
 	if (b->oom)
 		return gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory writing the manifest");
 	return GW_OK;
-}
-
-void gw_npm_package_json(gw_buf *b, const char *name, const char *version, const char *go_version,
-                         const char *module_path, const char *const *files, uint32_t num_files)
-{
-	gw_json pj;
-	gw_json_init(&pj, b);
-	gw_json_object_begin(&pj, NULL);
-	gw_json_string(&pj, "name", name);
-	gw_json_string(&pj, "version", version);
-	char desc[300];
-	snprintf(desc, sizeof desc, "Go WebAssembly module (%s), packed by gowasm-pack", go_version);
-	gw_json_string(&pj, "description", desc);
-	gw_json_string(&pj, "type", "module");
-	gw_json_string(&pj, "main", "./loader.mjs");
-	gw_json_string(&pj, "types", "./index.d.ts");
-	gw_json_object_begin(&pj, "exports");
-	gw_json_object_begin(&pj, ".");
-	gw_json_string(&pj, "types", "./index.d.ts");
-	gw_json_string(&pj, "default", "./loader.mjs");
-	gw_json_object_end(&pj);
-	gw_json_string(&pj, "./manifest.json", "./manifest.json");
-	char key[320];
-	snprintf(key, sizeof key, "./%s", module_path);
-	gw_json_string(&pj, key, key);
-	gw_json_string(&pj, "./package.json", "./package.json");
-	gw_json_object_end(&pj);
-	gw_json_array_begin(&pj, "files");
-	for (uint32_t i = 0; i < num_files; i++)
-		gw_json_string(&pj, NULL, files[i]);
-	gw_json_array_end(&pj);
-	gw_json_array_begin(&pj, "keywords");
-	gw_json_string(&pj, NULL, "webassembly");
-	gw_json_string(&pj, NULL, "go");
-	gw_json_array_end(&pj);
-	gw_json_object_end(&pj);
-	gw_buf_putc(b, '\n');
 }

@@ -65,10 +65,4 @@ int gw_companion_version(const uint8_t *text, size_t len, char *version, size_t 
  * ("@scope/app" -> "app.wasm"). */
 void gw_bundle_module_name(const char *package, char *out, size_t size);
 
-/* The package.json of an npm package folder (gowasm-pack --npm), with a
- * final newline: written by pack, re-derived by verify. `files` lists the
- * package's files but package.json, in order. */
-void gw_npm_package_json(gw_buf *b, const char *name, const char *version, const char *go_version,
-                         const char *module_path, const char *const *files, uint32_t num_files);
-
 #endif

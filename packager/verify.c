@@ -19,6 +19,8 @@
 #include "bundle.h"
 #include "digest.h"
 #include "glue.h"
+#include "loader.h"
+#include "npmpackage.h"
 #include "embedded.h"
 #include "manifest.h"
 #include "zipread.h"
@@ -539,6 +541,28 @@ static json_t *loader_bundle(const entry *loader)
 	return json_loadb(p, (size_t)(end - 1 - p), JSON_REJECT_DUPLICATES, &je);
 }
 
+/* Whether the lines right after the bundle line are exactly those
+ * gowasm-pack writes for this module and companion (gw_loader_files); out
+ * of memory sets the report's oom instead of calling them different. */
+static bool loader_files_ok(gw_verify_report *r, const entry *loader, const char *module, const char *companion)
+{
+	static const char marker[] = "export const bundle = ";
+	const char *p = memmem(loader->data, loader->size, marker, sizeof marker - 1);
+	const char *end = (const char *)loader->data + loader->size;
+	p = p ? memchr(p, '\n', (size_t)(end - p)) : NULL;
+	if (!p)
+		return false;
+	p++;
+	gw_buf want;
+	gw_buf_init(&want);
+	gw_loader_files(&want, module, companion);
+	if (want.oom)
+		r->oom = true;
+	bool same = want.oom || ((size_t)(end - p) >= want.len && !memcmp(p, want.data, want.len));
+	gw_buf_free(&want);
+	return same;
+}
+
 static int cmp_files(const void *a, const void *b)
 {
 	return strcmp(((const gw_manifest_file *)a)->path, ((const gw_manifest_file *)b)->path);
@@ -631,8 +655,9 @@ static void check_roles(gw_verify_report *r, entry *es, uint32_t ne, const char 
 	snprintf(br, sizeof br, "%s.br", module ? module : "");
 	snprintf(map, sizeof map, "%s.map", module ? module : "");
 	static const char *const roles[] = {"module", "module-gzip", "module-brotli", "source-map", "glue", "companion",
-	                                    "loader", "types", "readme"};
-	const char *names[] = {module, gz, br, map, "wasm_exec.js", "gowasm-batch.mjs", "loader.mjs", "index.d.ts", NULL};
+	                                    "loader", "types", "readme", "glue-license"};
+	const char *names[] = {module, gz, br, map, "wasm_exec.js", "gowasm-batch.mjs", "loader.mjs", "index.d.ts",
+	                       GW_README_PATH, GW_GLUE_LICENSE_PATH};
 	for (size_t k = 0; k < sizeof roles / sizeof *roles; k++) {
 		const entry *first = NULL;
 		for (uint32_t i = 0; i < ne; i++) {
@@ -680,9 +705,19 @@ static void check_package_json(gw_verify_report *r, json_t *man, const entry *pj
 	paths[n++] = "manifest.json";
 	const char *name = js_string(man, "name"), *version = js_string(man, "version"), *module = js_string(man, "module");
 	const char *go = js_string(json_object_get(man, "go"), "version");
+	/* The metadata only the publisher knows is taken as written, in the
+	 * form gowasm-pack writes it, once its form is checked. */
+	json_t *repo = json_object_get(got, "repository");
+	gw_npm_meta meta = { json_string_value(json_object_get(got, "license")),
+	                     json_string_value(json_object_get(repo, "url")),
+	                     json_string_value(json_object_get(got, "homepage")) };
+	char why[400];
+	if (!gw_npm_meta_valid(&meta, why, sizeof why))
+		gw_verify_add(r, "package.json", "%s", why);
 	gw_buf b;
 	gw_buf_init(&b);
-	gw_npm_package_json(&b, name ? name : "", version ? version : "", go ? go : "", module ? module : "", paths, n);
+	gw_npm_package_json(&b, name ? name : "", version ? version : "", go ? go : "", module ? module : "", paths, n,
+	                    &meta);
 	json_t *want = b.oom ? NULL : json_loadb(b.data, b.len, 0, &je);
 	gw_buf_free(&b);
 	if (!want) { /* what gowasm-pack writes is JSON: only memory can fail */
@@ -706,6 +741,36 @@ static void check_package_json(gw_verify_report *r, json_t *man, const entry *pj
 	}
 	json_decref(want);
 	json_decref(got);
+}
+
+/* index.d.ts declares the functions the manifest's "globals" names (the
+ * manifest's own list is re-derived from the module with the other facts):
+ * it ends with what gowasm-pack appends for them. */
+static void check_types(gw_verify_report *r, json_t *man, const entry *types)
+{
+	json_t *list = json_object_get(man, "globals");
+	const char **names = malloc((json_array_size(list) + 1) * sizeof *names);
+	if (!names) {
+		r->oom = true;
+		return;
+	}
+	uint32_t n = 0;
+	size_t i;
+	json_t *g;
+	json_array_foreach(list, i, g) {
+		if (json_is_string(g))
+			names[n++] = json_string_value(g);
+	}
+	gw_buf want;
+	gw_buf_init(&want);
+	gw_types_globals(&want, names, n);
+	free(names);
+	if (want.oom)
+		r->oom = true;
+	else if (types->size < want.len || memcmp(types->data + types->size - want.len, want.data, want.len))
+		gw_verify_add(r, types->name, "does not end with the declarations of the manifest's globals that "
+		              "gowasm-pack writes");
+	gw_buf_free(&want);
 }
 
 /* The checks every form of a bundle shares (a zip, an npm package folder,
@@ -850,7 +915,7 @@ typedef struct bundle {
 	uint32_t ne;
 	const char *extra;       /* the one file the manifest need not list, or NULL */
 	json_t *man;             /* NULL: missing or not JSON */
-	entry *mod, *glue, *companion, *loader, *smap;
+	entry *mod, *glue, *companion, *loader, *smap, *glue_license, *readme, *types;
 	gw_loaded l;
 	bool loaded;             /* l holds the module */
 	gw_findings findings;
@@ -946,6 +1011,12 @@ static void find_roles(bundle *b)
 			b->companion = e;
 		else if (!strcmp(e->role, "loader"))
 			b->loader = e;
+		else if (!strcmp(e->role, "glue-license"))
+			b->glue_license = e;
+		else if (!strcmp(e->role, "readme"))
+			b->readme = e;
+		else if (!strcmp(e->role, "types"))
+			b->types = e;
 	}
 	if (b->man && !b->mod)
 		gw_verify_add(b->r, "module", "the module the manifest names is not in the bundle");
@@ -1008,6 +1079,35 @@ static void check_module(bundle *b)
 			gw_verify_add(r, glue ? glue->name : "glue", "does not match the module: %s", findings->v[i].message);
 }
 
+/* The README gowasm-pack writes for this bundle, and Go's licence with
+ * Go's glue. */
+static void check_docs(bundle *b)
+{
+	gw_verify_report *r = b->r;
+	if (!b->readme) {
+		gw_verify_add(r, GW_README_PATH, "missing: gowasm-pack writes one (role readme)");
+	} else {
+		gw_buf want;
+		gw_buf_init(&want);
+		const char *mname = js_string(b->man, "name"), *mversion = js_string(b->man, "version");
+		gw_bundle_readme(&want, mname ? mname : "", mversion ? mversion : "", b->l.go->version.text, b->mod->name,
+		                 r->batched);
+		if (want.oom)
+			r->oom = true;
+		else if (want.len != b->readme->size || memcmp(want.data, b->readme->data, want.len))
+			gw_verify_add(r, b->readme->name, "is not the README gowasm-pack writes for this bundle");
+		gw_buf_free(&want);
+	}
+	static const char bsd[] = "Redistribution and use in source and binary forms";
+	const entry *lic = b->glue_license;
+	if (b->glue && !lic)
+		gw_verify_add(r, GW_GLUE_LICENSE_PATH, "missing: wasm_exec.js is Go's, and its licence (role "
+		              "glue-license) must travel with it");
+	else if (lic && (!memmem(lic->data, lic->size, "The Go Authors", 14) || !memmem(lic->data, lic->size, bsd,
+	                                                                                   sizeof bsd - 1)))
+		gw_verify_add(r, lic->name, "is not Go's licence (BSD-3-Clause, The Go Authors)");
+}
+
 /* The glue and companion a module of this kind needs, every fact of the
  * manifest re-derived, and the source map. */
 static void check_module_facts(bundle *b)
@@ -1015,6 +1115,7 @@ static void check_module_facts(bundle *b)
 	gw_verify_report *r = b->r;
 	if (!b->glue)
 		gw_verify_add(r, "glue", "the bundle has no wasm_exec.js (role glue)");
+	check_docs(b);
 	if (r->batched && !b->companion)
 		gw_verify_add(r, "companion", "the module is batched but the bundle has no companion");
 	if (!r->batched && b->companion)
@@ -1084,6 +1185,10 @@ static void check_loader(bundle *b)
 	else if (b->companion ? !lcompanion || strcmp(lcompanion, b->companion->name)
 	                      : !json_is_null(json_object_get(lb, "companion")))
 		gw_verify_add(r, b->loader->name, "does not load the bundle's companion as it should");
+	else if (!loader_files_ok(r, b->loader, b->mod->name, b->companion ? b->companion->name : NULL))
+		gw_verify_add(r, b->loader->name, "the lines after the bundle line do not name %s, wasm_exec.js and %s "
+		              "as gowasm-pack writes them (what bundlers follow)", b->mod->name,
+		              b->companion ? b->companion->name : "no companion");
 	json_decref(lb);
 }
 
@@ -1117,6 +1222,8 @@ static gw_status verify_entries(gw_verify_report *r, entry *es, uint32_t ne, con
 	}
 	if (extra && b.man)
 		check_package_json(r, b.man, find(es, ne, extra));
+	if (b.types && b.man)
+		check_types(r, b.man, b.types);
 	if (b.mod)
 		check_copies(&b);
 	check_loader(&b);

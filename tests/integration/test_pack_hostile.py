@@ -413,6 +413,18 @@ expect_rejected(p, "item 3: loader.mjs and LOADER.MJS rejected", "differ only in
 p = write_bundle(T("nfd.zip"), BASE + [("loade\u0301r.mjs".encode(), ld)])
 expect_rejected(p, "item 3: a name outside ASCII (Unicode normalisation) rejected", "a byte outside ASCII")
 
+# The loader's lines naming its files, which bundlers follow: a module URL
+# or a glue import that is not the bundle's is a loader nobody checked.
+for label, old_line, new_line in (
+        ("another module URL", b'new URL("./hello.wasm", import.meta.url)', b'new URL("./other.wasm", import.meta.url)'),
+        ("another glue import", b'import("./wasm_exec.js")', b'import("./wasm_exec2.js")'),
+        ("a companion import", b"const importCompanion = null;", b'const importCompanion = () => import("./x.mjs");')):
+    bad = ld.replace(old_line, new_line)
+    ok(bad != ld, f"npm package in real bundlers: a loader with {label} differs from the bundle's")
+    p = write_bundle(T("loader-files.zip"), rehashed(BASE, replace={"loader.mjs": bad}))
+    expect_rejected(p, f"npm package in real bundlers: a loader with {label} rejected",
+                    "do not name hello.wasm, wasm_exec.js and no companion")
+
 # ------------------------------------------------------------------ item 4
 
 glue_src = open(GO_GLUE, "rb").read()

@@ -90,7 +90,8 @@ class Bundle:
             self.bytes = f.read()
 
     def expected_files(self):
-        files = {self.module: "module", "wasm_exec.js": "glue", "loader.mjs": "loader", "index.d.ts": "types"}
+        files = {self.module: "module", "wasm_exec.js": "glue", "loader.mjs": "loader", "index.d.ts": "types",
+                 "README.md": "readme", "LICENSE.wasm_exec.js": "glue-license"}
         if self.batched:
             files["gowasm-batch.mjs"] = "companion"
         if "--gzip" in self.extra:
@@ -125,11 +126,19 @@ def check_loader(b, data, go_version):
     except UnicodeDecodeError as e:
         ok(False, f"{b.key}: loader.mjs is UTF-8", e)
         return False
-    parts = s.split("\n", 2)
-    if not ok(len(parts) == 3, f"{b.key}: loader.mjs has a comment line, the bundle line, then the template",
-              f"{len(parts)} line(s)"):
+    parts = s.split("\n", 5)
+    if not ok(len(parts) == 6, f"{b.key}: loader.mjs has a comment line, the bundle line, three lines naming "
+              "its files, then the template", f"{len(parts)} line(s)"):
         return False
-    first, second, rest = parts
+    first, second, rest = parts[0], parts[1], parts[5]
+    # The files, in the forms bundlers follow (vite, webpack and rollup's
+    # asset plugins take the module's URL; all four follow the imports).
+    companion = 'const importCompanion = () => import("./gowasm-batch.mjs");' if b.batched else \
+        "const importCompanion = null;"
+    eq(parts[2:5], [f'const moduleURL = new URL("./{b.module}", import.meta.url);',
+                    'const importGlue = () => import("./wasm_exec.js");', companion],
+       f"{b.key}: loader.mjs: lines 3-5 name the module as new URL(\"./{b.module}\", import.meta.url), "
+       "and the glue and the companion as imports with literal specifiers")
     ok(first.startswith("//") or (first.startswith("/*") and first.rstrip().endswith("*/")),
        f"{b.key}: loader.mjs: line 1 is one comment line", f"line 1: {first[:200]!r}")
     m = re.fullmatch(r"export const bundle = (\{.*\});", second)
@@ -395,13 +404,19 @@ const abi: "go" | "gojs" = bundle.abiModule;
 const wrong: number = bundle.name;
 const options: LoadOptions = { baseURL: "https://example.com/app/", argv: ["-v"], env: { HOME: "/" } };
 const runOptions: RunOptions = { argv: ["a"] };
+const fromBytes: LoadOptions = { module: new Uint8Array(8) };
+const fromResponse: LoadOptions = { module: Promise.resolve({ ok: true, status: 200, statusText: "",
+  arrayBuffer: async () => new ArrayBuffer(8) }) };
+// @ts-expect-error: a number is no module source
+const notModule: LoadOptions = { module: 42 };
 
 export async function main(): Promise<number> {
   const r: LoadResult = await load(options);
   const go: Go = r.go;
   go.argv.push("x");
   await go.run(r.instance);
-  const code: number = await run(runOptions);
+  const code: number = await run(runOptions) + (await load(fromBytes)).go.argv.length +
+    (await load(fromResponse)).go.argv.length + (notModule.argv?.length ?? 0);
   return code + (companion === null ? 0 : 1) + abi.length + Number(wrong);
 }
 
@@ -478,8 +493,11 @@ def check_npm(tool, b, tmp, ref):
     mod = f"./{b.module}"
     eq(exports.get(mod), mod, f"npm: package.json exports the module as {mod}", pkg.get("exports"))
     eq(exports.get("./package.json"), "./package.json", "npm: package.json exports ./package.json", pkg.get("exports"))
-    extras = sorted(set(exports) - {".", "./manifest.json", mod, "./package.json"})
-    ok(not extras, "npm: package.json exports nothing but \".\", the manifest, the module and package.json",
+    eq(exports.get("./wasm_exec.js"), "./wasm_exec.js", "npm: package.json exports the glue, ./wasm_exec.js",
+       pkg.get("exports"))
+    eq(pkg.get("sideEffects"), ["./wasm_exec.js"], "npm: package.json sideEffects: only the glue")
+    extras = sorted(set(exports) - {".", "./manifest.json", mod, "./package.json", "./wasm_exec.js"})
+    ok(not extras, "npm: package.json exports nothing but \".\", the manifest, the module, the glue and package.json",
        f"also exported: {', '.join(extras)}\nexports: {json.dumps(pkg.get('exports'))}")
     eq(pkg.get("types"), "./index.d.ts", "npm: package.json types is ./index.d.ts")
     files = pkg.get("files")

@@ -93,7 +93,8 @@ eq(open(za, "rb").read(), open(zb, "rb").read(), "the same inputs give the same 
 
 with zipfile.ZipFile(za) as z:
     data = {n: z.read(n) for n in z.namelist()}
-eq(sorted(data), ["index.d.ts", "loader.mjs", "manifest.json", "panic.wasm", "panic.wasm.map", "wasm_exec.js"],
+eq(sorted(data), ["LICENSE.wasm_exec.js", "README.md", "index.d.ts", "loader.mjs", "manifest.json", "panic.wasm",
+                  "panic.wasm.map", "wasm_exec.js"],
    "the zip holds panic.wasm.map beside the module")
 man = json.loads(data["manifest.json"])
 listed = {f["path"]: f for f in man["files"]}

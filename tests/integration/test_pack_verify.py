@@ -276,7 +276,8 @@ for key, module, glue, name, version, extra, batched in CASES:
     files = man.get("files", [])
     eq([f.get("path") for f in files], sorted(n for n in data if n != "manifest.json"),
        f"{key}: manifest files = the zip's entries less manifest.json, in order")
-    want_roles = {mod_path: "module", "wasm_exec.js": "glue", "loader.mjs": "loader", "index.d.ts": "types"}
+    want_roles = {mod_path: "module", "wasm_exec.js": "glue", "loader.mjs": "loader", "index.d.ts": "types",
+                  "README.md": "readme", "LICENSE.wasm_exec.js": "glue-license"}
     if batched:
         want_roles["gowasm-batch.mjs"] = "companion"
     if "--gzip" in extra:
@@ -689,9 +690,94 @@ os.mkdir(npm_ok)
 r = pack([HELLO, "--glue", GO_GLUE, "-q", "--npm", npm_ok])
 eq(r.returncode, 0, "--npm into an empty folder: exit 0", r.stderr)
 eq(sorted(os.listdir(npm_ok)) if os.path.isdir(npm_ok) else None,
-   ["hello.wasm", "index.d.ts", "loader.mjs", "manifest.json", "package.json", "wasm_exec.js"],
+   ["LICENSE.wasm_exec.js", "README.md", "hello.wasm", "index.d.ts", "loader.mjs", "manifest.json", "package.json",
+    "wasm_exec.js"],
    "--npm into an empty folder: the bundle's files and package.json")
 eq(sorted(n for n in os.listdir(safe) if ".tmp-" in n), [], "--npm: no temporary folder left")
+
+# package.json's metadata: flags, an existing package.json, flags over it;
+# forms npm accepts, checked by pack (exit 2) and by verify.
+meta_src = os.path.join(safe, "source-package.json")
+with open(meta_src, "w") as f:
+    json.dump({"name": "whatever", "license": "MIT", "repository": {"type": "git", "url": "git+https://example.com/o/r.git"},
+               "homepage": "https://example.com/r", "scripts": {"x": "y"}}, f)
+for label, args, want in (
+        ("flags", ["--license", "Apache-2.0 OR MIT", "--repository", "https://example.com/a.git", "--homepage",
+                   "https://example.com/a"], ("Apache-2.0 OR MIT", "https://example.com/a.git", "https://example.com/a")),
+        ("--package-json", ["--package-json", meta_src], ("MIT", "git+https://example.com/o/r.git", "https://example.com/r")),
+        ("--package-json and --license", ["--package-json", meta_src, "--license", "ISC"],
+         ("ISC", "git+https://example.com/o/r.git", "https://example.com/r"))):
+    d = os.path.join(safe, "meta-" + label.replace(" ", "").replace("-", ""))
+    r = pack([HELLO, "--glue", GO_GLUE, "-q", "--npm", d, *args])
+    eq(r.returncode, 0, f"npm metadata: {label}: exit 0", r.stderr)
+    try:
+        pj = json.load(open(os.path.join(d, "package.json")))
+    except (OSError, ValueError):
+        pj = {}
+    eq((pj.get("license"), (pj.get("repository") or {}).get("url"), pj.get("homepage")), want,
+       f"npm metadata: {label}: package.json license, repository.url, homepage")
+    eq((pj.get("repository") or {}).get("type"), "git", f"npm metadata: {label}: repository.type is git")
+    eq(pj.get("engines"), {"node": ">=18"}, f"npm metadata: {label}: engines.node >=18")
+    ok("scripts" not in pj, f"npm metadata: {label}: nothing else is taken from --package-json (no scripts)")
+    eq(verify(d).returncode, 0, f"npm metadata: {label}: gowasm-verify accepts the folder")
+r = pack([HELLO, "--glue", GO_GLUE, "-q", "--npm", os.path.join(safe, "meta-none")])
+pj = json.load(open(os.path.join(safe, "meta-none", "package.json")))
+eq([k for k in ("license", "repository", "homepage") if k in pj], [], "npm metadata: none given: none written")
+lic = open(os.path.join(safe, "meta-none", "LICENSE.wasm_exec.js")).read()
+ok("The Go Authors" in lic and "Redistribution and use in source and binary forms" in lic,
+   "npm metadata: LICENSE.wasm_exec.js holds Go's BSD licence, shipped with the glue", lic[:300])
+for label, args, msg in (("--license 'GPL 3'", ["--license", "GPL 3"], "is not an SPDX expression"),
+                         ("--homepage ftp://x", ["--homepage", "ftp://x"], "is not an http(s) URL"),
+                         ("--repository 'a b'", ["--repository", "a b"], "is not a URL")):
+    d = os.path.join(safe, "meta-bad")
+    r = pack([HELLO, "--glue", GO_GLUE, "-q", "--npm", d, *args])
+    eq(r.returncode, 2, f"npm metadata: {label}: refused, exit 2", r.stderr)
+    ok(msg in (err_lines(r) or [""])[0], f"npm metadata: {label}: the first line says it {msg}", r.stderr)
+    ok(not os.path.exists(d), f"npm metadata: {label}: nothing written")
+for label, body, msg in (("not JSON", "{", "not JSON: line 1"), ("an array", "[1]", "not a JSON object, as a package.json is"),
+                         ("a license that is a number", '{"license": 5}', 'its "license" is not a string')):
+    src = os.path.join(safe, "bad-package.json")
+    open(src, "w").write(body)
+    d = os.path.join(safe, "meta-bad")
+    r = pack([HELLO, "--glue", GO_GLUE, "-q", "--npm", d, "--package-json", src])
+    eq(r.returncode, 2, f"npm metadata: --package-json {label}: refused, exit 2", r.stderr)
+    eq(err_lines(r), [f"gowasm-pack: {src}: {msg}"] if msg != "not JSON: line 1" else err_lines(r)[:1],
+       f"npm metadata: --package-json {label}: one line naming the file", r.stderr)
+    ok(msg in text(r.stderr) and not os.path.exists(d), f"npm metadata: --package-json {label}: says {msg!r}, "
+       "nothing written", r.stderr)
+# verify: a package.json edited after pack.
+d = os.path.join(safe, "meta-flags")
+for label, edit, msg in (
+        ("a license npm does not accept", lambda p: p.update(license="GPL 3"), "is not an SPDX expression"),
+        ("repository as a string", lambda p: p.update(repository="https://example.com/a.git"),
+         '"repository": a key gowasm-pack does not write'),
+        ("engines removed", lambda p: p.pop("engines"), '"engines" is not what gowasm-pack writes')):
+    e = os.path.join(safe, "meta-edit")
+    shutil.rmtree(e, ignore_errors=True)
+    shutil.copytree(d, e)
+    pj = json.load(open(os.path.join(e, "package.json")))
+    edit(pj)
+    json.dump(pj, open(os.path.join(e, "package.json"), "w"))
+    r = verify(e)
+    eq(r.returncode, 1, f"npm metadata: verify: {label}: invalid", r.stderr)
+    ok(msg in text(r.stderr), f"npm metadata: verify: {label}: says {msg!r}", r.stderr)
+for label, name, edit, msg in (
+        ("README.md edited", "README.md", lambda b: b.replace(b"## Use", b"## Usage"), "is not the README gowasm-pack"),
+        ("LICENSE.wasm_exec.js not Go's", "LICENSE.wasm_exec.js", lambda b: b"MIT License\n", "is not Go's licence")):
+    e = os.path.join(safe, "meta-edit")
+    shutil.rmtree(e, ignore_errors=True)
+    shutil.copytree(d, e)
+    fp = os.path.join(e, name)
+    data = edit(open(fp, "rb").read())
+    open(fp, "wb").write(data)
+    man = json.load(open(os.path.join(e, "manifest.json")))
+    for f in man["files"]:
+        if f["path"] == name:
+            f["size"], f["sha256"], f["integrity"] = len(data), hashlib.sha256(data).hexdigest(), sri(data)
+    json.dump(man, open(os.path.join(e, "manifest.json"), "w"))
+    r = verify(e)
+    eq(r.returncode, 1, f"npm metadata: verify: {label} (manifest rehashed): invalid", r.stderr)
+    ok(msg in text(r.stderr), f"npm metadata: verify: {label}: says {msg!r}", r.stderr)
 
 # ---------------------------------------------------------------- 5. tampering
 

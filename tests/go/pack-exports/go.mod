@@ -1,0 +1,3 @@
+module example.com/fixtures/pack-exports
+
+go 1.19
