@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Sets up a Debian 12 machine for gowasm (run as root), builds it, and runs
 # the demo: a bundled Go program compiled with Go 1.19 to js/wasm, then
 # inspected by gowasm-inspect and checked by gowasm-check.

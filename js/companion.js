@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gowasm-batch companion @VERSION@ (batch protocol @PROTOCOL@).
  *
  * A module rewritten by gowasm-batch records some bridge calls

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Makes the CommonJS or ES module form of the companion from companion.js:
 wrap.py cjs|mjs VERSION COMPANION.js BATCH_PROTOCOL.def OUT.
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A growable byte buffer: how the library hands text (reports, JSON) to a
  * tool without printing. On allocation failure the buffer latches `oom`
  * and further appends are ignored, so callers check once at the end. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Error reporting shared by every layer of libgowasm.
  *
  * A fallible call fills a caller-provided gw_error and returns a status.

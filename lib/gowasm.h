@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libgowasm: everything that reads. One include for tools and tests. */
 #ifndef GOWASM_H
 #define GOWASM_H

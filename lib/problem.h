@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Appending a problem to a list: gowasm-check's findings, the integrity
  * problems of a symbol table and gowasm-verify's bundle problems are each
  * a growable array of fixed-size records with a formatted message in a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Strict UTF-8 (no overlongs, no surrogates, nothing past U+10FFFF). */
 #ifndef GW_UTF8_H
 #define GW_UTF8_H

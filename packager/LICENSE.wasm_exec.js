@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 wasm_exec.js, the glue of this package, is part of Go (https://go.dev/),
 distributed under the following license (Go's LICENSE file):
 

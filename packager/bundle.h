@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Writing and reading bundles: deterministic zips (libzip), gzip and
  * brotli copies. Nothing here prints or exits. */
 #ifndef GW_PACKAGER_BUNDLE_H

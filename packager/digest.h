@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* SHA-256 and SHA-384 (FIPS 180-4), and base64, for file hashes and
  * Subresource Integrity strings. The digests are libcrypto's (OpenSSL),
  * which libzip already loads; tests/bench/digest.py measures them. */

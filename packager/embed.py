@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Embeds text files into a C header as string arrays:
 embed.py OUT.h NAME=FILE...  ->  static const char NAME[] = "...";"""
 import sys

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The run-time shape of a wasm_exec.js glue, as the bundle's loader runs
  * it (packager/loader.template.mjs imports it for its side effect, then
  * takes globalThis.Go). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The limits of a bundle, shared by gowasm-pack and gowasm-verify: verify
  * calls a bundle that needs more invalid (never a reason to use more
  * memory or time), and pack refuses, exit 2, to write one that would need

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* loader.mjs, the ES module that loads a bundle: written by gowasm-pack,
  * its generated lines re-derived by gowasm-verify with the same code. */
 #ifndef GW_PACKAGER_LOADER_H

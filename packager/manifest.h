@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The bundle manifest (packager/manifest.schema.json, gowasm-manifest(5)):
  * written by gowasm-pack, re-derived by gowasm-verify with the same code,
  * so the two cannot disagree on what a fact is. */

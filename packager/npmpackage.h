@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The npm package's own files: package.json (its metadata, and the
  * exports bundlers and Node resolve), README.md, and the licence of the
  * Go glue (LICENSE.wasm_exec.js). Written by gowasm-pack, re-derived by

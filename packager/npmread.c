@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Reading the two other forms a bundle is published in: the npm package
  * folder gowasm-pack --npm writes, and the .tgz `npm pack` makes of it.
  * Both end in gw_verify_files, the checks of a zip bundle. */

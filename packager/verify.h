@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gowasm-verify's checks of a bundle, from its bytes: the zip itself
  * (entry names, sizes, bounded decompression), the manifest against its
  * schema, every file against its hashes, and every fact of the manifest

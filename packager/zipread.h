@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gowasm-verify's own zip reader. A bundle is accepted only when its
  * bytes are exactly what every reader (unzip, Python's zipfile, libzip,
  * browsers' and npm's unzippers) sees the same way: local entries back to

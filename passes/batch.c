@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The batching pass.
  *
  * What it does. Every host import of a Go js/wasm module takes `sp`, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The cleanup pipeline, run after rewriting.
  *
  * What it does. Reading a module into Binaryen's IR and writing it back

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Names for what the passes add.
  *
  * Binaryen names every function and global, and exits the process

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The rewriting side of gowasm: passes over Binaryen's C API. Each takes a
  * module Binaryen has read (after the project's own reader and wabt have
  * accepted the bytes: Binaryen exits the process on malformed input) and a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The read-only names pass.
  *
  * What it does. Property names in Go code are mostly string literals,

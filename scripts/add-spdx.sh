@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Adds an SPDX-License-Identifier line to every source file of the project
 # that lacks one in its first 3 lines (what tests/integration/test_spdx.py
 # requires): C, C++ and JavaScript files get a /* */ comment on line 1,

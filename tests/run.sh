@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The whole test suite, from a clean checkout on Debian 12 (as root):
 # installs what it needs, builds twice (gcc release with -Werror; clang
 # with ASan+UBSan and the libFuzzer harnesses), runs every suite, and ends

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Counts the suite's results from meson's test logs: each TAP assertion
 counts once; a test that failed without a failing assertion (a crash, a
 timeout, a bail-out) counts as one failure; a skipped test counts as a

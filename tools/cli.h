@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What every gowasm tool shares: diagnostics in one line on stderr,
  * the version banner, inputs read whole, outputs written atomically,
  * temporary files removed on SIGINT/SIGTERM/SIGHUP, and the escaping of

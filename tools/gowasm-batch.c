@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gowasm-batch: rewrites a Go js/wasm module so that bridge calls which
  * only read their arguments cross into JS in batches. */
 #define _GNU_SOURCE /* pthread_setattr_default_np */

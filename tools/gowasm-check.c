@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gowasm-check: the release gate for Go WebAssembly modules. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>

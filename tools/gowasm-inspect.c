@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gowasm-inspect: what a Go WebAssembly module is. */
 #define _POSIX_C_SOURCE 200809L
 #include <string.h>

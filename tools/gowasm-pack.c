@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gowasm-pack: a reproducible bundle of a Go js/wasm module, its glue, its
  * loader and a typed manifest. */
 #define _GNU_SOURCE

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gowasm-sourcemap: a source map of a Go WebAssembly module, from its
  * runtime.pclntab, and the custom section that points DevTools at it. */
 #define _XOPEN_SOURCE 700

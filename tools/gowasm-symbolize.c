@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gowasm-symbolize: Go file:line for the wasm frames of a stack trace. */
 #define _GNU_SOURCE /* memmem */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gowasm-verify: checks a bundle written by gowasm-pack before it is
  * published. */
 #define _XOPEN_SOURCE 700

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #define _DEFAULT_SOURCE /* scandir, alphasort, realpath, DT_DIR */
 #include "srcroot.h"
 

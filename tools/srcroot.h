@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Where gowasm-check places the files of its findings: the source root
  * (--source-root), the main module's folder in it, the module's own
  * absolute path and the working directory (see gw_check_report). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* validate/wabt_validate.cc: wabt's binary reader and validator, as a
  * second opinion on a module (gowasm-batch and gowasm-verify). */
 #ifndef GW_VALIDATE_WABT_H

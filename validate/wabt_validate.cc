@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // wabt's binary reader and validator, as a second opinion on a module:
 // gowasm-batch runs it on its input before Binaryen sees it (Binaryen
 // exits the process on malformed input) and on its output before writing;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "batchplan.h"
 
 #include <stdio.h>

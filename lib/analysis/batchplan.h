@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Whether, and how, a module can be rewritten for batched bridge calls.
  *
  * gowasm-batch defers the host imports that only read their arguments

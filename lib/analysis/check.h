@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gowasm-check's rules: findings about a Go js/wasm module that should
  * stop a release. Each rule has a stable id and a default severity
  * (rules.def); the man page gowasm-check(1) documents each with an

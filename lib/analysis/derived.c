@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "derived.h"
 
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Whether one module is an optimized copy of another (wasm-opt after
  * linking): what gowasm-check --original requires before it reports the
  * original's findings for the optimized module. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The import object of a wasm_exec.js glue, read as JavaScript reads it.
  *
  * A small lexer (whitespace, // and block comments, '...' and "..."

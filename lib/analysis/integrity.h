@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Symbol-table integrity: is what the module says about itself
  * consistent? The checks gowasm-inspect summarises and gowasm-check turns
  * into rules:

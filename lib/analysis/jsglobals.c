@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Which names a Go program gives its functions on the global object.
  *
  * Go gc compiles a call for js/wasm as stores of the arguments at offsets

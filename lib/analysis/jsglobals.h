@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The functions a Go js/wasm program registers on the global object under
  * a constant name: js.Global().Set("name", js.FuncOf(...)), found at the
  * call sites of syscall/js.Value.Set. */

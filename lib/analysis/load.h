@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Everything the tools read from one module, in one call: the mapped
  * file, the module, its Go facts, the recorded calls, the Go symbols and
  * the integrity checks. */

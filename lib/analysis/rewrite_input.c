@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "rewrite_input.h"
 
 #include <stdarg.h>

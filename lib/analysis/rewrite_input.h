@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What Binaryen 108 can be handed.
  *
  * gowasm-batch rewrites through Binaryen, which exits the process

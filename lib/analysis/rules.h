@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The rules of gowasm-check and the symbol-table integrity checks, by
  * code: one table (rules.def) gives each its stable id, SARIF name,
  * default severity, summary and fix. Code refers to a rule by its

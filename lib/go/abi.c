@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "abi.h"
 
 #include <stddef.h>

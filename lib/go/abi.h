@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The host imports of Go's js/wasm ABI, by name, with what each one does
  * and which Go versions import it (go-wasm-abi.md §1). */
 #ifndef GW_GO_ABI_H

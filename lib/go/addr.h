@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Code byte offsets to Go source positions: what a browser's
  * `wasm-function[N]:0xOFF` means in Go.
  *

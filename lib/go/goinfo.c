@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "goinfo.h"
 
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What a module is, in Go terms: who produced it, which Go version and
  * ABI, its build id and build information, and which of its functions are
  * the wrappers Go puts around each host import.

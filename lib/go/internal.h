@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Steps of gw_go_info_read, one file each. */
 #ifndef GW_GO_INTERNAL_H
 #define GW_GO_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "loops.h"
 
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Source loops in Go's wasm code.
  *
  * Go does not map its control flow onto wasm loops. A function with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* runtime.modinfo: the `go version -m` text that the linker leaves in
  * read-only data between two 16-byte sentinels, even in wasm (where the
  * "\xff Go buildinf:" blob is never written):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* runtime.pclntab decoding. Layouts per Go version (little-endian, 8-byte
  * pointers; offsets in bytes):
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The Go runtime's own symbol table, runtime.pclntab, read from the data
  * segments of a Go js/wasm module. It survives -ldflags=-s (the runtime
  * needs it for stack traces), so it names every function and places every

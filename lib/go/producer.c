@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Who produced a module, and which Go version: the producers section
  * (Go 1.14+), the go.version section (1.11-1.13), or as a last resort the
  * runtime.buildVersion string in read-only data. */

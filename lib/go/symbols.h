@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Go names for a module's functions, their source positions and sizes,
  * and call sites placed at file:line: from the pclntab when it can be
  * read (stripped modules included), else from the name section.

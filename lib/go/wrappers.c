@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Go code never calls a host import directly: each import has a small
  * wrapper (named like `syscall_js.valueGet` when names survive) whose body
  * is `local.get SP; call $import` plus the stack-pointer bookkeeping. A

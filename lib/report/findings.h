@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gowasm-check's output: findings as GNU diagnostics, JSON (schema
  * "gowasm-check/1") or SARIF 2.1.0, and baselines (gowasm-baseline(5)).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The gowasm-inspect report, as text for people and as JSON (schema
  * "gowasm-inspect/1", documented in gowasm-inspect(1)). */
 #include "inspect.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The gowasm-inspect report. */
 #ifndef GW_REPORT_INSPECT_H
 #define GW_REPORT_INSPECT_H

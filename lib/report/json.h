@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A small streaming JSON writer into a gw_buf: pretty-printed with two
  * spaces, keys in the order written, strings always valid UTF-8 (bytes
  * that are not are written as U+FFFD). */

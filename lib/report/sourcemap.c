@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "sourcemap.h"
 
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Source maps (revision 3) for Go WebAssembly modules, from the pclntab.
  *
  * For wasm, browsers and Node read a map's generated positions as line 1

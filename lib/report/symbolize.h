@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Stack traces as browsers and Node print them, rewritten into Go frames.
  *
  * A wasm frame is any line holding `wasm-function[N]`, optionally followed

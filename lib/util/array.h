@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Growable arrays: one way to make room, with the size arithmetic
  * checked (after libgit2's src/util/array.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Walking function bodies: an instruction decoder and a call-site walker.
  *
  * The decoder knows every opcode that the Go gc toolchain and TinyGo emit:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "leb128.h"
 
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* LEB128 and fixed-width reads over a bounded byte range.
  *
  * The wasm binary format allows padded (non-minimal) encodings up to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A whole input file, read into memory once.
  *
  * Inputs are read, not mapped: a file truncated by another process while

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The section reader. One pass over the file: every standard section is
  * decoded into small tables that point back into the input; code bodies
  * are only located (code.c decodes them on demand). */

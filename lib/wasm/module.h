@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gw_module: a read-only view of a WebAssembly binary.
  *
  * The module keeps pointers into the caller's bytes (usually a read-only

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Benchmark: Go js/wasm modules before and after gowasm-batch, in one
 invocation, alternating runs so both see the same machine.
 

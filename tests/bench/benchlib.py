@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """What the benchmarks in tests/bench share: where the pinned npm fixtures
 are, the default module, and one measured run of a command."""
 import os

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Where Binaryen 108 (and wabt) overflow the stack on deep, valid code.
 
 Builds synthetic Go-shaped modules (tests/integration/pclnsynth.py) whose

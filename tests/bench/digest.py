@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Benchmark: the SHA-256 and SHA-384 file digests of gowasm-pack and
 gowasm-verify (packager/digest.c) against coreutils' sha256sum and sha384sum,
 in one invocation.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #define _POSIX_C_SOURCE 200809L
 /* The file digests of gowasm-pack and gowasm-verify, timed in-process for
  * tests/bench/digest.py: prints each digest in hex and the best time of N

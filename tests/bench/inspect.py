@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Benchmark: gowasm-inspect and gowasm-check against wasm-objdump -x on
 the same module, in one invocation, alternating runs so all see the same
 machine.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Benchmark: gowasm-sourcemap against wasm-objdump -x on the same module,
 and gowasm-symbolize on a trace of 10,000 frames, alternating runs so all
 see the same machine.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer harness for the Go symbol table: for a module with a
  * pclntab, check every function's record and tables, expand the first
  * PCs of every function into inlined frames, and build the symbols and

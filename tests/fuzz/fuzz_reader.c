@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer harness for the reader: parse a module, recognise Go, walk
  * every function body, and write both reports with every optional part.
  * Any crash, sanitizer report, leak or timeout is a bug (statuses are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer harness for gowasm-verify's checks: the bytes are a bundle,
  * a zip or (gzip magic) the .tgz npm pack makes of a package. The zip
  * layout reader and the tar reader, the entry-name rules, bounded

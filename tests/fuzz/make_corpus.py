@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Writes a seed corpus for the reader fuzzer into DIR: small synthetic
 modules shaped like Go's output (gc js/wasm with wrappers, Go call
 sequences, modinfo and producers; wasip1; TinyGo), plus prefixes of the

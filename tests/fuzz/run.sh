@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Runs a libFuzzer harness over a seed corpus made from the fixtures:
 #   tests/fuzz/run.sh HARNESS SECONDS [CORPUS_DIR]
 # Prints TAP: the corpus was made, and the run ended without a finding.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Compiles one Go fixture to js/wasm: build.sh GO SRCDIR OUT [LDFLAGS [EXTRA]]
 # EXTRA is "host" for a program for this machine (such as a test oracle),
 # otherwise one more flag for go build (e.g. -trimpath).

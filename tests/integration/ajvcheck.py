@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The manifest schema under ajv (draft 2020-12, strict, with ajv-formats;
 both pinned in tests/npm/pins.txt): shared by the pack tests."""
 import json

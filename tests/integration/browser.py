@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Headless Chromium for the integration tests: a local HTTP server for a
 folder (with the MIME types modules need, and POST /result for what a
 page reports), and one fresh browser per page load."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Builds small Go-shaped js/wasm modules with a runtime.pclntab of a
 chosen format (Go 1.2-1.15, 1.16-1.17, 1.18-1.19 or 1.20+), whose every byte the
 tests know, so that they can corrupt one field at a time. Also the seeds

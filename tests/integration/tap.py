@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """A small TAP producer for the integration tests, and the helpers they share.
 
 Each assertion prints one TAP line; the process exits nonzero if any failed.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """gowasm-batch in a real browser: a Go 1.19 program
 (tests/browser/go/batch, built by meson as the browser-batch fixture) and
 its batched twin run in headless Chromium with Go's own wasm_exec.js, the

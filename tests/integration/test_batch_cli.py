@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """gowasm-batch as a Makefile sees it: options and usage errors, what a
 rewritten module imports, exports and carries (wabt's wasm-objdump and
 wasm-validate are the oracle), the --json report against the module,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """gowasm-batch, differential: a batched module behaves exactly like its
 original under Node 20.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Resource bounds of the reader (issue 10, item 22), on synthetic
 modules: memory is bounded by the input size with the factor the man
 pages document (gowasm-inspect(1), FILES AND LIMITS), time stays

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The npm package gowasm-pack --npm writes, in the built output of real
 bundlers and in Node, unchanged (item: the npm package in real bundlers).
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """gowasm-check: every rule fires on a fixture that has the defect and
 not on its corrected twin (stripped and unstripped builds alike), the
 glue check against real wasm_exec.js files, SARIF accepted by the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """gowasm-check's SARIF and diagnostics that map to the repository (issue
 11): --source-root (absolute build paths and -trimpath module paths
 placed relative to %SRCROOT%), text paths relative to the working

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """gowasm-inspect as a Makefile sees it: options, exit codes, one-line
 errors naming the file, atomic output, inputs never modified."""
 import os

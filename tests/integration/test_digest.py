@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """The bundle digests (packager/digest.c, libcrypto's SHA-256 and SHA-384)
 against Python's hashlib at every padding boundary (lengths 0 to 300 cover
 the one- and two-block tails of both block sizes) and on a real module, the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """gowasm-inspect on a real published module: esbuild.wasm from npm
 esbuild-wasm@0.28.2 (Go 1.26.5, module gojs, stripped)."""
 import os

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """gowasm-inspect on Go 1.19 fixtures compiled at test time."""
 import json
 import os

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The symbol-table integrity checks on synthetic Go modules
 (pclnsynth.py): each check fires on the defect it names and stays quiet
 on a correct module."""

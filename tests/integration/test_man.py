@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The man pages: lint-clean, and in step with the tools: every option in
 --help and every key the JSON report writes is documented."""
 import json

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Differential test against wabt: for every fixture, what gowasm-inspect
 reads (sections, imports, exports, functions with their names, data
 segments with their addresses and sizes) equals what `wasm-objdump -x`

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """A Go module optimized after linking by Binaryen's wasm-opt -Oz (plain,
 and after gowasm-batch): gowasm-check says the module was rewritten after
 linking instead of a bare pclntab-functions error, and --original checks the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Typed exports (item: the functions a Go program registers on globalThis).
 
 tests/go/pack-exports registers gowasmAdd and gowasmGreet with

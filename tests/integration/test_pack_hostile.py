@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """gowasm-pack and gowasm-verify against hostile bundles (issue 10).
 
 A bundle that gowasm-verify accepts must be exactly what unzip, Python's

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """gowasm-pack bundles, run through their loader.mjs, in Node and in headless
 Chromium, and as an npm package.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """gowasm-pack --source-map and what gowasm-verify checks of it.
 
 The Go 1.19 panic fixture is packed with --source-map (zip and --npm):

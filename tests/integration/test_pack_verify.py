@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """gowasm-pack and gowasm-verify against independent oracles.
 
 1. Go 1.19 fixtures (hello, deps with a replaced dependency,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Corrupted symbol tables: synthetic Go modules (tests/integration/
 pclnsynth.py) in every pclntab format, first decoded exactly, then with one
 field broken at a time: offsets out of range, bad varints, a cycle in the

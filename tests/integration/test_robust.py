@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Truncated and corrupted modules never crash gowasm-inspect or
 gowasm-check: every fixture cut at up to 64 evenly spaced lengths, and
 with bytes flipped at up to 256 positions, exits 0 or 2 (with a one-line

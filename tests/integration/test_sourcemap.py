@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """gowasm-sourcemap: source maps of Go modules from the pclntab.
 
 The map is decoded here by an independent VLQ decoder and checked:

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Every source file of the project (*.c, *.h, *.cc, *.js, *.py, *.sh,
 meson.build) names its licence with an SPDX-License-Identifier line in its
 first 3 lines (scripts/add-spdx.sh adds the missing ones), the identifier is

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """gowasm-symbolize: wasm stack frames to Go file:line.
 
 Oracles:

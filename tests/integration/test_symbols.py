@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The Go symbol table (runtime.pclntab): names for every function in
 stripped modules, call sites at file:line with inlined frames, code size
 by package, and the integrity checks, on Go 1.19 fixtures and on real

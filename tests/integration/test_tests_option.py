@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Building without the test suite's needs, and running it offline.
 
 - `meson setup -Dtests=disabled` with no Node on PATH and no Go (-Dgo names

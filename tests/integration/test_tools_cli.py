@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """What every gowasm tool shares through tools/cli.c: --help and
 --version (-h, -V), usage errors, every output through one checked writer
 (a full standard output is exit 2 with one line); gowasm-pack's version

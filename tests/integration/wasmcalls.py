@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """An independent oracle for call sites: a small wasm reader (sections,
 the name section, function bodies, and an instruction decoder for the
 opcodes Go emits) that finds every `call F` in the module and the return

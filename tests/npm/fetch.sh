@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Installs the pinned npm packages the tests read (real published Go
 # modules) into a cache folder, and checks them against pinned hashes.
 # Idempotent. The binaries are never committed.

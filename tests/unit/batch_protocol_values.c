@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Prints the batch protocol's values as the C side is compiled with them
  * (the enumerators of lib/analysis/batchplan.h, from batch_protocol.def),
  * one "NAME VALUE" a line, for tests/js/test_batch_protocol.cjs to compare

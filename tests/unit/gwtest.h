@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Helpers shared by the unit tests that parse modules: an exact-size
  * copy of the input (so a sanitizer build catches reads past the end)
  * and comparisons of gw_str values. Header-only, like tap.h. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Compiled, not run, by the nodiscard tests (tests/unit/meson.build):
  * with IGNORE defined it drops the status of a lib/ call, which
  * GW_NODISCARD must make a compile error under -Werror=unused-result;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A tiny header-only TAP 13 harness for the unit tests.
  *
  * Each test program is one translation unit that includes this header

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Allocation failure, injected: every allocation the project's own code
  * makes while it loads a module (gw_load_bytes), checks it (gw_check_run),
  * verifies a bundle (gw_verify_bundle) or batches a module (gw_pass_batch)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* item 13: the growable-array helper (lib/util/array.h) and the callers
  * that now fail closed on allocation failure. realloc and strdup are
  * wrapped at link time (-Wl,--wrap), so a failure can be injected into

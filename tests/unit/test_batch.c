@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of what gowasm-batch decides without Binaryen: the --defer
  * list and the WebAssembly features a module uses (they become Binaryen's
  * feature set, so a missed feature is a module Binaryen cannot read and an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* item 13: gw_zip_build writes the same bytes whatever the process's time
  * zone (libzip converts times with localtime; the library sets the UTC
  * date and time itself), and those are the UTC date and time. */

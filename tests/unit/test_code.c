@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The instruction decoder (gw_code_begin/gw_code_next) and the call-site
  * walker (gw_func_calls) on hand-written function bodies. */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The error vocabulary (lib/error.h): the first error is kept, GW_TRY
  * passes on the status of the call that failed, and an error says which
  * input it concerns without anyone reading its message. */

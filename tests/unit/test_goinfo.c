@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Go detection on synthetic modules shaped like the output of the gc
  * toolchain (js/wasm and wasip1) and TinyGo: producer, ABI module,
  * version, build id, runtime.modinfo build information, host import

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The JSON writer and the byte buffer: exact pretty-printed output,
  * string escaping, U+FFFD for invalid UTF-8, and terminal-safe output.
  * Every document is also run through a small strict JSON validator, so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* LEB128, fixed-width reads, names and UTF-8: the bottom layer every
  * other reader trusts to stay inside its range. Each encoding is decoded
  * from a heap block of exactly its length (so a sanitizer build catches

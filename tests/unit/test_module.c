@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gw_module_parse on modules built byte by byte: every section kind and
  * its fields, the error offsets of malformed input, the name section's
  * soft errors, truncation at every byte, and hostile counts. */

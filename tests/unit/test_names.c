@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Go symbol names: the name-section substitution Go's wasm linker applies
  * ([^\w.] -> '_', one underscore per rune), the "[...]" generic elision of
  * Go 1.18-1.20 pclntab names, and package paths of symbols. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The rule table (lib/analysis/rules.def): every code names its own
  * entry, ids are unique and found again by name, and a name that is no
  * rule's is refused instead of being dereferenced. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gowasm-symbolize's and gowasm-sourcemap's library parts that need no Go
  * module: the stack-frame parser (every engine's syntax, and text that
  * only looks like a frame), the symbolizer on a module without Go code

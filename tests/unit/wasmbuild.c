@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "wasmbuild.h"
 
 #include <stdbool.h>

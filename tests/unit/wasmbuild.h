@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* An in-memory wasm module builder for the unit tests.
  *
  * Tests write modules byte by byte so that every field, count and size
