@@ -103,6 +103,28 @@ GO_FIXTURES = ["hello", "hello-stripped", "bridge", "deps", "callbacks", "callba
                "leak", "leak-stripped", "leak-fixed", "leak-fixed-stripped"]
 
 
+def go_marks(fixture):
+    """The lines of tests/go/FIXTURE/main.go that carry a MARK:name
+    comment, by name."""
+    import re
+    out = {}
+    with open(os.path.join(SOURCE_ROOT, "tests", "go", fixture, "main.go")) as f:
+        for n, line in enumerate(f, 1):
+            for m in re.finditer(r"MARK:([\w-]+)", line):
+                out[m.group(1)] = n
+    return out
+
+
+def need_chromium(why=None):
+    """Debian's Chromium, or bail out saying what cannot run without it."""
+    import shutil
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        bail("chromium is not installed (Debian package chromium; ./setup.sh --deps-only installs it)" +
+             (": " + why if why else ""))
+    return chromium
+
+
 def go_fixture(name):
     if os.environ.get("GOWASM_GO_FOUND") != "1":
         bail("Go 1.19 was not found at configure time: run ./setup.sh --deps-only")

@@ -18,7 +18,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(__file__))
 from browser import HEADLESS, Server, browse  # noqa: E402
-from tap import ok, eq, bail, env_path, go_fixture, run, SOURCE_ROOT  # noqa: E402
+from tap import ok, eq, bail, env_path, go_fixture, run, SOURCE_ROOT, need_chromium  # noqa: E402
 
 PAGE_TIMEOUT = 60
 GO_GLUE = os.environ.get("GOWASM_GO_GLUE", "/usr/lib/go-1.19/misc/wasm/wasm_exec.js")
@@ -59,10 +59,7 @@ def lines(s):
 def main():
     batch_tool = env_path("GOWASM_BATCH")
     companion_dir = env_path("GOWASM_COMPANION_DIR")
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not chromium:
-        bail("chromium is not installed (Debian package chromium; ./setup.sh --deps-only installs it): "
-             "the browser test of gowasm-batch cannot run")
+    chromium = need_chromium("the browser test of gowasm-batch cannot run")
     if not shutil.which("node"):
         bail("node is not installed")
     for p in (batch_tool, os.path.join(companion_dir, "gowasm-batch.mjs"), os.path.join(companion_dir, "gowasm-batch.cjs"),

@@ -30,7 +30,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(__file__))
 from browser import HEADLESS, Server, browse  # noqa: E402
-from tap import ok, eq, bail, env_path, go_fixture, run, npm_file  # noqa: E402
+from tap import ok, eq, bail, env_path, go_fixture, run, npm_file, need_chromium  # noqa: E402
 
 GO_GLUE = os.environ.get("GOWASM_GO_GLUE", "/usr/lib/go-1.19/misc/wasm/wasm_exec.js")
 PAGE_TIMEOUT = 60
@@ -297,9 +297,7 @@ def check_node(tmp, tarball, pkg):
 def main():
     tool = env_path("GOWASM_PACK")
     batch_tool = env_path("GOWASM_BATCH")
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not chromium:
-        bail("chromium is not installed (Debian package chromium; ./setup.sh --deps-only installs it)")
+    chromium = need_chromium()
     if not shutil.which("node") or not shutil.which("npm"):
         bail("node and npm are required")
     for spec in (VITE, WEBPACK, ROLLUP, NODE_RESOLVE, META_ASSETS, ESBUILD):

@@ -11,7 +11,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(__file__))
-from tap import ok, eq, go_fixture, npm_file, esbuild_wasm, run, CHECK, SOURCE_ROOT  # noqa: E402
+from tap import ok, eq, go_fixture, go_marks, npm_file, esbuild_wasm, run, CHECK, SOURCE_ROOT  # noqa: E402
 import pclnsynth  # noqa: E402
 
 tmp = tempfile.mkdtemp(prefix="gowasm-check-")
@@ -23,13 +23,7 @@ def check(path, *args):
     return r, j
 
 
-def marks(fixture):
-    out = {}
-    with open(os.path.join(SOURCE_ROOT, "tests", "go", fixture, "main.go")) as f:
-        for n, line in enumerate(f, 1):
-            for m in re.finditer(r"MARK:([\w-]+)", line):
-                out[m.group(1)] = n
-    return out
+marks = go_marks
 
 
 def found(j, rule):

@@ -15,7 +15,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(__file__))
-from tap import ok, eq, go_fixture, npm_file, esbuild_wasm, run, CHECK, SOURCE_ROOT  # noqa: E402
+from tap import ok, eq, go_fixture, go_marks, npm_file, esbuild_wasm, run, CHECK, SOURCE_ROOT  # noqa: E402
 import pclnsynth  # noqa: E402
 
 tmp = tempfile.mkdtemp(prefix="gowasm-check-sarif-")
@@ -26,13 +26,7 @@ esb_glue = npm_file("esbuild-wasm@0.28.2", "wasm_exec.js")
 leak_main = os.path.join(root, "tests", "go", "leak", "main.go")
 
 
-def marks(fixture):
-    out = {}
-    with open(os.path.join(root, "tests", "go", fixture, "main.go")) as f:
-        for n, line in enumerate(f, 1):
-            for m in re.finditer(r"MARK:([\w-]+)", line):
-                out[m.group(1)] = n
-    return out
+marks = go_marks
 
 
 lm = marks("leak")

@@ -40,7 +40,7 @@ import zipfile
 
 sys.path.insert(0, os.path.dirname(__file__))
 from browser import HEADLESS, Server, browse  # noqa: E402
-from tap import ok, eq, bail, env_path, go_fixture, run, npm_file, inspect_json, SOURCE_ROOT  # noqa: E402
+from tap import ok, eq, bail, env_path, go_fixture, run, npm_file, inspect_json, SOURCE_ROOT, need_chromium  # noqa: E402
 
 GO_GLUE = os.environ.get("GOWASM_GO_GLUE", "/usr/lib/go-1.19/misc/wasm/wasm_exec.js")
 TYPESCRIPT = "typescript@5.6.3"
@@ -584,9 +584,7 @@ def main():
     tool = pack_tool()
     batch_tool = env_path("GOWASM_BATCH")
     companion_dir = env_path("GOWASM_COMPANION_DIR")
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not chromium:
-        bail("chromium is not installed (Debian package chromium; ./setup.sh --deps-only installs it)")
+    chromium = need_chromium()
     if not shutil.which("node") or not shutil.which("npm"):
         bail("node and npm are required")
     for p in (GO_GLUE, os.path.join(companion_dir, "gowasm-batch.mjs"), LOADER_TEMPLATE, TYPES_TEMPLATE):

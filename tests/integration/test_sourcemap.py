@@ -28,7 +28,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from browser import HEADLESS, Server, kill_group  # noqa: E402
-from tap import ok, eq, bail, env_path, go_fixture, npm_file, oracle_gosym, run, SOURCE_ROOT  # noqa: E402
+from tap import ok, eq, bail, env_path, go_fixture, npm_file, oracle_gosym, run, SOURCE_ROOT, need_chromium  # noqa: E402
 import pclnsynth  # noqa: E402
 import test_symbolize as ts  # noqa: E402  (its oracles and helpers; it runs nothing when imported)
 
@@ -196,9 +196,7 @@ def devtools(tmp, module, mapfile):
     pause, the wasm script's sourceMapURL is the attached one and every
     paused wasm frame resolves through the map to the Go lines of the panic
     site and its callers."""
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not chromium:
-        bail("chromium is not installed (Debian package chromium; ./setup.sh --deps-only installs it)")
+    chromium = need_chromium()
     with open(mapfile) as f:
         m = json.load(f)
     segs = decode_mappings(m["mappings"])

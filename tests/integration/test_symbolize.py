@@ -25,7 +25,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from browser import HEADLESS, Server, browse  # noqa: E402
-from tap import ok, eq, bail, env_path, go_fixture, oracle_gosym, run, SOURCE_ROOT  # noqa: E402
+from tap import ok, eq, bail, env_path, go_fixture, oracle_gosym, run, SOURCE_ROOT, need_chromium  # noqa: E402
 
 SYMBOLIZE = env_path("GOWASM_SYMBOLIZE")
 BATCH = os.environ.get("GOWASM_BATCH", "")
@@ -331,9 +331,7 @@ def node_traces(oracle, tmp):
 
 
 def chromium_traces(oracle, tmp):
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not chromium:
-        bail("chromium is not installed (Debian package chromium; ./setup.sh --deps-only installs it)")
+    chromium = need_chromium()
     site = os.path.join(tmp, "site")
     os.makedirs(site)
     shutil.copyfile(os.path.join(SOURCE_ROOT, "tests", "browser", "trace.html"), os.path.join(site, "trace.html"))
