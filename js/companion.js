@@ -1,5 +1,5 @@
-/* SPDX-License-Identifier: MIT */
 /* gowasm-batch companion @VERSION@ (batch protocol @PROTOCOL@).
+ * SPDX-License-Identifier: MIT
  *
  * A module rewritten by gowasm-batch records some bridge calls
  * (syscall/js.finalizeRef, valueSet, valueSetIndex, valueDelete) into a

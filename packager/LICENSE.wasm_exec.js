@@ -1,4 +1,3 @@
-/* SPDX-License-Identifier: MIT */
 wasm_exec.js, the glue of this package, is part of Go (https://go.dev/),
 distributed under the following license (Go's LICENSE file):
 

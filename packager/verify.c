@@ -768,7 +768,8 @@ static void check_types(gw_verify_report *r, json_t *man, const entry *types)
 	free(names);
 	if (want.oom)
 		r->oom = true;
-	else if (types->size < want.len || memcmp(types->data + types->size - want.len, want.data, want.len))
+	else if (want.len && (types->size < want.len ||
+	                      memcmp(types->data + types->size - want.len, want.data, want.len)))
 		gw_verify_add(r, types->name, "does not end with the declarations of the manifest's globals that "
 		              "gowasm-pack writes");
 	gw_buf_free(&want);

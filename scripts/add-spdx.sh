@@ -10,7 +10,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 ID="SPDX-License-Identifier: MIT"
-git ls-files | grep -E '\.(c|h|cc|js|py|sh)$|(^|/)meson\.build$' | while IFS= read -r f; do
+git ls-files | grep -E '\.(c|h|cc|js|py|sh)$|(^|/)meson\.build$' | grep -v -E '(^|/)LICENSE' | while IFS= read -r f; do
 	[ -f "$f" ] || continue
 	head -n 3 "$f" | grep -q 'SPDX-License-Identifier:' && continue
 	case "$f" in
