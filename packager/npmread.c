@@ -182,164 +182,205 @@ static bool zero_block(const uint8_t *p)
 	return true;
 }
 
-gw_status gw_verify_npm_tarball(const uint8_t *tgz, size_t len, gw_verify_report *r, gw_error *err)
+/* The gzip stream tgz inflated into *tar (*got bytes, free it), bounded:
+ * at most GW_BUNDLE_MAX_RATIO times the input (past the first MiB), and
+ * never more than the limits with room for the tar headers. *good is
+ * false, with the problem added, when the stream is unreadable or too
+ * large. An error status only when the buffer cannot be had at all. */
+static gw_status gunzip(const uint8_t *tgz, size_t len, uint8_t **tar, size_t *got, bool *good, gw_verify_report *r,
+                        gw_error *err)
 {
-	memset(r, 0, sizeof *r);
-	if (len < 18 || tgz[0] != 0x1f || tgz[1] != 0x8b)
-		return gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET, "neither a zip nor a gzip file");
-	/* Bounded inflation: at most GW_BUNDLE_MAX_RATIO times the input (past
-	 * the first MiB), and never more than the limits with room for the tar
-	 * headers. */
 	uint64_t cap = (uint64_t)len * GW_BUNDLE_MAX_RATIO;
 	if (cap < GW_BUNDLE_RATIO_FROM)
 		cap = GW_BUNDLE_RATIO_FROM;
 	uint64_t hard = GW_BUNDLE_MAX_TOTAL + (uint64_t)MAX_FILES * 1024 + 10240;
 	if (cap > hard)
 		cap = hard;
-	size_t bcap = 1u << 20, got = 0;
-	uint8_t *tar = malloc(bcap);
-	if (!tar)
+	size_t bcap = 1u << 20;
+	*got = 0;
+	*good = true;
+	*tar = malloc(bcap);
+	if (!*tar)
 		return gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
 	z_stream z;
 	memset(&z, 0, sizeof z);
 	if (inflateInit2(&z, 15 + 16) != Z_OK) {
-		free(tar);
+		free(*tar);
+		*tar = NULL;
 		return gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
 	}
 	z.next_in = (Bytef *)tgz;
 	z.avail_in = len > (1u << 30) ? (1u << 30) : (uInt)len;
 	int rc = Z_OK;
-	bool good = true;
 	while (rc != Z_STREAM_END) {
-		if (got == bcap) {
+		if (*got == bcap) {
 			if (bcap >= cap) {
 				gw_verify_add(r, "tgz", "inflates past %llu bytes, %d times its size (a gzip bomb?)",
 				              (unsigned long long)cap, GW_BUNDLE_MAX_RATIO);
-				good = false;
+				*good = false;
 				break;
 			}
 			size_t nc = (uint64_t)bcap * 2 > cap ? (size_t)cap : bcap * 2;
-			uint8_t *nb = realloc(tar, nc);
+			uint8_t *nb = realloc(*tar, nc);
 			if (!nb) {
 				gw_verify_add(r, "tgz", "out of memory");
 				r->oom = true;
-				good = false;
+				*good = false;
 				break;
 			}
-			tar = nb;
+			*tar = nb;
 			bcap = nc;
 		}
-		z.next_out = tar + got;
-		z.avail_out = (uInt)(bcap - got > (1u << 30) ? (1u << 30) : bcap - got);
+		z.next_out = *tar + *got;
+		z.avail_out = (uInt)(bcap - *got > (1u << 30) ? (1u << 30) : bcap - *got);
 		uInt before = z.avail_out;
 		rc = inflate(&z, Z_NO_FLUSH);
-		got += before - z.avail_out;
+		*got += before - z.avail_out;
 		if (rc != Z_OK && rc != Z_STREAM_END) {
 			gw_verify_add(r, "tgz", "not a readable gzip stream: %s", z.msg ? z.msg : "truncated");
-			good = false;
+			*good = false;
 			break;
 		}
 	}
-	if (good && (z.avail_in || len > (1u << 30)))
+	if (*good && (z.avail_in || len > (1u << 30)))
 		gw_verify_add(r, "tgz", "data after the gzip stream");
 	inflateEnd(&z);
+	return GW_OK;
+}
+
+/* The ustar header h, at offset at: its checksum, magic and size (into
+ * *size), and its name (prefix and name joined, into name). False, with
+ * the problem added, when it is not a valid one. */
+static bool ustar_header(const uint8_t *h, size_t at, uint64_t *size, char name[260], gw_verify_report *r)
+{
+	uint64_t sum;
+	unsigned want = 0;
+	for (int k = 0; k < 512; k++)
+		want += k >= 148 && k < 156 ? ' ' : h[k];
+	if (!octal(h + 148, 8, &sum) || sum != want || memcmp(h + 257, "ustar", 5)) {
+		gw_verify_add(r, "tgz", "a tar header at %zu that is not a valid ustar header", at);
+		return false;
+	}
+	if (!octal(h + 124, 12, size)) {
+		gw_verify_add(r, "tgz", "a tar header at %zu with an unreadable size", at);
+		return false;
+	}
+	size_t pl = strnlen((const char *)h + 345, 155), nl = strnlen((const char *)h, 100);
+	snprintf(name, 260, "%.*s%s%.*s", (int)pl, (const char *)h + 345, pl ? "/" : "", (int)nl, (const char *)h);
+	return true;
+}
+
+/* Whether the tar entry of this type and name (shown: without package/)
+ * is a plain file under package/; the problem is added when not, and
+ * *stop set when the archive cannot be read on past it. */
+static bool plain_file(uint8_t type, const char *name, const char *shown, bool *stop, gw_verify_report *r)
+{
+	if (type == '2') {
+		gw_verify_add(r, shown, "a symbolic link: bundles hold plain files only");
+		return false;
+	}
+	if (type == '1') {
+		gw_verify_add(r, shown, "a hard link: bundles hold plain files only");
+		return false;
+	}
+	if (type == 'x' || type == 'g' || type == 'L' || type == 'K') {
+		gw_verify_add(r, shown, "a pax or GNU extended header: it would give readers another name or size");
+		*stop = true;
+		return false;
+	}
+	if (type != '0' && type != 0) {
+		gw_verify_add(r, shown, "not a plain file (tar type '%c')", type >= 0x20 && type < 0x7f ? type : '?');
+		return false;
+	}
+	if (name[0] == '/') {
+		gw_verify_add(r, shown, "unsafe entry name: an absolute path");
+		return false;
+	}
+	if (shown == name) {
+		gw_verify_add(r, shown, "outside package/, where npm puts a package's files");
+		return false;
+	}
+	return true;
+}
+
+/* The tar entry whose header is at *at, kept in f when it is a plain file
+ * under package/ within the limits (a refused one is reported, and the
+ * reading goes on); *at moves past it. *ended at the end blocks. False,
+ * with the problem added, when the archive cannot be read on. */
+static bool tar_entry(const uint8_t *tar, size_t got, size_t *at, files *f, uint64_t *total, bool *ended,
+                      gw_verify_report *r)
+{
+	if (got - *at < 512) {
+		gw_verify_add(r, "tgz", "the tar archive ends without its end blocks");
+		return false;
+	}
+	const uint8_t *h = tar + *at;
+	if (zero_block(h)) {
+		*ended = true;
+		for (size_t k = *at; k < got; k++) {
+			if (tar[k]) {
+				gw_verify_add(r, "tgz", "data after the end of the tar archive");
+				return false;
+			}
+		}
+		return true;
+	}
+	uint64_t size;
+	char name[260];
+	if (!ustar_header(h, *at, &size, name, r))
+		return false;
+	uint8_t type = h[156];
+	uint64_t blocks = (size + 511) / 512;
+	if (blocks > (got - *at - 512) / 512) {
+		gw_verify_add(r, name, "its %llu bytes run past the end of the archive", (unsigned long long)size);
+		return false;
+	}
+	*at += 512 + blocks * 512;
+	if (f->n == MAX_FILES) {
+		gw_verify_add(r, "tgz", "more than %d files, more than a bundle has", MAX_FILES);
+		return false;
+	}
+	gw_verify_file *v = &f->v[f->n];
+	const char *shown = name;
+	if (!strncmp(name, "package/", 8) && name[8])
+		shown = name + 8;
+	snprintf(f->names[f->n], sizeof f->names[f->n], "%s", shown);
+	f->n++;
+	bool stop = false;
+	if (!plain_file(type, name, shown, &stop, r))
+		return !stop;
+	if (!gw_verify_declared(r, shown, size, 0, total))
+		return true;
+	v->name = f->names[f->n - 1];
+	v->data = malloc(size ? size : 1);
+	if (!v->data) {
+		gw_verify_add(r, shown, "out of memory");
+		r->oom = true;
+		return true;
+	}
+	memcpy(v->data, h + 512, size);
+	v->size = size;
+	return true;
+}
+
+gw_status gw_verify_npm_tarball(const uint8_t *tgz, size_t len, gw_verify_report *r, gw_error *err)
+{
+	memset(r, 0, sizeof *r);
+	if (len < 18 || tgz[0] != 0x1f || tgz[1] != 0x8b)
+		return gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET, "neither a zip nor a gzip file");
+	uint8_t *tar;
+	size_t got;
+	bool good;
+	gw_status gs = gunzip(tgz, len, &tar, &got, &good, r, err);
+	if (gs != GW_OK)
+		return gs;
 	files f;
 	memset(&f, 0, sizeof f);
 	uint64_t total = 0;
 	size_t at = 0;
 	bool ended = false;
-	while (good && !ended) {
-		if (got - at < 512) {
-			gw_verify_add(r, "tgz", "the tar archive ends without its end blocks");
-			good = false;
-			break;
-		}
-		const uint8_t *h = tar + at;
-		if (zero_block(h)) {
-			ended = true;
-			for (size_t k = at; k < got; k++) {
-				if (tar[k]) {
-					gw_verify_add(r, "tgz", "data after the end of the tar archive");
-					good = false;
-					break;
-				}
-			}
-			break;
-		}
-		uint64_t sum, size;
-		unsigned want = 0;
-		for (int k = 0; k < 512; k++)
-			want += k >= 148 && k < 156 ? ' ' : h[k];
-		if (!octal(h + 148, 8, &sum) || sum != want || memcmp(h + 257, "ustar", 5)) {
-			gw_verify_add(r, "tgz", "a tar header at %zu that is not a valid ustar header", at);
-			good = false;
-			break;
-		}
-		if (!octal(h + 124, 12, &size)) {
-			gw_verify_add(r, "tgz", "a tar header at %zu with an unreadable size", at);
-			good = false;
-			break;
-		}
-		char name[260];
-		size_t pl = strnlen((const char *)h + 345, 155), nl = strnlen((const char *)h, 100);
-		snprintf(name, sizeof name, "%.*s%s%.*s", (int)pl, (const char *)h + 345, pl ? "/" : "", (int)nl,
-		         (const char *)h);
-		uint8_t type = h[156];
-		uint64_t blocks = (size + 511) / 512;
-		if (blocks > (got - at - 512) / 512) {
-			gw_verify_add(r, name, "its %llu bytes run past the end of the archive", (unsigned long long)size);
-			good = false;
-			break;
-		}
-		at += 512 + blocks * 512;
-		if (f.n == MAX_FILES) {
-			gw_verify_add(r, "tgz", "more than %d files, more than a bundle has", MAX_FILES);
-			good = false;
-			break;
-		}
-		gw_verify_file *v = &f.v[f.n];
-		const char *shown = name;
-		if (!strncmp(name, "package/", 8) && name[8])
-			shown = name + 8;
-		snprintf(f.names[f.n], sizeof f.names[f.n], "%s", shown);
-		f.n++;
-		if (type == '2') {
-			gw_verify_add(r, shown, "a symbolic link: bundles hold plain files only");
-			continue;
-		}
-		if (type == '1') {
-			gw_verify_add(r, shown, "a hard link: bundles hold plain files only");
-			continue;
-		}
-		if (type == 'x' || type == 'g' || type == 'L' || type == 'K') {
-			gw_verify_add(r, shown, "a pax or GNU extended header: it would give readers another name or size");
-			good = false;
-			break;
-		}
-		if (type != '0' && type != 0) {
-			gw_verify_add(r, shown, "not a plain file (tar type '%c')", type >= 0x20 && type < 0x7f ? type : '?');
-			continue;
-		}
-		if (name[0] == '/') {
-			gw_verify_add(r, shown, "unsafe entry name: an absolute path");
-			continue;
-		}
-		if (shown == name) {
-			gw_verify_add(r, shown, "outside package/, where npm puts a package's files");
-			continue;
-		}
-		if (!gw_verify_declared(r, shown, size, 0, &total))
-			continue;
-		v->name = f.names[f.n - 1];
-		v->data = malloc(size ? size : 1);
-		if (!v->data) {
-			gw_verify_add(r, shown, "out of memory");
-			r->oom = true;
-			continue;
-		}
-		memcpy(v->data, h + 512, size);
-		v->size = size;
-	}
+	while (good && !ended)
+		good = tar_entry(tar, got, &at, &f, &total, &ended, r);
 	free(tar);
 	r->entries = f.n;
 	if (!good) {

@@ -147,24 +147,61 @@ static bool entry_type_ok(gw_verify_report *r, const gw_zip_entry *e)
 	return true;
 }
 
-gw_status gw_zip_layout(const uint8_t *z, size_t len, gw_zip_entry **out, uint32_t *n, uint64_t *total,
-                        gw_verify_report *r, gw_error *err)
+/* The last end of central directory record within reach of a comment;
+ * len when there is none. len is at least 22. */
+static size_t find_eocd(const uint8_t *z, size_t len)
 {
-	*out = NULL;
-	*n = 0;
-	*total = 0;
-	if (len < 22)
-		return gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET, "not a readable zip: %zu bytes, too short for one", len);
-	/* The last end of central directory record within reach of a comment. */
-	size_t lo = len - 22 > 65535 ? len - 22 - 65535 : 0, eocd = len;
-	for (size_t p = len - 22 + 1; p-- > lo;) {
-		if (!memcmp(z + p, "PK\x05\x06", 4)) {
-			eocd = p;
-			break;
-		}
+	size_t lo = len - 22 > 65535 ? len - 22 - 65535 : 0;
+	for (size_t p = len - 22 + 1; p-- > lo;)
+		if (!memcmp(z + p, "PK\x05\x06", 4))
+			return p;
+	return len;
+}
+
+/* Where the central directory lies, as the end records declare it. */
+typedef struct zip_dir {
+	uint64_t count, count_here, cd_size, cd_off;
+	uint64_t cd_end; /* where the end records begin */
+} zip_dir;
+
+/* The zip64 locator right before the end of central directory record at
+ * eocd, and the zip64 end record right before it: their values replace
+ * those of *d. False, with the problem added, when they are not sound. */
+static bool zip64_end(const uint8_t *z, size_t eocd, zip_dir *d, gw_verify_report *r)
+{
+	const uint8_t *loc = z + eocd - 20;
+	uint64_t z64 = u64(loc + 8);
+	if (u32(loc + 4) || u32(loc + 16) != 1 || z64 > eocd - 20 || eocd - 20 - z64 < 56 ||
+	    memcmp(z + z64, "PK\x06\x06", 4) || u64(z + z64 + 4) + 12 != eocd - 20 - z64) {
+		LAYOUT("a zip64 end record that is not exactly before its locator");
+		return false;
 	}
-	if (eocd == len)
-		return gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET, "not a readable zip: no end of central directory record");
+	const uint8_t *x = z + z64;
+	if (u32(x + 16) || u32(x + 20)) {
+		LAYOUT("a multi-disk archive");
+		return false;
+	}
+	uint64_t c64 = u64(x + 32), h64 = u64(x + 24), s64 = u64(x + 40), o64 = u64(x + 48);
+	if ((d->count != 0xffff && d->count != c64) || (d->count_here != 0xffff && d->count_here != h64) ||
+	    (d->cd_size != 0xffffffffu && d->cd_size != s64) || (d->cd_off != 0xffffffffu && d->cd_off != o64)) {
+		LAYOUT("the zip64 end record and the end of central directory record disagree");
+		return false;
+	}
+	d->count = c64;
+	d->count_here = h64;
+	d->cd_size = s64;
+	d->cd_off = o64;
+	d->cd_end = z64;
+	return true;
+}
+
+/* The end records (the end of central directory record at eocd, and the
+ * zip64 ones before it if any) read into *d; *total is the declared count
+ * once known. False, with the problem added, when they are not sound or
+ * the directory they declare is not where they begin. */
+static bool end_records(const uint8_t *z, size_t len, size_t eocd, zip_dir *d, uint64_t *total,
+                        gw_verify_report *r)
+{
 	const uint8_t *e = z + eocd;
 	uint16_t comment = u16(e + 20);
 	if (eocd + 22 != len) {
@@ -173,199 +210,222 @@ gw_status gw_zip_layout(const uint8_t *z, size_t len, gw_zip_entry **out, uint32
 		else
 			LAYOUT("%zu bytes follow the end of central directory record: another reader may take them for "
 			       "the archive", len - eocd - 22);
-		return GW_OK;
+		return false;
 	}
 	if (comment) {
 		LAYOUT("the end of central directory record declares a comment the file does not hold");
-		return GW_OK;
+		return false;
 	}
-	uint64_t count = u16(e + 10), count_here = u16(e + 8), cd_size = u32(e + 12), cd_off = u32(e + 16);
-	uint64_t cd_end = eocd;
+	d->count = u16(e + 10);
+	d->count_here = u16(e + 8);
+	d->cd_size = u32(e + 12);
+	d->cd_off = u32(e + 16);
+	d->cd_end = eocd;
 	if (u16(e + 4) || u16(e + 6)) {
 		LAYOUT("a multi-disk archive");
-		return GW_OK;
+		return false;
 	}
 	if (eocd >= 20 && !memcmp(z + eocd - 20, "PK\x06\x07", 4)) {
-		/* zip64: the locator, then the zip64 end record right before it. */
-		const uint8_t *loc = z + eocd - 20;
-		uint64_t z64 = u64(loc + 8);
-		if (u32(loc + 4) || u32(loc + 16) != 1 || z64 > eocd - 20 || eocd - 20 - z64 < 56 ||
-		    memcmp(z + z64, "PK\x06\x06", 4) || u64(z + z64 + 4) + 12 != eocd - 20 - z64) {
-			LAYOUT("a zip64 end record that is not exactly before its locator");
-			return GW_OK;
-		}
-		const uint8_t *x = z + z64;
-		if (u32(x + 16) || u32(x + 20)) {
-			LAYOUT("a multi-disk archive");
-			return GW_OK;
-		}
-		uint64_t c64 = u64(x + 32), h64 = u64(x + 24), s64 = u64(x + 40), o64 = u64(x + 48);
-		if ((count != 0xffff && count != c64) || (count_here != 0xffff && count_here != h64) ||
-		    (cd_size != 0xffffffffu && cd_size != s64) || (cd_off != 0xffffffffu && cd_off != o64)) {
-			LAYOUT("the zip64 end record and the end of central directory record disagree");
-			return GW_OK;
-		}
-		count = c64;
-		count_here = h64;
-		cd_size = s64;
-		cd_off = o64;
-		cd_end = z64;
-	} else if (count == 0xffff || cd_size == 0xffffffffu || cd_off == 0xffffffffu) {
+		if (!zip64_end(z, eocd, d, r))
+			return false;
+	} else if (d->count == 0xffff || d->cd_size == 0xffffffffu || d->cd_off == 0xffffffffu) {
 		LAYOUT("zip64 values without a zip64 end record");
-		return GW_OK;
+		return false;
 	}
-	*total = count;
-	if (count != count_here) {
-		LAYOUT("the end record declares %llu entries in all but %llu here", (unsigned long long)count,
-		       (unsigned long long)count_here);
-		return GW_OK;
+	*total = d->count;
+	if (d->count != d->count_here) {
+		LAYOUT("the end record declares %llu entries in all but %llu here", (unsigned long long)d->count,
+		       (unsigned long long)d->count_here);
+		return false;
 	}
 	/* Bounded before anything else is read. */
-	if (count > GW_BUNDLE_MAX_ENTRIES) {
-		LAYOUT("%llu entries, more than a bundle has (at most %d)", (unsigned long long)count, GW_BUNDLE_MAX_ENTRIES);
-		return GW_OK;
+	if (d->count > GW_BUNDLE_MAX_ENTRIES) {
+		LAYOUT("%llu entries, more than a bundle has (at most %d)", (unsigned long long)d->count,
+		       GW_BUNDLE_MAX_ENTRIES);
+		return false;
 	}
-	if (cd_off > cd_end || cd_size != cd_end - cd_off) {
+	if (d->cd_off > d->cd_end || d->cd_size != d->cd_end - d->cd_off) {
 		LAYOUT("the central directory (%llu bytes at %llu) does not end where the end records begin (%llu)",
-		       (unsigned long long)cd_size, (unsigned long long)cd_off, (unsigned long long)cd_end);
-		return GW_OK;
+		       (unsigned long long)d->cd_size, (unsigned long long)d->cd_off, (unsigned long long)d->cd_end);
+		return false;
 	}
-	gw_zip_entry *es = calloc(count ? count : 1, sizeof *es);
-	if (!es)
-		return gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
-	bool sound = true;
-	uint64_t q = cd_off;
-	for (uint32_t i = 0; i < count && sound; i++) {
-		gw_zip_entry *en = &es[i];
-		if (cd_end - q < 46 || memcmp(z + q, "PK\x01\x02", 4)) {
-			LAYOUT("central directory entry %u is not where the one before it ends", i);
-			sound = false;
-			break;
-		}
-		const uint8_t *c = z + q;
-		uint16_t nlen = u16(c + 28), xlen = u16(c + 30), clen = u16(c + 32);
-		if (cd_end - q - 46 < (uint64_t)nlen + xlen + clen) {
-			LAYOUT("central directory entry %u runs past the directory", i);
-			sound = false;
-			break;
-		}
-		en->host = c[5];
-		en->flags = u16(c + 8);
-		en->method = u16(c + 10);
-		en->crc = u32(c + 16);
-		en->csize = u32(c + 20);
-		en->usize = u32(c + 24);
-		en->attr = u32(c + 38);
-		en->local = u32(c + 42);
-		en->name_len = nlen;
-		if (!name_ok(r, en, c + 46)) {
-			en->bad = true;
-			snprintf(en->name, sizeof en->name, "entry %u", i);
-		}
-		if (!extras(r, en->name, c + 46 + nlen, xlen, &en->usize, &en->csize, &en->local, true)) {
-			sound = false;
-			break;
-		}
-		if (u16(c + 34) != 0) {
-			LAYOUT("a multi-disk archive");
-			sound = false;
-			break;
-		}
-		if (!en->bad && (en->flags & ~ALLOWED_FLAGS)) {
-			gw_verify_add(r, en->name, "general purpose flags 0x%04x: encrypted, with a data descriptor or "
-			              "otherwise not a plain entry", en->flags);
-			en->bad = true;
-		}
-		if (!en->bad && en->method != 0 && en->method != 8) {
-			gw_verify_add(r, en->name, "compression method %u: bundles use stored (0) or deflate (8)", en->method);
-			en->bad = true;
-		}
-		if (!en->bad && !entry_type_ok(r, en))
-			en->bad = true;
-		q += 46 + (uint64_t)nlen + xlen + clen;
+	return true;
+}
+
+/* Central directory entry i, at q, read into *en; *next is where the
+ * next one begins. False, with the problem added, when the directory
+ * cannot be read on; an entry read but refused is marked bad. */
+static bool central_entry(const uint8_t *z, uint64_t q, uint64_t cd_end, uint32_t i, gw_zip_entry *en,
+                          uint64_t *next, gw_verify_report *r)
+{
+	if (cd_end - q < 46 || memcmp(z + q, "PK\x01\x02", 4)) {
+		LAYOUT("central directory entry %u is not where the one before it ends", i);
+		return false;
 	}
-	if (sound && q != cd_end) {
-		LAYOUT("%llu bytes in the central directory after its last entry", (unsigned long long)(cd_end - q));
-		sound = false;
+	const uint8_t *c = z + q;
+	uint16_t nlen = u16(c + 28), xlen = u16(c + 30), clen = u16(c + 32);
+	if (cd_end - q - 46 < (uint64_t)nlen + xlen + clen) {
+		LAYOUT("central directory entry %u runs past the directory", i);
+		return false;
 	}
-	/* The local entries: back to back from offset 0 to the directory, each
-	 * agreeing with its central entry. */
-	gw_zip_entry *byoff = sound ? malloc((count ? count : 1) * sizeof *byoff) : NULL;
-	if (sound && !byoff) {
-		free(es);
-		return gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
+	en->host = c[5];
+	en->flags = u16(c + 8);
+	en->method = u16(c + 10);
+	en->crc = u32(c + 16);
+	en->csize = u32(c + 20);
+	en->usize = u32(c + 24);
+	en->attr = u32(c + 38);
+	en->local = u32(c + 42);
+	en->name_len = nlen;
+	if (!name_ok(r, en, c + 46)) {
+		en->bad = true;
+		snprintf(en->name, sizeof en->name, "entry %u", i);
 	}
-	if (sound) {
-		memcpy(byoff, es, count * sizeof *byoff);
-		qsort(byoff, count, sizeof *byoff, cmp_local);
+	if (!extras(r, en->name, c + 46 + nlen, xlen, &en->usize, &en->csize, &en->local, true))
+		return false;
+	if (u16(c + 34) != 0) {
+		LAYOUT("a multi-disk archive");
+		return false;
 	}
+	if (!en->bad && (en->flags & ~ALLOWED_FLAGS)) {
+		gw_verify_add(r, en->name, "general purpose flags 0x%04x: encrypted, with a data descriptor or "
+		              "otherwise not a plain entry", en->flags);
+		en->bad = true;
+	}
+	if (!en->bad && en->method != 0 && en->method != 8) {
+		gw_verify_add(r, en->name, "compression method %u: bundles use stored (0) or deflate (8)", en->method);
+		en->bad = true;
+	}
+	if (!en->bad && !entry_type_ok(r, en))
+		en->bad = true;
+	*next = q + 46 + (uint64_t)nlen + xlen + clen;
+	return true;
+}
+
+/* The central directory's entries, back to back from its start to its
+ * end, read into es. False, with the problem added, when it is not. */
+static bool central_directory(const uint8_t *z, const zip_dir *d, gw_zip_entry *es, gw_verify_report *r)
+{
+	uint64_t q = d->cd_off;
+	for (uint32_t i = 0; i < d->count; i++)
+		if (!central_entry(z, q, d->cd_end, i, &es[i], &q, r))
+			return false;
+	if (q != d->cd_end) {
+		LAYOUT("%llu bytes in the central directory after its last entry", (unsigned long long)(d->cd_end - q));
+		return false;
+	}
+	return true;
+}
+
+/* The local header of en, which must begin at `at` and agree with its
+ * central entry; *data is where the entry's data begins. False, with the
+ * problem added, when it does not. */
+static bool local_entry(const uint8_t *z, uint64_t at, uint64_t cd_off, const gw_zip_entry *en, uint64_t *data,
+                        gw_verify_report *r)
+{
+	if (en->local != at) {
+		if (en->local > at)
+			LAYOUT("bytes %llu to %llu belong to no entry (prepended or hidden data)", (unsigned long long)at,
+			       (unsigned long long)en->local);
+		else
+			gw_verify_add(r, en->name, "its local header overlaps the entry before it");
+		return false;
+	}
+	const uint8_t *l = z + at;
+	if (cd_off - at < 30 || memcmp(l, "PK\x03\x04", 4)) {
+		gw_verify_add(r, en->name, "no local header where the central directory says");
+		return false;
+	}
+	uint16_t nlen = u16(l + 26), xlen = u16(l + 28);
+	uint64_t lu = u32(l + 22), lc = u32(l + 18);
+	if (cd_off - at - 30 < (uint64_t)nlen + xlen) {
+		gw_verify_add(r, en->name, "its local header runs into the central directory");
+		return false;
+	}
+	if (nlen != en->name_len || (!en->bad && memcmp(l + 30, en->name, nlen))) {
+		gw_verify_add(r, en->name, "its local header names another file (%.*s)", nlen < 60 ? (int)nlen : 60,
+		              (const char *)(l + 30));
+		return false;
+	}
+	if (!extras(r, en->name, l + 30 + nlen, xlen, &lu, &lc, NULL, false))
+		return false;
+	if (u16(l + 6) != en->flags || u16(l + 8) != en->method || u32(l + 14) != en->crc || lu != en->usize ||
+	    lc != en->csize) {
+		gw_verify_add(r, en->name, "its local header disagrees with the central directory (flags, method, "
+		              "CRC or sizes: %llu/%llu bytes there, %llu/%llu here)", (unsigned long long)lc,
+		              (unsigned long long)lu, (unsigned long long)en->csize, (unsigned long long)en->usize);
+		return false;
+	}
+	*data = at + 30 + nlen + xlen;
+	if (en->csize > cd_off - *data) {
+		gw_verify_add(r, en->name, "its %llu compressed bytes run into the central directory",
+		              (unsigned long long)en->csize);
+		return false;
+	}
+	return true;
+}
+
+/* The local entries (byoff: the central ones in order of offset): back to
+ * back from offset 0 to the directory, each agreeing with its central
+ * entry. Sets each entry's data offset in es. False, with the problem
+ * added, when they are not. */
+static bool local_entries(const uint8_t *z, const zip_dir *d, gw_zip_entry *es, const gw_zip_entry *byoff,
+                          gw_verify_report *r)
+{
 	uint64_t at = 0;
-	for (uint32_t i = 0; sound && i < count; i++) {
-		gw_zip_entry *en = &byoff[i];
-		if (en->local != at) {
-			if (en->local > at)
-				LAYOUT("bytes %llu to %llu belong to no entry (prepended or hidden data)", (unsigned long long)at,
-				       (unsigned long long)en->local);
-			else
-				gw_verify_add(r, en->name, "its local header overlaps the entry before it");
-			sound = false;
-			break;
-		}
-		const uint8_t *l = z + at;
-		if (cd_off - at < 30 || memcmp(l, "PK\x03\x04", 4)) {
-			gw_verify_add(r, en->name, "no local header where the central directory says");
-			sound = false;
-			break;
-		}
-		uint16_t nlen = u16(l + 26), xlen = u16(l + 28);
-		uint64_t lu = u32(l + 22), lc = u32(l + 18);
-		if (cd_off - at - 30 < (uint64_t)nlen + xlen) {
-			gw_verify_add(r, en->name, "its local header runs into the central directory");
-			sound = false;
-			break;
-		}
-		if (nlen != en->name_len || (!en->bad && memcmp(l + 30, en->name, nlen))) {
-			gw_verify_add(r, en->name, "its local header names another file (%.*s)", nlen < 60 ? (int)nlen : 60,
-			              (const char *)(l + 30));
-			sound = false;
-			break;
-		}
-		if (!extras(r, en->name, l + 30 + nlen, xlen, &lu, &lc, NULL, false)) {
-			sound = false;
-			break;
-		}
-		if (u16(l + 6) != en->flags || u16(l + 8) != en->method || u32(l + 14) != en->crc || lu != en->usize ||
-		    lc != en->csize) {
-			gw_verify_add(r, en->name, "its local header disagrees with the central directory (flags, method, "
-			              "CRC or sizes: %llu/%llu bytes there, %llu/%llu here)", (unsigned long long)lc,
-			              (unsigned long long)lu, (unsigned long long)en->csize, (unsigned long long)en->usize);
-			sound = false;
-			break;
-		}
-		uint64_t data = at + 30 + nlen + xlen;
-		if (en->csize > cd_off - data) {
-			gw_verify_add(r, en->name, "its %llu compressed bytes run into the central directory",
-			              (unsigned long long)en->csize);
-			sound = false;
-			break;
-		}
-		for (uint32_t k = 0; k < count; k++)
+	for (uint32_t i = 0; i < d->count; i++) {
+		const gw_zip_entry *en = &byoff[i];
+		uint64_t data;
+		if (!local_entry(z, at, d->cd_off, en, &data, r))
+			return false;
+		for (uint32_t k = 0; k < d->count; k++)
 			if (es[k].local == en->local)
 				es[k].data = data;
 		at = data + en->csize;
 	}
-	if (sound && at != cd_off) {
+	if (at != d->cd_off) {
 		LAYOUT("bytes %llu to %llu, before the central directory, belong to no entry", (unsigned long long)at,
-		       (unsigned long long)cd_off);
-		sound = false;
+		       (unsigned long long)d->cd_off);
+		return false;
 	}
-	free(byoff);
+	return true;
+}
+
+gw_status gw_zip_layout(const uint8_t *z, size_t len, gw_zip_entry **out, uint32_t *n, uint64_t *total,
+                        gw_verify_report *r, gw_error *err)
+{
+	*out = NULL;
+	*n = 0;
+	*total = 0;
+	if (len < 22)
+		return gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET, "not a readable zip: %zu bytes, too short for one", len);
+	size_t eocd = find_eocd(z, len);
+	if (eocd == len)
+		return gw_fail(err, GW_ERR_FORMAT, GW_NO_OFFSET, "not a readable zip: no end of central directory record");
+	zip_dir d;
+	if (!end_records(z, len, eocd, &d, total, r))
+		return GW_OK;
+	gw_zip_entry *es = calloc(d.count ? d.count : 1, sizeof *es);
+	if (!es)
+		return gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
+	bool sound = central_directory(z, &d, es, r);
+	if (sound) {
+		gw_zip_entry *byoff = malloc((d.count ? d.count : 1) * sizeof *byoff);
+		if (!byoff) {
+			free(es);
+			return gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
+		}
+		memcpy(byoff, es, d.count * sizeof *byoff);
+		qsort(byoff, d.count, sizeof *byoff, cmp_local);
+		sound = local_entries(z, &d, es, byoff, r);
+		free(byoff);
+	}
 	if (!sound) {
 		free(es);
 		return GW_OK;
 	}
 	*out = es;
-	*n = (uint32_t)count;
+	*n = (uint32_t)d.count;
 	return GW_OK;
 }
 
