@@ -4,6 +4,7 @@
  * wrapped at link time (-Wl,--wrap), so a failure can be injected into
  * the library's own calls. */
 #define _POSIX_C_SOURCE 200809L
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "tap.h"
+#include "problem.h"
 #include "util/array.h"
 #include "verify.h"
 
@@ -101,6 +103,53 @@ static void test_realloc_failure(void)
 	free(v);
 }
 
+/* gw_problem_vappend grows its list with GW_ARRAY_RESERVE. */
+typedef struct {
+	int kind;
+	char msg[24];
+} test_problem;
+
+static test_problem *add_problem(test_problem **v, uint32_t *n, uint32_t *cap, const char *fmt, ...) GW_PRINTF(4, 5);
+static test_problem *add_problem(test_problem **v, uint32_t *n, uint32_t *cap, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	test_problem *p = GW_PROBLEM_VAPPEND(test_problem, msg, *v, *n, *cap, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+static void test_problem_append(void)
+{
+	test_problem *v = NULL;
+	uint32_t n = 0, cap = 0;
+	bool good = true;
+	for (int i = 0; good && i < 40; i++) {
+		test_problem *p = add_problem(&v, &n, &cap, "problem %d of a message cut to fit", i);
+		good = p && p == &v[n - 1] && p->kind == 0;
+		if (good)
+			p->kind = i;
+	}
+	ok(good && n == 40, "item 13: problem list: 40 appends, each record zeroed");
+	is_uint(cap, 64, "item 13: problem list: the room doubles from 16 (16, 32, 64)");
+	bool same = good;
+	for (uint32_t i = 0; same && i < n; i++) {
+		char want[64];
+		snprintf(want, sizeof want, "problem %u of a message cut to fit", i);
+		want[sizeof v[i].msg - 1] = 0;
+		same = v[i].kind == (int)i && !strcmp(v[i].msg, want);
+	}
+	ok(same, "item 13: problem list: every record and its cut message survive the growth");
+	while (n < cap)
+		add_problem(&v, &n, &cap, "filler");
+	realloc_left = 0;
+	test_problem *p = add_problem(&v, &n, &cap, "one too many");
+	realloc_left = -1;
+	ok(p == NULL && n == 64 && cap == 64 && v[39].kind == 39,
+	   "item 13: problem list: a failed realloc returns NULL and leaves the list as it was");
+	free(v);
+}
+
 /* gw_verify_npm_folder with realloc and strdup failing after the given
  * numbers of calls (-1: never). */
 static gw_status verify_folder(const char *dir, long reallocs, long strdups, gw_verify_report *r)
@@ -156,6 +205,7 @@ int main(void)
 	test_growth();
 	test_overflow();
 	test_realloc_failure();
+	test_problem_append();
 	test_npm_folder_fails_closed();
 	return done_testing();
 }
