@@ -159,14 +159,11 @@ static gw_status refuse(gw_error *err, const char *why)
 	return gw_fail(err, GW_ERR_UNSUPPORTED, GW_NO_OFFSET, "%s", why);
 }
 
-gw_status gw_batch_plan_make(const gw_loaded *l, unsigned requested, gw_batch_plan *plan, gw_error *err)
+/* The module is a Go js/wasm module not batched yet, of a Go version and
+ * host ABI module the pass knows; sets plan->go_minor and abi_module. */
+static gw_status check_eligible(const gw_module *m, const gw_go_info *go, gw_batch_plan *plan, gw_error *err)
 {
-	const gw_module *m = l->m;
-	const gw_go_info *go = l->go;
 	char why[400];
-	memset(plan, 0, sizeof *plan);
-	plan->requested = requested & GW_DEFER_ALL;
-
 	if (go->producer == GW_PRODUCER_TINYGO)
 		return refuse(err, "a TinyGo module: its host ABI is not Go's js/wasm ABI");
 	if (go->producer == GW_PRODUCER_GC_WASIP1)
@@ -202,7 +199,14 @@ gw_status gw_batch_plan_make(const gw_loaded *l, unsigned requested, gw_batch_pl
 		         plan->abi_module);
 		return refuse(err, why);
 	}
+	return GW_OK;
+}
 
+/* The stack pointer global, the ABI imports' type, the imports to defer
+ * (and their call sites) against the others, and the exports to wrap. */
+static gw_status plan_imports(const gw_module *m, const gw_go_info *go, gw_batch_plan *plan, gw_error *err)
+{
+	char why[400];
 	/* The stack pointer: global 0, a defined mutable i32 (Go 1.13+). */
 	if (m->num_global_imports != 0 || m->num_globals < 1 || !m->globals[0].mutable_ ||
 	    m->globals[0].valtype != GW_I32)
@@ -239,9 +243,15 @@ gw_status gw_batch_plan_make(const gw_loaded *l, unsigned requested, gw_batch_pl
 	for (uint32_t i = 0; i < m->num_exports; i++)
 		if (m->exports[i].kind == GW_EXT_FUNC && !gw_str_eq(m->exports[i].name, "getsp"))
 			plan->exports_wrapped++;
+	return GW_OK;
+}
 
-	/* The gap: from the end of the glue's argv area to the first of the
-	 * end of text and the lowest data segment (§7). */
+/* The gap: from the end of the glue's argv area to the first of the end
+ * of text and the lowest data segment (§7), checked against the layout;
+ * sets the buffer and the read-only range. */
+static gw_status place_buffer(const gw_module *m, const gw_go_info *go, gw_batch_plan *plan, gw_error *err)
+{
+	char why[400];
 	const gw_pclntab *t = go->pcln;
 	if (!t) {
 		snprintf(why, sizeof why, "no readable Go symbol table (%s): the end of text, which bounds the buffer, "
@@ -279,8 +289,13 @@ gw_status gw_batch_plan_make(const gw_loaded *l, unsigned requested, gw_batch_pl
 	plan->buffer_end = (uint32_t)end;
 	plan->ro_start = (uint32_t)t->etext;
 	plan->ro_end = (uint32_t)t->noptrdata;
+	return GW_OK;
+}
 
-	/* What Binaryen would refuse (exiting the process) or mis-read. */
+/* What Binaryen would refuse (exiting the process) or mis-read: names and
+ * strings, and code nested deeper than its limits (unless requested). */
+static gw_status check_binaryen(const gw_module *m, unsigned requested, gw_batch_plan *plan, gw_error *err)
+{
 	static const char *const added_exports[] = { GW_BATCH_EXPORT_RO_START, GW_BATCH_EXPORT_RO_END, NULL };
 	if (gw_rewrite_check_strings(m, added_exports, err) || gw_rewrite_check_names(m, err) ||
 	    gw_module_code_depth(m, &plan->depth, err))
@@ -294,6 +309,22 @@ gw_status gw_batch_plan_make(const gw_loaded *l, unsigned requested, gw_batch_pl
 		return gw_fail(err, GW_ERR_UNSUPPORTED, d->loops_ifs_offset, "code nested too deep for Binaryen: "
 		               "function %u nests %u loops and ifs (limit %u)", d->loops_ifs_func, d->loops_ifs,
 		               GW_BATCH_MAX_LOOPS_IFS);
+	return GW_OK;
+}
 
-	return gw_module_features(m, &plan->features, err);
+gw_status gw_batch_plan_make(const gw_loaded *l, unsigned requested, gw_batch_plan *plan, gw_error *err)
+{
+	const gw_module *m = l->m;
+	memset(plan, 0, sizeof *plan);
+	plan->requested = requested & GW_DEFER_ALL;
+	gw_status s = check_eligible(m, l->go, plan, err);
+	if (!s)
+		s = plan_imports(m, l->go, plan, err);
+	if (!s)
+		s = place_buffer(m, l->go, plan, err);
+	if (!s)
+		s = check_binaryen(m, requested, plan, err);
+	if (!s)
+		s = gw_module_features(m, &plan->features, err);
+	return s;
 }

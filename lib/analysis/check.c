@@ -544,45 +544,79 @@ static size_t cap(checker *c, char *caps, size_t size, size_t used, const char *
 	return (size_t)snprintf(caps + used, size - used, "%s%s", used ? ", " : "", name);
 }
 
-static gw_status check_capabilities(checker *c)
+/* The capabilities the imports give (clocks, timers, random, stdio, exit,
+ * js), in that order, those with call sites; returns the new length. */
+static size_t import_capabilities(checker *c, char *caps, size_t size, size_t used)
 {
 	const gw_module *m = c->m;
-	const gw_go_info *go = c->go;
-	if (go->producer != GW_PRODUCER_GC_JS)
-		return GW_OK;
-	/* From the imports: clocks, timers, random, stdio, exit. */
-	char caps[512] = "";
-	size_t used = 0;
 	static const char *const order[] = { "time", "timers", "random", "stdio", "exit", "js" };
 	for (size_t o = 0; o < sizeof order / sizeof order[0]; o++) {
 		bool have = false;
 		for (uint32_t i = 0; i < m->num_func_imports && !have; i++) {
 			const gw_import *im = gw_module_func_import(m, i);
 			const gw_abi_import *abi = im ? gw_abi_lookup(im->field) : NULL;
-			have = abi && strcmp(abi->capability, order[o]) == 0 && go->call_sites[i];
+			have = abi && strcmp(abi->capability, order[o]) == 0 && c->go->call_sites[i];
 		}
 		if (have)
-			used += cap(c, caps, sizeof caps, used, order[o]);
+			used += cap(c, caps, size, used, order[o]);
 	}
-	/* The file system: everything that reaches syscall.fsCall. */
+	return used;
+}
+
+/* A browser-fs finding for the call k from the module's code to the file
+ * system, unless one for its place and callee exists since first_fs; sets
+ * *full instead when there are enough. */
+static gw_status fs_finding(checker *c, const gw_call *k, uint32_t first_fs, bool *full)
+{
+	uint32_t caller = k->caller - c->ni, callee = k->callee - c->ni;
+	gw_frame fr[GW_PCLN_MAX_FRAMES];
+	int n = c->table_ok ? gw_go_call_frames(c->go, k, fr, GW_PCLN_MAX_FRAMES, c->err) : 0;
+	if (n < 0)
+		return c->err->status;
+	/* Place it in the module's own code: standard-library code
+	 * inlined into it (ioutil.ReadFile...) is not where to fix it. */
+	int at = 0;
+	while (at < n && !user_function(c, fr[at].func))
+		at++;
+	gw_str file = at < n ? fr[at].file : none, fn = at < n ? fr[at].func : func_name(c, caller);
+	int32_t line = at < n ? fr[at].line : -1;
+	gw_str callee_name = at > 0 && at < n ? fr[at - 1].func : func_name(c, callee);
+	/* One finding per place and callee, however many calls. */
+	for (uint32_t i = first_fs; i < c->out->n; i++) {
+		const gw_finding *x = &c->out->v[i];
+		if (x->line == line && gw_str_same(x->file, file) && gw_str_same(x->callee, callee_name))
+			return GW_OK;
+	}
+	if (c->out->n - first_fs >= 500) {
+		*full = true; /* enough to act on */
+		return GW_OK;
+	}
+	gw_status s = add(c, GW_RULE_BROWSER_FS, file, line, fn, k->offset,
+	                  "%.*s reaches the file system, which the standard wasm_exec.js only stubs in browsers "
+	                  "(calls fail with ENOSYS)", clip(callee_name), (const char *)callee_name.p);
+	if (!s)
+		c->out->v[c->out->n - 1].callee = callee_name;
+	return s;
+}
+
+/* The file system: whether the module's own reachable code calls into
+ * what reaches syscall.fsCall (*user_fs), with a finding per such call
+ * for the browser. */
+static gw_status check_fs_calls(checker *c, bool *user_fs)
+{
+	*user_fs = false;
 	gw_str fscall = { (const uint8_t *)"syscall.fsCall", 14 };
 	uint32_t fs = gw_go_symbols_lookup(c->syms, fscall, 0);
-	bool *to_fs = NULL;
-	if (fs != UINT32_MAX) {
-		to_fs = calloc(c->nf ? c->nf : 1, sizeof *to_fs);
-		if (!to_fs)
-			return gw_fail(c->err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
-		to_fs[fs] = true;
-		gw_status s = close_over(c, to_fs, true);
-		if (s) {
-			free(to_fs);
-			return s;
-		}
-	}
-	bool user_fs = false;
-	gw_status s = GW_OK;
+	if (fs == UINT32_MAX)
+		return GW_OK;
+	bool *to_fs = calloc(c->nf ? c->nf : 1, sizeof *to_fs);
+	if (!to_fs)
+		return gw_fail(c->err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
+	to_fs[fs] = true;
+	gw_status s = close_over(c, to_fs, true);
 	uint32_t first_fs = c->out->n;
-	for (uint32_t i = 0; to_fs && i < c->go->num_calls && !s; i++) {
+	bool full = false;
+	for (uint32_t i = 0; i < c->go->num_calls && !s && !full; i++) {
 		const gw_call *k = &c->go->calls[i];
 		if (k->indirect || k->callee < c->ni)
 			continue;
@@ -590,41 +624,35 @@ static gw_status check_capabilities(checker *c)
 		if (!to_fs[callee] || !c->reachable[caller] || !user_function(c, func_name(c, caller)) ||
 		    user_function(c, func_name(c, callee)))
 			continue;
-		user_fs = true;
-		if (c->opt->target != GW_TARGET_BROWSER)
-			continue;
-		gw_frame fr[GW_PCLN_MAX_FRAMES];
-		int n = c->table_ok ? gw_go_call_frames(go, k, fr, GW_PCLN_MAX_FRAMES, c->err) : 0;
-		if (n < 0) {
-			s = c->err->status;
-			break;
-		}
-		/* Place it in the module's own code: standard-library code
-		 * inlined into it (ioutil.ReadFile...) is not where to fix it. */
-		int at = 0;
-		while (at < n && !user_function(c, fr[at].func))
-			at++;
-		gw_str file = at < n ? fr[at].file : none, fn = at < n ? fr[at].func : func_name(c, caller);
-		int32_t line = at < n ? fr[at].line : -1;
-		gw_str callee_name = at > 0 && at < n ? fr[at - 1].func : func_name(c, callee);
-		/* One finding per place and callee, however many calls. */
-		bool dup = false;
-		for (uint32_t i2 = first_fs; i2 < c->out->n && !dup; i2++) {
-			const gw_finding *x = &c->out->v[i2];
-			dup = x->line == line && gw_str_same(x->file, file) && gw_str_same(x->callee, callee_name);
-		}
-		if (dup)
-			continue;
-		if (c->out->n - first_fs >= 500)
-			break; /* enough to act on */
-		s = add(c, GW_RULE_BROWSER_FS, file, line, fn, k->offset,
-		        "%.*s reaches the file system, which the standard wasm_exec.js only stubs in browsers "
-		        "(calls fail with ENOSYS)", clip(callee_name), (const char *)callee_name.p);
-		if (!s)
-			c->out->v[c->out->n - 1].callee = callee_name;
+		*user_fs = true;
+		if (c->opt->target == GW_TARGET_BROWSER)
+			s = fs_finding(c, k, first_fs, &full);
 	}
 	free(to_fs);
-	GW_TRY(s);
+	return s;
+}
+
+/* Whether any of the named functions is reachable. */
+static bool reaches_any(const checker *c, const char *const *names, size_t count)
+{
+	for (size_t i = 0; i < count; i++) {
+		gw_str n = { (const uint8_t *)names[i], (uint32_t)strlen(names[i]) };
+		uint32_t f = gw_go_symbols_lookup(c->syms, n, 0);
+		if (f != UINT32_MAX && c->reachable[f])
+			return true;
+	}
+	return false;
+}
+
+static gw_status check_capabilities(checker *c)
+{
+	if (c->go->producer != GW_PRODUCER_GC_JS)
+		return GW_OK;
+	/* From the imports: clocks, timers, random, stdio, exit. */
+	char caps[512] = "";
+	size_t used = import_capabilities(c, caps, sizeof caps, 0);
+	bool user_fs;
+	GW_TRY(check_fs_calls(c, &user_fs));
 	if (user_fs)
 		used += cap(c, caps, sizeof caps, used, "file system");
 	/* The process object (syscall/js's jsProcess): pid, uid, cwd, umask. */
@@ -632,17 +660,10 @@ static gw_status check_capabilities(checker *c)
 		"syscall.Getpid", "syscall.Getppid", "syscall.Getuid", "syscall.Getgid", "syscall.Geteuid",
 		"syscall.Getegid", "syscall.Getgroups", "syscall.Getwd", "syscall.Chdir", "syscall.Umask",
 	};
-	bool process = false;
-	for (size_t i = 0; i < sizeof process_calls / sizeof process_calls[0] && !process; i++) {
-		gw_str n = { (const uint8_t *)process_calls[i], (uint32_t)strlen(process_calls[i]) };
-		uint32_t f = gw_go_symbols_lookup(c->syms, n, 0);
-		process = f != UINT32_MAX && c->reachable[f];
-	}
-	if (process)
+	if (reaches_any(c, process_calls, sizeof process_calls / sizeof process_calls[0]))
 		used += cap(c, caps, sizeof caps, used, "process");
-	gw_str roundtrip = { (const uint8_t *)"net/http.(*Transport).RoundTrip", 31 };
-	uint32_t rt = gw_go_symbols_lookup(c->syms, roundtrip, 0);
-	if (rt != UINT32_MAX && c->reachable[rt])
+	static const char *const fetch_calls[] = { "net/http.(*Transport).RoundTrip" };
+	if (reaches_any(c, fetch_calls, 1))
 		used += cap(c, caps, sizeof caps, used, "fetch (net/http)");
 	if (!used)
 		return GW_OK;

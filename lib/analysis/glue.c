@@ -61,6 +61,10 @@ typedef struct parser {
 	uint32_t num_keys, cap_keys;
 	uint32_t objects;     /* object literals opened so far */
 	uint32_t object_id[MAX_DEPTH];
+	/* The object literal that is the value of a go/gojs key and holds
+	 * import-like keys: its serial number (the first one wins), -1. */
+	int64_t module_object;
+	gw_str module_name;
 	gw_error *err;
 } parser;
 
@@ -410,6 +414,110 @@ static bool is_module_key(gw_str s)
 	return gw_str_eq(s, "go") || gw_str_eq(s, "gojs");
 }
 
+/* A closing '}', ')' or ']': leaves its context, noting the module object;
+ * after a template's ${...}, reads the rest of the template (*t becomes
+ * its tail). */
+static void close_context(parser *ps, token *t)
+{
+	if (ps->depth <= 1)
+		return;
+	ctx done = ps->stack[ps->depth - 1];
+	uint32_t id = ps->object_id[ps->depth - 1];
+	ps->depth--;
+	if (done.kind == C_OBJECT && done.has_imports && ps->module_object < 0 && done.key >= 0 &&
+	    is_module_key(ps->keys[done.key].name)) {
+		ps->module_object = id;
+		ps->module_name = ps->keys[done.key].name;
+	}
+	if (done.kind == C_TEMPLATE) {
+		/* The rest of the template after ${...}. */
+		if (!template_text(ps))
+			push(ps, C_TEMPLATE, -1);
+		t->type = T_TEMPLATE;
+		t->text.len = 0;
+	}
+}
+
+/* Follows the nesting for the token *t; pending_key is the key a '{' after
+ * ':' is the value of. False when *t opens a context deeper than MAX_DEPTH. */
+static bool track_nesting(parser *ps, token *t, int32_t pending_key)
+{
+	ctx *c = &ps->stack[ps->depth - 1];
+	if (punct(t, '{')) {
+		bool object = object_follows(ps);
+		bool after_colon = ps->prev == T_PUNCT && ps->prev_punct[0] == ':' && !ps->prev_punct[1];
+		return push(ps, object ? C_OBJECT : C_BLOCK, object && after_colon ? pending_key : -1);
+	}
+	if (punct(t, '('))
+		return push(ps, C_PAREN, -1);
+	if (punct(t, '['))
+		return push(ps, C_BRACKET, -1);
+	if (t->type == T_TEMPLATE && t->text.len)
+		return push(ps, C_TEMPLATE, -1);
+	if (punct(t, '}') || punct(t, ')') || punct(t, ']'))
+		close_context(ps, t);
+	else if (punct(t, ',') && c->kind == C_OBJECT)
+		c->expect_key = true;
+	return true;
+}
+
+/* Reads the whole text (or up to a nesting deeper than MAX_DEPTH),
+ * collecting the keys and the module object. */
+static gw_status read_text(parser *ps)
+{
+	int32_t pending_key = -1; /* a key just read, whose value may be an object */
+	token t = next_token(ps);
+	while (t.type != T_END) {
+		ctx *c = &ps->stack[ps->depth - 1];
+		if (c->kind == C_OBJECT && c->expect_key) {
+			int32_t k;
+			gw_status st = property(ps, &t, &k);
+			if (st != GW_OK)
+				return st;
+			pending_key = k >= 0 && punct(&t, ':') ? k : -1;
+			if (t.type == T_END)
+				break;
+		}
+		if (!track_nesting(ps, &t, pending_key))
+			break; /* nested deeper than MAX_DEPTH: stop reading */
+		if (!punct(&t, ':'))
+			pending_key = -1;
+		remember(ps, &t);
+		t = next_token(ps);
+	}
+	return GW_OK;
+}
+
+/* Key i is a name of the glue: a direct key of the module object or, with
+ * no module object, any import-like key. */
+static bool is_name(const parser *ps, uint32_t i)
+{
+	if (ps->module_object >= 0)
+		return ps->keys[i].object == (uint32_t)ps->module_object;
+	return import_like(ps->keys[i].name);
+}
+
+/* Fills out from the keys read; out takes over the arena. */
+static gw_status collect_names(parser *ps, gw_glue *out)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < ps->num_keys; i++)
+		if (is_name(ps, i))
+			n++;
+	out->names = malloc((n ? n : 1) * sizeof *out->names);
+	if (!out->names)
+		return gw_fail(ps->err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
+	for (uint32_t i = 0; i < ps->num_keys; i++)
+		if (is_name(ps, i))
+			out->names[out->num_names++] = ps->keys[i].name;
+	if (ps->module_object >= 0)
+		snprintf(out->module, sizeof out->module, "%.*s", (int)ps->module_name.len,
+		         (const char *)ps->module_name.p);
+	out->arena = ps->arena;
+	ps->arena = NULL;
+	return GW_OK;
+}
+
 gw_status gw_glue_parse(const uint8_t *text, size_t len, gw_glue *out, gw_error *err)
 {
 	memset(out, 0, sizeof *out);
@@ -425,89 +533,14 @@ gw_status gw_glue_parse(const uint8_t *text, size_t len, gw_glue *out, gw_error 
 	ps->arena = arena;
 	ps->err = err;
 	ps->prev = T_END;
+	ps->module_object = -1;
 	push(ps, C_BLOCK, -1);
-	/* The object literals that are the value of a go/gojs key and hold
-	 * import-like keys: their serial numbers, the first one wins. */
-	int64_t module_object = -1;
-	gw_str module_name = { NULL, 0 };
-	int32_t pending_key = -1; /* a key just read, whose value may be an object */
-	gw_status st = GW_OK;
-	token t = next_token(ps);
-	while (t.type != T_END && st == GW_OK) {
-		ctx *c = &ps->stack[ps->depth - 1];
-		if (c->kind == C_OBJECT && c->expect_key) {
-			int32_t k;
-			if ((st = property(ps, &t, &k)) != GW_OK)
-				break;
-			pending_key = k >= 0 && punct(&t, ':') ? k : -1;
-			if (t.type == T_END)
-				break;
-			c = &ps->stack[ps->depth - 1];
-		}
-		bool opened = false;
-		if (punct(&t, '{')) {
-			bool object = object_follows(ps);
-			bool after_colon = ps->prev == T_PUNCT && ps->prev_punct[0] == ':' && !ps->prev_punct[1];
-			int32_t k = object && after_colon ? pending_key : -1;
-			opened = push(ps, object ? C_OBJECT : C_BLOCK, k);
-		} else if (punct(&t, '(')) {
-			opened = push(ps, C_PAREN, -1);
-		} else if (punct(&t, '[')) {
-			opened = push(ps, C_BRACKET, -1);
-		} else if (t.type == T_TEMPLATE && t.text.len) {
-			opened = push(ps, C_TEMPLATE, -1);
-		} else if (punct(&t, '}') || punct(&t, ')') || punct(&t, ']')) {
-			if (ps->depth > 1) {
-				ctx done = ps->stack[ps->depth - 1];
-				uint32_t id = ps->object_id[ps->depth - 1];
-				ps->depth--;
-				if (done.kind == C_OBJECT && done.has_imports && module_object < 0 && done.key >= 0 &&
-				    is_module_key(ps->keys[done.key].name)) {
-					module_object = id;
-					module_name = ps->keys[done.key].name;
-				}
-				if (done.kind == C_TEMPLATE) {
-					/* The rest of the template after ${...}. */
-					if (!template_text(ps))
-						push(ps, C_TEMPLATE, -1);
-					t.type = T_TEMPLATE;
-					t.text.len = 0;
-				}
-			}
-		} else if (punct(&t, ',') && c->kind == C_OBJECT) {
-			c->expect_key = true;
-		}
-		if (!opened && (punct(&t, '{') || punct(&t, '(') || punct(&t, '[') || (t.type == T_TEMPLATE && t.text.len)))
-			break; /* nested deeper than MAX_DEPTH: stop reading */
-		if (!punct(&t, ':'))
-			pending_key = -1;
-		remember(ps, &t);
-		t = next_token(ps);
-	}
-	if (st == GW_OK) {
-		/* Names: the module object's direct keys, or every import-like key. */
-		uint32_t n = 0;
-		for (uint32_t i = 0; i < ps->num_keys; i++)
-			if (module_object >= 0 ? ps->keys[i].object == (uint32_t)module_object : import_like(ps->keys[i].name))
-				n++;
-		out->names = malloc((n ? n : 1) * sizeof *out->names);
-		if (!out->names) {
-			st = gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
-		} else {
-			for (uint32_t i = 0; i < ps->num_keys; i++)
-				if (module_object >= 0 ? ps->keys[i].object == (uint32_t)module_object
-				                       : import_like(ps->keys[i].name))
-					out->names[out->num_names++] = ps->keys[i].name;
-			if (module_object >= 0)
-				snprintf(out->module, sizeof out->module, "%.*s", (int)module_name.len,
-				         (const char *)module_name.p);
-			out->arena = arena;
-			arena = NULL;
-		}
-	}
+	gw_status st = read_text(ps);
+	if (st == GW_OK)
+		st = collect_names(ps, out);
 	free(ps->keys);
+	free(ps->arena);
 	free(ps);
-	free(arena);
 	if (st == GW_OK && !out->module[0] && !out->num_names) {
 		gw_glue_free(out);
 		return gw_fail_input(err, GW_INPUT_GLUE, GW_ERR_FORMAT, GW_NO_OFFSET,
