@@ -366,13 +366,11 @@ static void json_functions(gw_json *j, const gw_inspect_input *in)
 	gw_json_array_end(j);
 }
 
-gw_status gw_inspect_text(gw_buf *b, const gw_inspect_input *in, gw_error *err)
+/* The first lines: what produced the module. */
+static void text_header(gw_buf *b, const gw_inspect_input *in)
 {
-	const gw_module *m = in->m;
 	const gw_go_info *go = in->go;
-	const char *file = in->file;
-	unsigned flags = in->flags;
-	gw_buf_printf(b, "%s: ", file);
+	gw_buf_printf(b, "%s: ", in->file);
 	if (go->producer == GW_PRODUCER_NOT_GO)
 		gw_buf_puts(b, "WebAssembly module, not produced by Go\n");
 	else if (go->producer == GW_PRODUCER_TINYGO)
@@ -398,6 +396,12 @@ gw_status gw_inspect_text(gw_buf *b, const gw_inspect_input *in, gw_error *err)
 		put_str(b, go->build_id);
 		gw_buf_putc(b, '\n');
 	}
+}
+
+/* Main package, module, dependencies and build settings. */
+static void text_buildinfo(gw_buf *b, const gw_inspect_input *in)
+{
+	const gw_go_info *go = in->go;
 	const gw_go_buildinfo *bi = &go->build;
 	if (bi->present) {
 		gw_buf_puts(b, "  main package:  ");
@@ -435,6 +439,12 @@ gw_status gw_inspect_text(gw_buf *b, const gw_inspect_input *in, gw_error *err)
 	} else if (go->producer != GW_PRODUCER_NOT_GO) {
 		gw_buf_puts(b, "  build info:    none found\n");
 	}
+}
+
+/* Name section, symbols, memory and size. */
+static void text_module_summary(gw_buf *b, const gw_inspect_input *in)
+{
+	const gw_module *m = in->m;
 	if (!m->has_names)
 		gw_buf_puts(b, "  name section:  absent (stripped)\n");
 	else if (m->names_malformed)
@@ -451,7 +461,11 @@ gw_status gw_inspect_text(gw_buf *b, const gw_inspect_input *in, gw_error *err)
 	}
 	gw_buf_printf(b, "  size:          %zu bytes: %u defined functions, %u imports, %u exports, %u data segments\n",
 	              m->size, m->num_funcs, m->num_imports, m->num_exports, m->num_datas);
+}
 
+static void text_sections(gw_buf *b, const gw_inspect_input *in)
+{
+	const gw_module *m = in->m;
 	gw_buf_printf(b, "\nsections (%u):\n", m->num_sections);
 	for (uint32_t i = 0; i < m->num_sections; i++) {
 		const gw_section *s = &m->sections[i];
@@ -465,7 +479,12 @@ gw_status gw_inspect_text(gw_buf *b, const gw_inspect_input *in, gw_error *err)
 		}
 		gw_buf_putc(b, '\n');
 	}
+}
 
+static void text_imports(gw_buf *b, const gw_inspect_input *in)
+{
+	const gw_module *m = in->m;
+	const gw_go_info *go = in->go;
 	gw_buf_printf(b, "\nimports (%u):\n", m->num_imports);
 	for (uint32_t i = 0; i < m->num_imports; i++) {
 		const gw_import *im = &m->imports[i];
@@ -484,7 +503,11 @@ gw_status gw_inspect_text(gw_buf *b, const gw_inspect_input *in, gw_error *err)
 			              go->call_sites[im->index] == 1 ? "" : "s");
 		gw_buf_putc(b, '\n');
 	}
+}
 
+static void text_exports(gw_buf *b, const gw_inspect_input *in)
+{
+	const gw_module *m = in->m;
 	gw_buf_printf(b, "\nexports (%u):\n", m->num_exports);
 	for (uint32_t i = 0; i < m->num_exports; i++) {
 		const gw_export *e = &m->exports[i];
@@ -497,38 +520,59 @@ gw_status gw_inspect_text(gw_buf *b, const gw_inspect_input *in, gw_error *err)
 		}
 		gw_buf_putc(b, '\n');
 	}
+}
 
-	if (go->producer == GW_PRODUCER_GC_JS && go->calls_counted) {
-		gw_buf_printf(b, "\nhost import call sites: %" PRIu64 " (through %u import wrappers), %" PRIu64
-		              " of them syscall/js bridge calls:\n", go->total_call_sites, go->num_wrappers,
-		              bridge_total(m, go));
-		for (uint32_t i = 0; i < m->num_func_imports; i++) {
-			const gw_import *im = gw_module_func_import(m, i);
-			if (!im || !go->call_sites[i])
-				continue;
-			const gw_abi_import *abi;
-			if (import_role(m, go, im, &abi) != GW_ROLE_BRIDGE)
-				continue;
-			gw_buf_printf(b, "  %8" PRIu64 "  ", go->call_sites[i]);
-			put_str(b, im->field);
-			gw_buf_putc(b, '\n');
-		}
+/* The syscall/js bridge imports by call sites (gc js/wasm). */
+static void text_bridge_calls(gw_buf *b, const gw_inspect_input *in)
+{
+	const gw_module *m = in->m;
+	const gw_go_info *go = in->go;
+	if (go->producer != GW_PRODUCER_GC_JS || !go->calls_counted)
+		return;
+	gw_buf_printf(b, "\nhost import call sites: %" PRIu64 " (through %u import wrappers), %" PRIu64
+	              " of them syscall/js bridge calls:\n", go->total_call_sites, go->num_wrappers,
+	              bridge_total(m, go));
+	for (uint32_t i = 0; i < m->num_func_imports; i++) {
+		const gw_import *im = gw_module_func_import(m, i);
+		if (!im || !go->call_sites[i])
+			continue;
+		const gw_abi_import *abi;
+		if (import_role(m, go, im, &abi) != GW_ROLE_BRIDGE)
+			continue;
+		gw_buf_printf(b, "  %8" PRIu64 "  ", go->call_sites[i]);
+		put_str(b, im->field);
+		gw_buf_putc(b, '\n');
 	}
+}
 
+static void text_segments(gw_buf *b, const gw_inspect_input *in)
+{
+	const gw_module *m = in->m;
+	gw_buf_printf(b, "\ndata segments (%u):\n", m->num_datas);
+	for (uint32_t i = 0; i < m->num_datas; i++) {
+		const gw_data *d = &m->datas[i];
+		if (d->offset_known)
+			gw_buf_printf(b, "  %6u  0x%08" PRIx64 "  %8u\n", i, d->offset_value, d->size);
+		else
+			gw_buf_printf(b, "  %6u  %-10s  %8u\n", i, d->active ? "(global)" : "(passive)", d->size);
+	}
+}
+
+gw_status gw_inspect_text(gw_buf *b, const gw_inspect_input *in, gw_error *err)
+{
+	text_header(b, in);
+	text_buildinfo(b, in);
+	text_module_summary(b, in);
+	text_sections(b, in);
+	text_imports(b, in);
+	text_exports(b, in);
+	text_bridge_calls(b, in);
 	text_integrity(b, in);
 	text_packages(b, in);
-	if (flags & GW_INSPECT_FUNCTIONS)
+	if (in->flags & GW_INSPECT_FUNCTIONS)
 		text_functions(b, in);
-	if (flags & GW_INSPECT_SEGMENTS) {
-		gw_buf_printf(b, "\ndata segments (%u):\n", m->num_datas);
-		for (uint32_t i = 0; i < m->num_datas; i++) {
-			const gw_data *d = &m->datas[i];
-			if (d->offset_known)
-				gw_buf_printf(b, "  %6u  0x%08" PRIx64 "  %8u\n", i, d->offset_value, d->size);
-			else
-				gw_buf_printf(b, "  %6u  %-10s  %8u\n", i, d->active ? "(global)" : "(passive)", d->size);
-		}
-	}
+	if (in->flags & GW_INSPECT_SEGMENTS)
+		text_segments(b, in);
 	if (in->calls)
 		return text_calls(b, in, err);
 	return GW_OK;
