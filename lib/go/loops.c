@@ -109,104 +109,140 @@ out:
 	return ok;
 }
 
+/* The state of one pass over a function body (read_regions). */
+typedef struct region_scan {
+	const gw_module *m;
+	gw_code_reader r;
+	bool cycles;
+	gw_go_loops *out;
+	uint32_t *targets, ntargets;  /* PC_B -> region */
+	uint32_t calls_cap, ncalls;
+	edge_list edges;
+	int64_t loop_at;          /* index of the dispatch loop among open blocks */
+	uint32_t dispatch_depth;  /* open blocks at the br_table */
+	uint32_t region, region_depth;
+	bool in_regions;
+	/* Recognising `local.get 0; br_table` and `i32.const K; local.set 0; br`. */
+	uint32_t prev_op, prev2_op;
+	uint64_t prev_a, prev2_a;
+} region_scan;
+
+/* `local.get 0; br_table` inside the first loop: the resume-point dispatch. */
+static gw_status scan_br_table(region_scan *st, const gw_insn *in, gw_error *err)
+{
+	gw_status s = GW_OK;
+	gw_go_loops *out = st->out;
+	if (st->targets || st->loop_at < 0 || st->prev_op != GW_OP_LOCAL_GET || st->prev_a != 0)
+		return GW_OK;
+	/* Re-read the label vector: the region of each resume point. */
+	st->ntargets = (uint32_t)in->a + 1;
+	st->targets = malloc(st->ntargets * sizeof *st->targets);
+	if (!st->targets)
+		return gw_fail(err, GW_ERR_NOMEM, in->offset, "out of memory");
+	gw_cursor c = gw_cursor_make(st->m->bytes, (size_t)in->b, st->r.c.end);
+	for (uint32_t i = 0; i < st->ntargets && s == GW_OK; i++)
+		s = gw_read_u32(&c, &st->targets[i], "br_table label", err);
+	st->dispatch_depth = st->r.depth;
+	out->has_dispatch = true;
+	out->num_regions = (uint32_t)(st->dispatch_depth - 1 - (uint32_t)st->loop_at);
+	for (uint32_t i = 0; i < st->ntargets; i++)
+		if (st->targets[i] >= out->num_regions)
+			st->targets[i] = UINT32_MAX; /* not a region: ignore jumps there */
+	out->region_offsets = calloc(out->num_regions ? out->num_regions : 1, sizeof *out->region_offsets);
+	if (!out->region_offsets)
+		s = gw_fail(err, GW_ERR_NOMEM, in->offset, "out of memory");
+	return s;
+}
+
+/* Leaving a dispatch block starts the region its label selects;
+ * the region before falls into it unless it ended in a jump. */
+static gw_status scan_end(region_scan *st, const gw_insn *in, gw_error *err)
+{
+	gw_status s = GW_OK;
+	gw_go_loops *out = st->out;
+	uint32_t depth = st->r.depth;
+	if (!out->has_dispatch || (int64_t)depth <= st->loop_at || (st->in_regions && depth >= st->region_depth))
+		return GW_OK;
+	uint32_t next_region = st->dispatch_depth - 1 - depth;
+	bool falls = st->prev_op != GW_OP_BR && st->prev_op != GW_OP_RETURN && st->prev_op != 0x00 /* unreachable */;
+	if (st->cycles && st->in_regions && falls && next_region < out->num_regions &&
+	    !add_edge(&st->edges, st->region, next_region))
+		s = gw_fail(err, GW_ERR_NOMEM, in->offset, "out of memory");
+	st->region = next_region;
+	if (st->region < out->num_regions)
+		out->region_offsets[st->region] = in->offset + 1; /* `end` is one byte */
+	st->region_depth = depth;
+	st->in_regions = true;
+	return s;
+}
+
+/* `i32.const K; local.set 0; br loop`: a jump to the region of resume point K. */
+static gw_status scan_br(region_scan *st, const gw_insn *in, gw_error *err)
+{
+	if (st->cycles && st->out->has_dispatch && st->in_regions && st->prev_op == GW_OP_LOCAL_SET && st->prev_a == 0 &&
+	    st->prev2_op == GW_OP_I32_CONST && (int64_t)st->r.depth - 1 - (int64_t)in->a == st->loop_at &&
+	    st->prev2_a < st->ntargets && st->targets[st->prev2_a] != UINT32_MAX && st->region < st->out->num_regions &&
+	    !add_edge(&st->edges, st->region, st->targets[st->prev2_a]))
+		return gw_fail(err, GW_ERR_NOMEM, in->offset, "out of memory");
+	return GW_OK;
+}
+
+static gw_status scan_insn(region_scan *st, const gw_insn *in, gw_error *err)
+{
+	switch (in->op) {
+	case GW_OP_LOOP:
+		if (st->loop_at < 0)
+			st->loop_at = st->r.depth - 1;
+		return GW_OK;
+	case GW_OP_BR_TABLE:
+		return scan_br_table(st, in, err);
+	case GW_OP_END:
+		return scan_end(st, in, err);
+	case GW_OP_BR:
+	case GW_OP_BR_IF:
+		return scan_br(st, in, err);
+	case GW_OP_CALL:
+	case GW_OP_CALL_INDIRECT:
+	case GW_OP_RETURN_CALL:
+	case GW_OP_RETURN_CALL_INDIRECT:
+		if (st->cycles && !push_u32(&st->out->call_regions, &st->ncalls, &st->calls_cap,
+		                            st->in_regions ? st->region : UINT32_MAX))
+			return gw_fail(err, GW_ERR_NOMEM, in->offset, "out of memory");
+		return GW_OK;
+	}
+	return GW_OK;
+}
+
 static gw_status read_regions(const gw_module *m, uint32_t func_index, bool cycles, gw_go_loops *out, gw_error *err)
 {
 	memset(out, 0, sizeof *out);
-	gw_code_reader r;
-	gw_status s = gw_code_begin(&r, m, func_index, err);
+	region_scan st = { .m = m, .cycles = cycles, .out = out, .loop_at = -1 };
+	gw_status s = gw_code_begin(&st.r, m, func_index, err);
 	if (s) {
-		gw_code_end(&r);
+		gw_code_end(&st.r);
 		return s;
 	}
-	uint32_t *targets = NULL, ntargets = 0;  /* PC_B -> region */
-	uint32_t calls_cap = 0, ncalls = 0;
-	edge_list edges = { 0 };
-	int64_t loop_at = -1;          /* index of the dispatch loop among open blocks */
-	uint32_t dispatch_depth = 0;   /* open blocks at the br_table */
-	uint32_t region = 0, region_depth = 0;
-	bool in_regions = false;
-	/* Recognising `local.get 0; br_table` and `i32.const K; local.set 0; br`. */
-	uint32_t prev_op = 0, prev2_op = 0;
-	uint64_t prev_a = 0, prev2_a = 0;
 	gw_insn in;
-	while (!r.done && s == GW_OK) {
-		if ((s = gw_code_next(&r, &in, err)) != GW_OK)
+	while (!st.r.done && s == GW_OK) {
+		if ((s = gw_code_next(&st.r, &in, err)) != GW_OK)
 			break;
-		switch (in.op) {
-		case GW_OP_LOOP:
-			if (loop_at < 0)
-				loop_at = r.depth - 1;
-			break;
-		case GW_OP_BR_TABLE:
-			if (!targets && loop_at >= 0 && prev_op == GW_OP_LOCAL_GET && prev_a == 0) {
-				/* Re-read the label vector: the region of each resume point. */
-				ntargets = (uint32_t)in.a + 1;
-				targets = malloc(ntargets * sizeof *targets);
-				if (!targets) {
-					s = gw_fail(err, GW_ERR_NOMEM, in.offset, "out of memory");
-					break;
-				}
-				gw_cursor c = gw_cursor_make(m->bytes, (size_t)in.b, r.c.end);
-				for (uint32_t i = 0; i < ntargets && s == GW_OK; i++)
-					s = gw_read_u32(&c, &targets[i], "br_table label", err);
-				dispatch_depth = r.depth;
-				out->has_dispatch = true;
-				out->num_regions = (uint32_t)(dispatch_depth - 1 - (uint32_t)loop_at);
-				for (uint32_t i = 0; i < ntargets; i++)
-					if (targets[i] >= out->num_regions)
-						targets[i] = UINT32_MAX; /* not a region: ignore jumps there */
-				out->region_offsets = calloc(out->num_regions ? out->num_regions : 1, sizeof *out->region_offsets);
-				if (!out->region_offsets)
-					s = gw_fail(err, GW_ERR_NOMEM, in.offset, "out of memory");
-			}
-			break;
-		case GW_OP_END:
-			/* Leaving a dispatch block starts the region its label selects;
-			 * the region before falls into it unless it ended in a jump. */
-			if (out->has_dispatch && (int64_t)r.depth > loop_at && (!in_regions || r.depth < region_depth)) {
-				uint32_t next_region = dispatch_depth - 1 - r.depth;
-				bool falls = prev_op != GW_OP_BR && prev_op != GW_OP_RETURN && prev_op != 0x00 /* unreachable */;
-				if (cycles && in_regions && falls && next_region < out->num_regions && !add_edge(&edges, region, next_region))
-					s = gw_fail(err, GW_ERR_NOMEM, in.offset, "out of memory");
-				region = next_region;
-				if (region < out->num_regions)
-					out->region_offsets[region] = in.offset + 1; /* `end` is one byte */
-				region_depth = r.depth;
-				in_regions = true;
-			}
-			break;
-		case GW_OP_BR:
-		case GW_OP_BR_IF:
-			if (cycles && out->has_dispatch && in_regions && prev_op == GW_OP_LOCAL_SET && prev_a == 0 &&
-			    prev2_op == GW_OP_I32_CONST && (int64_t)r.depth - 1 - (int64_t)in.a == loop_at &&
-			    prev2_a < ntargets && targets[prev2_a] != UINT32_MAX && region < out->num_regions &&
-			    !add_edge(&edges, region, targets[prev2_a]))
-				s = gw_fail(err, GW_ERR_NOMEM, in.offset, "out of memory");
-			break;
-		case GW_OP_CALL:
-		case GW_OP_CALL_INDIRECT:
-		case GW_OP_RETURN_CALL:
-		case GW_OP_RETURN_CALL_INDIRECT:
-			if (cycles && !push_u32(&out->call_regions, &ncalls, &calls_cap, in_regions ? region : UINT32_MAX))
-				s = gw_fail(err, GW_ERR_NOMEM, in.offset, "out of memory");
-			break;
-		}
-		prev2_op = prev_op;
-		prev2_a = prev_a;
-		prev_op = in.op;
-		prev_a = in.a;
+		s = scan_insn(&st, &in, err);
+		st.prev2_op = st.prev_op;
+		st.prev2_a = st.prev_a;
+		st.prev_op = in.op;
+		st.prev_a = in.a;
 	}
-	out->num_calls = ncalls;
+	out->num_calls = st.ncalls;
 	if (!s && cycles && out->num_regions) {
 		out->in_loop = calloc(out->num_regions, sizeof *out->in_loop);
-		if (!out->in_loop || !mark_cycles(out->num_regions, &edges, out->in_loop))
+		if (!out->in_loop || !mark_cycles(out->num_regions, &st.edges, out->in_loop))
 			s = gw_fail(err, GW_ERR_NOMEM, GW_NO_OFFSET, "out of memory");
 	}
-	free(edges.from);
-	free(edges.to);
-	out->pc_regions = targets;
-	out->num_pcs = ntargets;
-	gw_code_end(&r);
+	free(st.edges.from);
+	free(st.edges.to);
+	out->pc_regions = st.targets;
+	out->num_pcs = st.ntargets;
+	gw_code_end(&st.r);
 	if (s)
 		gw_go_loops_free(out);
 	return s;

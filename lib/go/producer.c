@@ -206,61 +206,68 @@ static bool has_export(const gw_module *m, const char *name)
 	return gw_module_export(m, name, 0xff) != NULL;
 }
 
-void gw_go_detect(const gw_module *m, gw_go_info *info)
-{
-	producer_facts facts = { 0 };
-	walk_producers(m, collect_producer, &facts);
+/* What the imports, exports and function names say about the producer. */
+typedef struct import_facts {
+	bool js_imports, js_native_types, wasi, tinygo_names;
+	gw_str js_module;
+} import_facts;
 
-	bool js_imports = false, js_native_types = false, wasi = false, tinygo_names = false;
-	gw_str js_module = { NULL, 0 };
+static void collect_import_facts(const gw_module *m, import_facts *f)
+{
 	for (uint32_t i = 0; i < m->num_imports; i++) {
 		const gw_import *im = &m->imports[i];
 		if (im->kind != GW_EXT_FUNC)
 			continue;
 		if (is_go_js_module(im->module)) {
-			js_imports = true;
-			js_module = im->module;
+			f->js_imports = true;
+			f->js_module = im->module;
 			if (!is_sp_type(&m->types[im->type_index]))
-				js_native_types = true;
+				f->js_native_types = true;
 			/* TinyGo's own runtime imports. */
 			if (gw_str_eq(im->field, "runtime.ticks") || gw_str_eq(im->field, "runtime.sleepTicks"))
-				tinygo_names = true;
+				f->tinygo_names = true;
 		} else if (gw_str_eq(im->module, "wasi_snapshot_preview1") || gw_str_eq(im->module, "wasi_unstable")) {
-			wasi = true;
+			f->wasi = true;
 		}
 	}
 	if (has_export(m, "asyncify_start_unwind") || has_export(m, "go_scheduler"))
-		tinygo_names = true;
-	for (uint32_t i = 0; m->func_names && i < gw_module_num_funcs(m) && !tinygo_names; i++)
+		f->tinygo_names = true;
+	for (uint32_t i = 0; m->func_names && i < gw_module_num_funcs(m) && !f->tinygo_names; i++)
 		if (gw_str_has_prefix(m->func_names[i], "tinygo_"))
-			tinygo_names = true;
+			f->tinygo_names = true;
+}
 
-	bool gc_marks = facts.go_language.len || facts.go_compile.len ||
+static void classify_producer(const gw_module *m, const producer_facts *facts, const import_facts *f,
+                              gw_go_info *info)
+{
+	bool gc_marks = facts->go_language.len || facts->go_compile.len ||
 	                gw_module_custom_section(m, "go.buildid") || gw_module_custom_section(m, "go:buildid") ||
 	                gw_module_custom_section(m, "go.version");
 
-	if (facts.tinygo || tinygo_names || (js_imports && js_native_types && !gc_marks)) {
+	if (facts->tinygo || f->tinygo_names || (f->js_imports && f->js_native_types && !gc_marks)) {
 		info->producer = GW_PRODUCER_TINYGO;
-		if (js_imports)
-			info->abi_module = js_module;
-	} else if (js_imports && !js_native_types && (gc_marks || has_export(m, "run"))) {
+		if (f->js_imports)
+			info->abi_module = f->js_module;
+	} else if (f->js_imports && !f->js_native_types && (gc_marks || has_export(m, "run"))) {
 		info->producer = GW_PRODUCER_GC_JS;
-		info->abi_module = js_module;
-	} else if (wasi && gc_marks) {
+		info->abi_module = f->js_module;
+	} else if (f->wasi && gc_marks) {
 		info->producer = GW_PRODUCER_GC_WASIP1;
 	}
-	if (wasi && info->producer != GW_PRODUCER_GC_JS && !info->abi_module.len) {
+	if (f->wasi && info->producer != GW_PRODUCER_GC_JS && !info->abi_module.len) {
 		static const uint8_t wasi_name[] = "wasi_snapshot_preview1";
 		info->abi_module.p = wasi_name;
 		info->abi_module.len = sizeof wasi_name - 1;
 	}
-	if (info->producer == GW_PRODUCER_NOT_GO)
-		return;
+}
 
+/* The Go version: producers section, then go.version, then rodata (gc only). */
+static void read_version(const gw_module *m, const producer_facts *facts, gw_go_info *info)
+{
 	gw_go_version *v = &info->version;
-	if (facts.go_language.len && gw_go_version_parse(facts.go_language.p, facts.go_language.len, v))
+	if (facts->go_language.len && gw_go_version_parse(facts->go_language.p, facts->go_language.len, v))
 		v->source = "producers";
-	else if (facts.go_compile.len && gw_go_version_parse(facts.go_compile.p, facts.go_compile.len, v))
+	else if (facts->go_compile.len && gw_go_version_parse(facts->go_compile.p, facts->go_compile.len, v))
 		v->source = "producers";
 	if (!v->known) {
 		const gw_section *s = gw_module_custom_section(m, "go.version");
@@ -275,5 +282,17 @@ void gw_go_detect(const gw_module *m, gw_go_info *info)
 	}
 	if (!v->known && info->producer != GW_PRODUCER_TINYGO)
 		version_from_rodata(m, v);
+}
+
+void gw_go_detect(const gw_module *m, gw_go_info *info)
+{
+	producer_facts facts = { 0 };
+	walk_producers(m, collect_producer, &facts);
+	import_facts f = { 0 };
+	collect_import_facts(m, &f);
+	classify_producer(m, &facts, &f, info);
+	if (info->producer == GW_PRODUCER_NOT_GO)
+		return;
+	read_version(m, &facts, info);
 	read_build_id(m, info);
 }

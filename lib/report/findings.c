@@ -500,6 +500,128 @@ static void sarif_rule(gw_json *j, const gw_rule *rule)
 	gw_json_object_end(j);
 }
 
+/* tool.driver: gowasm-check and its rules. */
+static void sarif_driver(gw_json *j, const gw_rule *rules, size_t nrules)
+{
+	gw_json_object_begin(j, "tool");
+	gw_json_object_begin(j, "driver");
+	gw_json_string(j, "name", "gowasm-check");
+	gw_json_string(j, "version", GW_VERSION);
+	gw_json_string(j, "semanticVersion", GW_VERSION);
+	gw_json_string(j, "informationUri", MAN_URI);
+	gw_json_array_begin(j, "rules");
+	for (size_t i = 0; i < nrules; i++)
+		sarif_rule(j, &rules[i]);
+	gw_json_array_end(j);
+	gw_json_object_end(j);
+	gw_json_object_end(j);
+}
+
+/* invocations, and originalUriBaseIds when a source root was given. */
+static void sarif_invocation(gw_json *j, const gw_check_report *r, gw_buf *out)
+{
+	gw_json_array_begin(j, "invocations");
+	gw_json_object_begin(j, NULL);
+	gw_json_bool(j, "executionSuccessful", true);
+	gw_json_int(j, "exitCode", gw_check_failed(r) ? 1 : 0);
+	gw_json_object_end(j);
+	gw_json_array_end(j);
+	if (!r->source_root)
+		return;
+	gw_buf uri;
+	gw_buf_init(&uri);
+	put_uri(&uri, (const uint8_t *)r->source_root, strlen(r->source_root));
+	if (!uri.len || uri.data[uri.len - 1] != '/')
+		gw_buf_putc(&uri, '/');
+	gw_json_object_begin(j, "originalUriBaseIds");
+	gw_json_object_begin(j, SRCROOT);
+	gw_json_string_n(j, "uri", (const uint8_t *)uri.data, uri.len);
+	gw_json_object_begin(j, "description");
+	gw_json_string(j, "text", "The source root given with --source-root.");
+	gw_json_object_end(j);
+	gw_json_object_end(j);
+	gw_json_object_end(j);
+	if (uri.oom)
+		out->oom = true;
+	gw_buf_free(&uri);
+}
+
+/* A result's message and its one location. */
+static void sarif_message_location(gw_json *j, const gw_check_report *r, const gw_finding *x)
+{
+	gw_json_object_begin(j, "message");
+	gw_buf text;
+	gw_buf_init(&text);
+	if (x->function.len) {
+		gw_buf_append(&text, x->function.p, x->function.len);
+		gw_buf_puts(&text, ": ");
+	}
+	gw_buf_puts(&text, x->message);
+	gw_buf_putc(&text, '.');
+	gw_json_string(j, "text", text.data ? text.data : "");
+	gw_buf_free(&text);
+	gw_json_object_end(j);
+	gw_json_array_begin(j, "locations");
+	gw_json_object_begin(j, NULL);
+	gw_json_object_begin(j, "physicalLocation");
+	if (x->file.len)
+		sarif_artifact(j, r, x->file.p, x->file.len);
+	else if (r->file_path)
+		sarif_artifact(j, r, (const uint8_t *)r->file_path, strlen(r->file_path));
+	else
+		sarif_artifact(j, r, (const uint8_t *)r->file, strlen(r->file));
+	/* A finding about the module as a whole (or without a line) is
+	 * placed at the first line: code scanning needs a region. */
+	gw_json_object_begin(j, "region");
+	gw_json_int(j, "startLine", x->file.len && x->line > 0 ? x->line : 1);
+	gw_json_object_end(j);
+	gw_json_object_end(j);
+	gw_json_object_end(j);
+	gw_json_array_end(j);
+}
+
+/* The suppression of a finding listed in the baseline. */
+static void sarif_suppression(gw_json *j, const gw_check_report *r, gw_buf *out)
+{
+	gw_json_array_begin(j, "suppressions");
+	gw_json_object_begin(j, NULL);
+	gw_json_string(j, "kind", "external");
+	gw_buf why;
+	gw_buf_init(&why);
+	gw_buf_puts(&why, "listed in the baseline");
+	if (r->baseline_file) {
+		gw_buf_putc(&why, ' ');
+		gw_buf_puts(&why, r->baseline_file);
+	}
+	if (why.oom)
+		out->oom = true;
+	gw_json_string(j, "justification", why.data ? why.data : "");
+	gw_buf_free(&why);
+	gw_json_object_end(j);
+	gw_json_array_end(j);
+}
+
+/* One result: finding i, if it counts or is baselined. */
+static void sarif_result(gw_json *j, const gw_check_report *r, const gw_rule *rules, uint32_t i,
+                         const char *fp, gw_buf *out)
+{
+	const gw_finding *x = &r->findings->v[i];
+	bool baselined = r->baselined && r->baselined[i];
+	if (!counts(r, i) && !baselined)
+		return;
+	gw_json_object_begin(j, NULL);
+	gw_json_string(j, "ruleId", x->rule->id);
+	gw_json_uint(j, "ruleIndex", (uint64_t)(x->rule - rules));
+	gw_json_string(j, "level", sarif_level(x->severity));
+	sarif_message_location(j, r, x);
+	gw_json_object_begin(j, "partialFingerprints");
+	gw_json_string(j, "gowasmFindingKey/v1", fp);
+	gw_json_object_end(j);
+	if (baselined)
+		sarif_suppression(j, r, out);
+	gw_json_object_end(j);
+}
+
 void gw_check_sarif(const gw_check_report *r, gw_buf *out)
 {
 	const gw_findings *f = r->findings;
@@ -519,105 +641,11 @@ void gw_check_sarif(const gw_check_report *r, gw_buf *out)
 	gw_json_string(&j, "version", "2.1.0");
 	gw_json_array_begin(&j, "runs");
 	gw_json_object_begin(&j, NULL);
-	gw_json_object_begin(&j, "tool");
-	gw_json_object_begin(&j, "driver");
-	gw_json_string(&j, "name", "gowasm-check");
-	gw_json_string(&j, "version", GW_VERSION);
-	gw_json_string(&j, "semanticVersion", GW_VERSION);
-	gw_json_string(&j, "informationUri", MAN_URI);
-	gw_json_array_begin(&j, "rules");
-	for (size_t i = 0; i < nrules; i++)
-		sarif_rule(&j, &rules[i]);
-	gw_json_array_end(&j);
-	gw_json_object_end(&j);
-	gw_json_object_end(&j);
-	gw_json_array_begin(&j, "invocations");
-	gw_json_object_begin(&j, NULL);
-	gw_json_bool(&j, "executionSuccessful", true);
-	gw_json_int(&j, "exitCode", gw_check_failed(r) ? 1 : 0);
-	gw_json_object_end(&j);
-	gw_json_array_end(&j);
-	if (r->source_root) {
-		gw_buf uri;
-		gw_buf_init(&uri);
-		put_uri(&uri, (const uint8_t *)r->source_root, strlen(r->source_root));
-		if (!uri.len || uri.data[uri.len - 1] != '/')
-			gw_buf_putc(&uri, '/');
-		gw_json_object_begin(&j, "originalUriBaseIds");
-		gw_json_object_begin(&j, SRCROOT);
-		gw_json_string_n(&j, "uri", (const uint8_t *)uri.data, uri.len);
-		gw_json_object_begin(&j, "description");
-		gw_json_string(&j, "text", "The source root given with --source-root.");
-		gw_json_object_end(&j);
-		gw_json_object_end(&j);
-		gw_json_object_end(&j);
-		if (uri.oom)
-			out->oom = true;
-		gw_buf_free(&uri);
-	}
+	sarif_driver(&j, rules, nrules);
+	sarif_invocation(&j, r, out);
 	gw_json_array_begin(&j, "results");
-	for (uint32_t k2 = 0; k2 < f->n; k2++) {
-		uint32_t i = ord[k2];
-		const gw_finding *x = &f->v[i];
-		bool baselined = r->baselined && r->baselined[i];
-		if (!counts(r, i) && !baselined)
-			continue;
-		gw_json_object_begin(&j, NULL);
-		gw_json_string(&j, "ruleId", x->rule->id);
-		gw_json_uint(&j, "ruleIndex", (uint64_t)(x->rule - rules));
-		gw_json_string(&j, "level", sarif_level(x->severity));
-		gw_json_object_begin(&j, "message");
-		gw_buf text;
-		gw_buf_init(&text);
-		if (x->function.len) {
-			gw_buf_append(&text, x->function.p, x->function.len);
-			gw_buf_puts(&text, ": ");
-		}
-		gw_buf_puts(&text, x->message);
-		gw_buf_putc(&text, '.');
-		gw_json_string(&j, "text", text.data ? text.data : "");
-		gw_buf_free(&text);
-		gw_json_object_end(&j);
-		gw_json_array_begin(&j, "locations");
-		gw_json_object_begin(&j, NULL);
-		gw_json_object_begin(&j, "physicalLocation");
-		if (x->file.len)
-			sarif_artifact(&j, r, x->file.p, x->file.len);
-		else if (r->file_path)
-			sarif_artifact(&j, r, (const uint8_t *)r->file_path, strlen(r->file_path));
-		else
-			sarif_artifact(&j, r, (const uint8_t *)r->file, strlen(r->file));
-		/* A finding about the module as a whole (or without a line) is
-		 * placed at the first line: code scanning needs a region. */
-		gw_json_object_begin(&j, "region");
-		gw_json_int(&j, "startLine", x->file.len && x->line > 0 ? x->line : 1);
-		gw_json_object_end(&j);
-		gw_json_object_end(&j);
-		gw_json_object_end(&j);
-		gw_json_array_end(&j);
-		gw_json_object_begin(&j, "partialFingerprints");
-		gw_json_string(&j, "gowasmFindingKey/v1", fps[i]);
-		gw_json_object_end(&j);
-		if (baselined) {
-			gw_json_array_begin(&j, "suppressions");
-			gw_json_object_begin(&j, NULL);
-			gw_json_string(&j, "kind", "external");
-			gw_buf why;
-			gw_buf_init(&why);
-			gw_buf_puts(&why, "listed in the baseline");
-			if (r->baseline_file) {
-				gw_buf_putc(&why, ' ');
-				gw_buf_puts(&why, r->baseline_file);
-			}
-			if (why.oom)
-				out->oom = true;
-			gw_json_string(&j, "justification", why.data ? why.data : "");
-			gw_buf_free(&why);
-			gw_json_object_end(&j);
-			gw_json_array_end(&j);
-		}
-		gw_json_object_end(&j);
-	}
+	for (uint32_t k = 0; k < f->n; k++)
+		sarif_result(&j, r, rules, ord[k], fps[ord[k]], out);
 	gw_json_array_end(&j);
 	gw_json_object_end(&j);
 	gw_json_array_end(&j);

@@ -366,13 +366,11 @@ static void json_functions(gw_json *j, const gw_inspect_input *in)
 	gw_json_array_end(j);
 }
 
-gw_status gw_inspect_text(gw_buf *b, const gw_inspect_input *in, gw_error *err)
+/* The first lines: what produced the module. */
+static void text_header(gw_buf *b, const gw_inspect_input *in)
 {
-	const gw_module *m = in->m;
 	const gw_go_info *go = in->go;
-	const char *file = in->file;
-	unsigned flags = in->flags;
-	gw_buf_printf(b, "%s: ", file);
+	gw_buf_printf(b, "%s: ", in->file);
 	if (go->producer == GW_PRODUCER_NOT_GO)
 		gw_buf_puts(b, "WebAssembly module, not produced by Go\n");
 	else if (go->producer == GW_PRODUCER_TINYGO)
@@ -398,6 +396,12 @@ gw_status gw_inspect_text(gw_buf *b, const gw_inspect_input *in, gw_error *err)
 		put_str(b, go->build_id);
 		gw_buf_putc(b, '\n');
 	}
+}
+
+/* Main package, module, dependencies and build settings. */
+static void text_buildinfo(gw_buf *b, const gw_inspect_input *in)
+{
+	const gw_go_info *go = in->go;
 	const gw_go_buildinfo *bi = &go->build;
 	if (bi->present) {
 		gw_buf_puts(b, "  main package:  ");
@@ -435,6 +439,12 @@ gw_status gw_inspect_text(gw_buf *b, const gw_inspect_input *in, gw_error *err)
 	} else if (go->producer != GW_PRODUCER_NOT_GO) {
 		gw_buf_puts(b, "  build info:    none found\n");
 	}
+}
+
+/* Name section, symbols, memory and size. */
+static void text_module_summary(gw_buf *b, const gw_inspect_input *in)
+{
+	const gw_module *m = in->m;
 	if (!m->has_names)
 		gw_buf_puts(b, "  name section:  absent (stripped)\n");
 	else if (m->names_malformed)
@@ -451,7 +461,11 @@ gw_status gw_inspect_text(gw_buf *b, const gw_inspect_input *in, gw_error *err)
 	}
 	gw_buf_printf(b, "  size:          %zu bytes: %u defined functions, %u imports, %u exports, %u data segments\n",
 	              m->size, m->num_funcs, m->num_imports, m->num_exports, m->num_datas);
+}
 
+static void text_sections(gw_buf *b, const gw_inspect_input *in)
+{
+	const gw_module *m = in->m;
 	gw_buf_printf(b, "\nsections (%u):\n", m->num_sections);
 	for (uint32_t i = 0; i < m->num_sections; i++) {
 		const gw_section *s = &m->sections[i];
@@ -465,7 +479,12 @@ gw_status gw_inspect_text(gw_buf *b, const gw_inspect_input *in, gw_error *err)
 		}
 		gw_buf_putc(b, '\n');
 	}
+}
 
+static void text_imports(gw_buf *b, const gw_inspect_input *in)
+{
+	const gw_module *m = in->m;
+	const gw_go_info *go = in->go;
 	gw_buf_printf(b, "\nimports (%u):\n", m->num_imports);
 	for (uint32_t i = 0; i < m->num_imports; i++) {
 		const gw_import *im = &m->imports[i];
@@ -484,7 +503,11 @@ gw_status gw_inspect_text(gw_buf *b, const gw_inspect_input *in, gw_error *err)
 			              go->call_sites[im->index] == 1 ? "" : "s");
 		gw_buf_putc(b, '\n');
 	}
+}
 
+static void text_exports(gw_buf *b, const gw_inspect_input *in)
+{
+	const gw_module *m = in->m;
 	gw_buf_printf(b, "\nexports (%u):\n", m->num_exports);
 	for (uint32_t i = 0; i < m->num_exports; i++) {
 		const gw_export *e = &m->exports[i];
@@ -497,38 +520,59 @@ gw_status gw_inspect_text(gw_buf *b, const gw_inspect_input *in, gw_error *err)
 		}
 		gw_buf_putc(b, '\n');
 	}
+}
 
-	if (go->producer == GW_PRODUCER_GC_JS && go->calls_counted) {
-		gw_buf_printf(b, "\nhost import call sites: %" PRIu64 " (through %u import wrappers), %" PRIu64
-		              " of them syscall/js bridge calls:\n", go->total_call_sites, go->num_wrappers,
-		              bridge_total(m, go));
-		for (uint32_t i = 0; i < m->num_func_imports; i++) {
-			const gw_import *im = gw_module_func_import(m, i);
-			if (!im || !go->call_sites[i])
-				continue;
-			const gw_abi_import *abi;
-			if (import_role(m, go, im, &abi) != GW_ROLE_BRIDGE)
-				continue;
-			gw_buf_printf(b, "  %8" PRIu64 "  ", go->call_sites[i]);
-			put_str(b, im->field);
-			gw_buf_putc(b, '\n');
-		}
+/* The syscall/js bridge imports by call sites (gc js/wasm). */
+static void text_bridge_calls(gw_buf *b, const gw_inspect_input *in)
+{
+	const gw_module *m = in->m;
+	const gw_go_info *go = in->go;
+	if (go->producer != GW_PRODUCER_GC_JS || !go->calls_counted)
+		return;
+	gw_buf_printf(b, "\nhost import call sites: %" PRIu64 " (through %u import wrappers), %" PRIu64
+	              " of them syscall/js bridge calls:\n", go->total_call_sites, go->num_wrappers,
+	              bridge_total(m, go));
+	for (uint32_t i = 0; i < m->num_func_imports; i++) {
+		const gw_import *im = gw_module_func_import(m, i);
+		if (!im || !go->call_sites[i])
+			continue;
+		const gw_abi_import *abi;
+		if (import_role(m, go, im, &abi) != GW_ROLE_BRIDGE)
+			continue;
+		gw_buf_printf(b, "  %8" PRIu64 "  ", go->call_sites[i]);
+		put_str(b, im->field);
+		gw_buf_putc(b, '\n');
 	}
+}
 
+static void text_segments(gw_buf *b, const gw_inspect_input *in)
+{
+	const gw_module *m = in->m;
+	gw_buf_printf(b, "\ndata segments (%u):\n", m->num_datas);
+	for (uint32_t i = 0; i < m->num_datas; i++) {
+		const gw_data *d = &m->datas[i];
+		if (d->offset_known)
+			gw_buf_printf(b, "  %6u  0x%08" PRIx64 "  %8u\n", i, d->offset_value, d->size);
+		else
+			gw_buf_printf(b, "  %6u  %-10s  %8u\n", i, d->active ? "(global)" : "(passive)", d->size);
+	}
+}
+
+gw_status gw_inspect_text(gw_buf *b, const gw_inspect_input *in, gw_error *err)
+{
+	text_header(b, in);
+	text_buildinfo(b, in);
+	text_module_summary(b, in);
+	text_sections(b, in);
+	text_imports(b, in);
+	text_exports(b, in);
+	text_bridge_calls(b, in);
 	text_integrity(b, in);
 	text_packages(b, in);
-	if (flags & GW_INSPECT_FUNCTIONS)
+	if (in->flags & GW_INSPECT_FUNCTIONS)
 		text_functions(b, in);
-	if (flags & GW_INSPECT_SEGMENTS) {
-		gw_buf_printf(b, "\ndata segments (%u):\n", m->num_datas);
-		for (uint32_t i = 0; i < m->num_datas; i++) {
-			const gw_data *d = &m->datas[i];
-			if (d->offset_known)
-				gw_buf_printf(b, "  %6u  0x%08" PRIx64 "  %8u\n", i, d->offset_value, d->size);
-			else
-				gw_buf_printf(b, "  %6u  %-10s  %8u\n", i, d->active ? "(global)" : "(passive)", d->size);
-		}
-	}
+	if (in->flags & GW_INSPECT_SEGMENTS)
+		text_segments(b, in);
 	if (in->calls)
 		return text_calls(b, in, err);
 	return GW_OK;
@@ -570,187 +614,233 @@ static void json_limits(gw_json *j, const char *k, const gw_limits *l)
 	gw_json_object_end(j);
 }
 
-gw_status gw_inspect_json(gw_buf *b, const gw_inspect_input *in, gw_error *err)
+/* "type": the signature of a function type, as text. */
+static void json_type_sig(gw_json *j, const gw_functype *t)
+{
+	gw_buf sig;
+	gw_buf_init(&sig);
+	type_sig(&sig, t);
+	gw_json_string(j, "type", sig.data ? sig.data : "");
+	gw_buf_free(&sig);
+}
+
+/* What produced the module. */
+static void json_header(gw_json *j, const gw_inspect_input *in)
 {
 	const gw_module *m = in->m;
 	const gw_go_info *go = in->go;
-	const char *file = in->file;
-	unsigned flags = in->flags;
+	gw_json_string(j, "schema", GW_INSPECT_SCHEMA);
+	gw_json_string(j, "file", in->file);
+	gw_json_uint(j, "size", m->size);
+	gw_json_bool(j, "go", go->producer != GW_PRODUCER_NOT_GO);
+	gw_json_string(j, "producer", gw_producer_name(go->producer));
+	gw_json_string(j, "target", gw_producer_target(go->producer));
+	if (go->version.known) {
+		gw_json_string(j, "go_version", go->version.text);
+		gw_json_string(j, "go_version_source", go->version.source);
+	} else {
+		gw_json_null(j, "go_version");
+		gw_json_null(j, "go_version_source");
+	}
+	json_str_or_null(j, "abi", go->abi_module);
+	json_str_or_null(j, "build_id", go->build_id);
+}
+
+static void json_buildinfo(gw_json *j, const gw_inspect_input *in)
+{
+	const gw_go_info *go = in->go;
+	const gw_go_buildinfo *bi = &go->build;
+	if (bi->present) {
+		gw_json_object_begin(j, "build_info");
+		json_str(j, "path", bi->path);
+		if (bi->main.path.len)
+			json_module_line(j, "main", &bi->main);
+		else
+			gw_json_null(j, "main");
+		gw_json_array_begin(j, "deps");
+		for (uint32_t i = 0; i < bi->num_deps; i++)
+			json_module_line(j, NULL, &bi->deps[i]);
+		gw_json_array_end(j);
+		gw_json_array_begin(j, "settings");
+		for (uint32_t i = 0; i < bi->num_settings; i++) {
+			gw_json_object_begin(j, NULL);
+			json_str(j, "key", bi->settings[i].key);
+			json_str(j, "value", bi->settings[i].value);
+			gw_json_object_end(j);
+		}
+		gw_json_array_end(j);
+		gw_json_object_end(j);
+	} else {
+		gw_json_null(j, "build_info");
+	}
+}
+
+/* The name section, the counts of each kind and the memory. */
+static void json_counts(gw_json *j, const gw_inspect_input *in)
+{
+	const gw_module *m = in->m;
+	gw_json_object_begin(j, "name_section");
+	gw_json_bool(j, "present", m->has_names);
+	gw_json_uint(j, "function_names", m->num_named_funcs);
+	if (m->names_malformed)
+		gw_json_string(j, "error", m->names_error.msg);
+	else
+		gw_json_null(j, "error");
+	gw_json_object_end(j);
+
+	gw_json_object_begin(j, "counts");
+	gw_json_uint(j, "types", m->num_types);
+	gw_json_uint(j, "imports", m->num_imports);
+	gw_json_uint(j, "functions", gw_module_num_funcs(m));
+	gw_json_uint(j, "defined_functions", m->num_funcs);
+	gw_json_uint(j, "tables", m->num_table_imports + m->num_tables);
+	gw_json_uint(j, "memories", m->num_memory_imports + m->num_memories);
+	gw_json_uint(j, "globals", m->num_global_imports + m->num_globals);
+	gw_json_uint(j, "exports", m->num_exports);
+	gw_json_uint(j, "element_segments", m->num_elems);
+	gw_json_uint(j, "data_segments", m->num_datas);
+	gw_json_object_end(j);
+
+	json_limits(j, "memory", gw_module_memory0(m));
+}
+
+static void json_sections(gw_json *j, const gw_inspect_input *in)
+{
+	const gw_module *m = in->m;
+	gw_json_array_begin(j, "sections");
+	for (uint32_t i = 0; i < m->num_sections; i++) {
+		const gw_section *s = &m->sections[i];
+		gw_json_object_begin(j, NULL);
+		gw_json_uint(j, "id", s->id);
+		gw_json_string(j, "kind", gw_section_name(s->id));
+		if (s->id == GW_SEC_CUSTOM)
+			json_str(j, "name", s->name);
+		else
+			gw_json_null(j, "name");
+		gw_json_uint(j, "offset", s->header_offset);
+		gw_json_uint(j, "payload_offset", s->offset);
+		gw_json_uint(j, "size", s->size);
+		if (s->id == GW_SEC_CUSTOM || s->id == GW_SEC_START)
+			gw_json_null(j, "count");
+		else
+			gw_json_uint(j, "count", s->count);
+		gw_json_object_end(j);
+	}
+	gw_json_array_end(j);
+}
+
+/* One import: its role, Go API, wrapper and call sites. */
+static void json_import(gw_json *j, const gw_inspect_input *in, const gw_import *im)
+{
+	const gw_module *m = in->m;
+	const gw_go_info *go = in->go;
+	const gw_abi_import *abi;
+	gw_import_role role = import_role(m, go, im, &abi);
+	gw_json_object_begin(j, NULL);
+	json_str(j, "module", im->module);
+	json_str(j, "name", im->field);
+	gw_json_string(j, "kind", gw_extern_kind_name(im->kind));
+	gw_json_uint(j, "index", im->index);
+	if (im->kind == GW_EXT_FUNC)
+		json_type_sig(j, &m->types[im->type_index]);
+	else
+		gw_json_null(j, "type");
+	gw_json_string(j, "role", gw_import_role_name(role));
+	gw_json_string(j, "go_api", abi ? abi->go_api : NULL);
+	gw_json_string(j, "capability", abi ? abi->capability : NULL);
+	if (abi)
+		gw_json_bool(j, "reads_only", abi->reads_only);
+	else
+		gw_json_null(j, "reads_only");
+	uint32_t w = im->kind == GW_EXT_FUNC ? go->wrapper_of_import[im->index] : UINT32_MAX;
+	if (w != UINT32_MAX)
+		gw_json_uint(j, "wrapper", w);
+	else
+		gw_json_null(j, "wrapper");
+	if (im->kind == GW_EXT_FUNC && go->calls_counted)
+		gw_json_uint(j, "call_sites", go->call_sites[im->index]);
+	else
+		gw_json_null(j, "call_sites");
+	gw_json_object_end(j);
+}
+
+static void json_imports(gw_json *j, const gw_inspect_input *in)
+{
+	const gw_module *m = in->m;
+	gw_json_array_begin(j, "imports");
+	for (uint32_t i = 0; i < m->num_imports; i++)
+		json_import(j, in, &m->imports[i]);
+	gw_json_array_end(j);
+}
+
+static void json_exports(gw_json *j, const gw_inspect_input *in)
+{
+	const gw_module *m = in->m;
+	gw_json_array_begin(j, "exports");
+	for (uint32_t i = 0; i < m->num_exports; i++) {
+		const gw_export *e = &m->exports[i];
+		gw_json_object_begin(j, NULL);
+		json_str(j, "name", e->name);
+		gw_json_string(j, "kind", gw_extern_kind_name(e->kind));
+		gw_json_uint(j, "index", e->index);
+		if (e->kind == GW_EXT_FUNC)
+			json_type_sig(j, gw_module_func_type(m, e->index));
+		else
+			gw_json_null(j, "type");
+		gw_json_object_end(j);
+	}
+	gw_json_array_end(j);
+}
+
+static void json_bridge_calls(gw_json *j, const gw_inspect_input *in)
+{
+	const gw_module *m = in->m;
+	const gw_go_info *go = in->go;
+	gw_json_object_begin(j, "bridge_calls");
+	gw_json_bool(j, "counted", go->calls_counted);
+	gw_json_uint(j, "wrappers", go->num_wrappers);
+	gw_json_uint(j, "total", go->total_call_sites);
+	gw_json_uint(j, "syscall_js", bridge_total(m, go));
+	gw_json_object_end(j);
+}
+
+static void json_segments(gw_json *j, const gw_inspect_input *in)
+{
+	const gw_module *m = in->m;
+	gw_json_array_begin(j, "data_segments");
+	for (uint32_t i = 0; i < m->num_datas; i++) {
+		const gw_data *d = &m->datas[i];
+		gw_json_object_begin(j, NULL);
+		gw_json_string(j, "mode", d->active ? "active" : "passive");
+		if (d->offset_known)
+			gw_json_uint(j, "address", d->offset_value);
+		else
+			gw_json_null(j, "address");
+		gw_json_uint(j, "size", d->size);
+		gw_json_object_end(j);
+	}
+	gw_json_array_end(j);
+}
+
+gw_status gw_inspect_json(gw_buf *b, const gw_inspect_input *in, gw_error *err)
+{
 	gw_json j;
 	gw_json_init(&j, b);
 	gw_json_object_begin(&j, NULL);
-	gw_json_string(&j, "schema", GW_INSPECT_SCHEMA);
-	gw_json_string(&j, "file", file);
-	gw_json_uint(&j, "size", m->size);
-	gw_json_bool(&j, "go", go->producer != GW_PRODUCER_NOT_GO);
-	gw_json_string(&j, "producer", gw_producer_name(go->producer));
-	gw_json_string(&j, "target", gw_producer_target(go->producer));
-	if (go->version.known) {
-		gw_json_string(&j, "go_version", go->version.text);
-		gw_json_string(&j, "go_version_source", go->version.source);
-	} else {
-		gw_json_null(&j, "go_version");
-		gw_json_null(&j, "go_version_source");
-	}
-	json_str_or_null(&j, "abi", go->abi_module);
-	json_str_or_null(&j, "build_id", go->build_id);
-
-	const gw_go_buildinfo *bi = &go->build;
-	if (bi->present) {
-		gw_json_object_begin(&j, "build_info");
-		json_str(&j, "path", bi->path);
-		if (bi->main.path.len)
-			json_module_line(&j, "main", &bi->main);
-		else
-			gw_json_null(&j, "main");
-		gw_json_array_begin(&j, "deps");
-		for (uint32_t i = 0; i < bi->num_deps; i++)
-			json_module_line(&j, NULL, &bi->deps[i]);
-		gw_json_array_end(&j);
-		gw_json_array_begin(&j, "settings");
-		for (uint32_t i = 0; i < bi->num_settings; i++) {
-			gw_json_object_begin(&j, NULL);
-			json_str(&j, "key", bi->settings[i].key);
-			json_str(&j, "value", bi->settings[i].value);
-			gw_json_object_end(&j);
-		}
-		gw_json_array_end(&j);
-		gw_json_object_end(&j);
-	} else {
-		gw_json_null(&j, "build_info");
-	}
-
-	gw_json_object_begin(&j, "name_section");
-	gw_json_bool(&j, "present", m->has_names);
-	gw_json_uint(&j, "function_names", m->num_named_funcs);
-	if (m->names_malformed)
-		gw_json_string(&j, "error", m->names_error.msg);
-	else
-		gw_json_null(&j, "error");
-	gw_json_object_end(&j);
-
-	gw_json_object_begin(&j, "counts");
-	gw_json_uint(&j, "types", m->num_types);
-	gw_json_uint(&j, "imports", m->num_imports);
-	gw_json_uint(&j, "functions", gw_module_num_funcs(m));
-	gw_json_uint(&j, "defined_functions", m->num_funcs);
-	gw_json_uint(&j, "tables", m->num_table_imports + m->num_tables);
-	gw_json_uint(&j, "memories", m->num_memory_imports + m->num_memories);
-	gw_json_uint(&j, "globals", m->num_global_imports + m->num_globals);
-	gw_json_uint(&j, "exports", m->num_exports);
-	gw_json_uint(&j, "element_segments", m->num_elems);
-	gw_json_uint(&j, "data_segments", m->num_datas);
-	gw_json_object_end(&j);
-
-	json_limits(&j, "memory", gw_module_memory0(m));
-
-	gw_json_array_begin(&j, "sections");
-	for (uint32_t i = 0; i < m->num_sections; i++) {
-		const gw_section *s = &m->sections[i];
-		gw_json_object_begin(&j, NULL);
-		gw_json_uint(&j, "id", s->id);
-		gw_json_string(&j, "kind", gw_section_name(s->id));
-		if (s->id == GW_SEC_CUSTOM)
-			json_str(&j, "name", s->name);
-		else
-			gw_json_null(&j, "name");
-		gw_json_uint(&j, "offset", s->header_offset);
-		gw_json_uint(&j, "payload_offset", s->offset);
-		gw_json_uint(&j, "size", s->size);
-		if (s->id == GW_SEC_CUSTOM || s->id == GW_SEC_START)
-			gw_json_null(&j, "count");
-		else
-			gw_json_uint(&j, "count", s->count);
-		gw_json_object_end(&j);
-	}
-	gw_json_array_end(&j);
-
-	gw_json_array_begin(&j, "imports");
-	for (uint32_t i = 0; i < m->num_imports; i++) {
-		const gw_import *im = &m->imports[i];
-		const gw_abi_import *abi;
-		gw_import_role role = import_role(m, go, im, &abi);
-		gw_json_object_begin(&j, NULL);
-		json_str(&j, "module", im->module);
-		json_str(&j, "name", im->field);
-		gw_json_string(&j, "kind", gw_extern_kind_name(im->kind));
-		gw_json_uint(&j, "index", im->index);
-		if (im->kind == GW_EXT_FUNC) {
-			gw_buf sig;
-			gw_buf_init(&sig);
-			type_sig(&sig, &m->types[im->type_index]);
-			gw_json_string(&j, "type", sig.data ? sig.data : "");
-			gw_buf_free(&sig);
-		} else {
-			gw_json_null(&j, "type");
-		}
-		gw_json_string(&j, "role", gw_import_role_name(role));
-		gw_json_string(&j, "go_api", abi ? abi->go_api : NULL);
-		gw_json_string(&j, "capability", abi ? abi->capability : NULL);
-		if (abi)
-			gw_json_bool(&j, "reads_only", abi->reads_only);
-		else
-			gw_json_null(&j, "reads_only");
-		uint32_t w = im->kind == GW_EXT_FUNC ? go->wrapper_of_import[im->index] : UINT32_MAX;
-		if (w != UINT32_MAX)
-			gw_json_uint(&j, "wrapper", w);
-		else
-			gw_json_null(&j, "wrapper");
-		if (im->kind == GW_EXT_FUNC && go->calls_counted)
-			gw_json_uint(&j, "call_sites", go->call_sites[im->index]);
-		else
-			gw_json_null(&j, "call_sites");
-		gw_json_object_end(&j);
-	}
-	gw_json_array_end(&j);
-
-	gw_json_array_begin(&j, "exports");
-	for (uint32_t i = 0; i < m->num_exports; i++) {
-		const gw_export *e = &m->exports[i];
-		gw_json_object_begin(&j, NULL);
-		json_str(&j, "name", e->name);
-		gw_json_string(&j, "kind", gw_extern_kind_name(e->kind));
-		gw_json_uint(&j, "index", e->index);
-		if (e->kind == GW_EXT_FUNC) {
-			gw_buf sig;
-			gw_buf_init(&sig);
-			type_sig(&sig, gw_module_func_type(m, e->index));
-			gw_json_string(&j, "type", sig.data ? sig.data : "");
-			gw_buf_free(&sig);
-		} else {
-			gw_json_null(&j, "type");
-		}
-		gw_json_object_end(&j);
-	}
-	gw_json_array_end(&j);
-
-	gw_json_object_begin(&j, "bridge_calls");
-	gw_json_bool(&j, "counted", go->calls_counted);
-	gw_json_uint(&j, "wrappers", go->num_wrappers);
-	gw_json_uint(&j, "total", go->total_call_sites);
-	gw_json_uint(&j, "syscall_js", bridge_total(m, go));
-	gw_json_object_end(&j);
-
+	json_header(&j, in);
+	json_buildinfo(&j, in);
+	json_counts(&j, in);
+	json_sections(&j, in);
+	json_imports(&j, in);
+	json_exports(&j, in);
+	json_bridge_calls(&j, in);
 	json_symbols(&j, in);
 	json_integrity(&j, in);
 	json_packages(&j, in);
-	if (flags & GW_INSPECT_FUNCTIONS)
+	if (in->flags & GW_INSPECT_FUNCTIONS)
 		json_functions(&j, in);
-	if (flags & GW_INSPECT_SEGMENTS) {
-		gw_json_array_begin(&j, "data_segments");
-		for (uint32_t i = 0; i < m->num_datas; i++) {
-			const gw_data *d = &m->datas[i];
-			gw_json_object_begin(&j, NULL);
-			gw_json_string(&j, "mode", d->active ? "active" : "passive");
-			if (d->offset_known)
-				gw_json_uint(&j, "address", d->offset_value);
-			else
-				gw_json_null(&j, "address");
-			gw_json_uint(&j, "size", d->size);
-			gw_json_object_end(&j);
-		}
-		gw_json_array_end(&j);
-	}
+	if (in->flags & GW_INSPECT_SEGMENTS)
+		json_segments(&j, in);
 	gw_status st = GW_OK;
 	if (in->calls)
 		st = json_calls(&j, in, err);
