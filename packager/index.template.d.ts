@@ -140,7 +140,7 @@ export interface ManifestExport {
 /** One file of the bundle, with its hashes. */
 export interface ManifestFile {
   path: ManifestPath;
-  role: "module" | "module-gzip" | "module-brotli" | "source-map" | "glue" | "companion" | "loader" | "types" | "readme" | "glue-license";
+  role: "module" | "module-gzip" | "module-brotli" | "source-map" | "glue" | "companion" | "loader" | "loader-cjs" | "types" | "readme" | "glue-license";
   /** Size in bytes. */
   size: number;
   /** Lowercase hex SHA-256. */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* loader.mjs, the ES module that loads a bundle: written by gowasm-pack,
- * its generated lines re-derived by gowasm-verify with the same code. */
+/* loader.mjs, the ES module that loads a bundle, and loader.cjs, its
+ * CommonJS entry: written by gowasm-pack, re-derived by gowasm-verify
+ * with the same code (loader.mjs's generated lines, loader.cjs whole). */
 #ifndef GW_PACKAGER_LOADER_H
 #define GW_PACKAGER_LOADER_H
 
@@ -26,6 +27,14 @@ void gw_loader_files(gw_buf *b, const char *module_path, const char *companion_p
 /* The whole loader: a comment line, `export const bundle = {...};`, the
  * lines of gw_loader_files, then packager/loader.template.mjs. */
 void gw_loader_write(gw_buf *b, const gw_loader_facts *f);
+
+/* loader.cjs, the CommonJS entry (package.json's exports["."].require):
+ * a comment line, `exports.bundle = {...};` (the object of loader.mjs's
+ * bundle line), then packager/loader.template.cjs, whose load() and run()
+ * import() loader.mjs. It does not depend on the tool's version
+ * (f->tool_version is unused), so gowasm-verify re-derives it byte for
+ * byte. */
+void gw_loader_cjs_write(gw_buf *b, const gw_loader_facts *f);
 
 /* index.d.ts: packager/index.template.d.ts, then, when the program
  * registers functions on the global object (the manifest's "globals"),

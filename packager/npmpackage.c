@@ -138,6 +138,8 @@ void gw_npm_package_json(gw_buf *b, const char *name, const char *version, const
 	gw_json_object_begin(&pj, "exports");
 	gw_json_object_begin(&pj, ".");
 	gw_json_string(&pj, "types", "./index.d.ts");
+	/* require() gets loader.cjs on every Node, with or without require(esm). */
+	gw_json_string(&pj, "require", "./loader.cjs");
 	gw_json_string(&pj, "default", "./loader.mjs");
 	gw_json_object_end(&pj);
 	gw_json_string(&pj, "./manifest.json", "./manifest.json");
@@ -160,7 +162,7 @@ void gw_npm_package_json(gw_buf *b, const char *name, const char *version, const
 	gw_json_string(&pj, NULL, "./wasm_exec.js");
 	gw_json_array_end(&pj);
 	/* The loader sets up Node's fs and Web Crypto for the glue from Node 18
-	 * on (require() of it needs Node's require(esm)). */
+	 * on; loader.cjs gives require() it there too. */
 	gw_json_object_begin(&pj, "engines");
 	gw_json_string(&pj, "node", ">=18");
 	gw_json_object_end(&pj);
@@ -187,8 +189,8 @@ void gw_bundle_readme(gw_buf *b, const char *name, const char *version, const ch
 	              "const code = await run({ argv: [\"-v\"], env: { HOME: \"/\" } }); // its exit code\n"
 	              "const { go, instance } = await load();                         // or run it yourself\n"
 	              "```\n\n", name);
-	gw_buf_printf(b, "In Node (18 and later) `import` it, or `require()` it where Node loads ES\n"
-	              "modules that way. vite and webpack 5 bundle it as it is; rollup with an asset\n"
+	gw_buf_printf(b, "In Node (18 and later) `import` it, or `require()` it: `load()` and `run()`\n"
+	              "return the same Promises (`loader.cjs` imports `loader.mjs`). vite and webpack 5 bundle it as it is; rollup with an asset\n"
 	              "plugin for `new URL(\"./%s\", import.meta.url)`; with esbuild, import the\n"
 	              "module's URL with `--loader:.wasm=file` and pass it on:\n\n"
 	              "```js\nimport moduleFile from \"%s/%s\";\nawait run({ module: new URL(moduleFile, import.meta.url) });\n"
@@ -199,6 +201,7 @@ void gw_bundle_readme(gw_buf *b, const char *name, const char *version, const ch
 	if (batched)
 		gw_buf_puts(b, "- `gowasm-batch.mjs`: the companion the module, rewritten by gowasm-batch, needs\n");
 	gw_buf_puts(b, "- `loader.mjs`, `index.d.ts`: the loader and its TypeScript declarations\n"
+	               "- `loader.cjs`: what `require()` gives, `loader.mjs` through `import()`\n"
 	               "- `manifest.json`: what the module is, and every file's size and hashes\n"
 	               "  (gowasm-manifest(5)); `gowasm-verify` checks all of it\n"
 	               "- `" GW_GLUE_LICENSE_PATH "`: the licence of `wasm_exec.js` (Go's, BSD-3-Clause)\n\n");

@@ -656,8 +656,8 @@ static void check_roles(gw_verify_report *r, entry *es, uint32_t ne, const char 
 	snprintf(br, sizeof br, "%s.br", module ? module : "");
 	snprintf(map, sizeof map, "%s.map", module ? module : "");
 	static const char *const roles[] = {"module", "module-gzip", "module-brotli", "source-map", "glue", "companion",
-	                                    "loader", "types", "readme", "glue-license"};
-	const char *names[] = {module, gz, br, map, "wasm_exec.js", "gowasm-batch.mjs", "loader.mjs", "index.d.ts",
+	                                    "loader", "loader-cjs", "types", "readme", "glue-license"};
+	const char *names[] = {module, gz, br, map, "wasm_exec.js", "gowasm-batch.mjs", "loader.mjs", "loader.cjs", "index.d.ts",
 	                       GW_README_PATH, GW_GLUE_LICENSE_PATH};
 	for (size_t k = 0; k < sizeof roles / sizeof *roles; k++) {
 		const entry *first = NULL;
@@ -917,7 +917,7 @@ typedef struct bundle {
 	uint32_t ne;
 	const char *extra;       /* the one file the manifest need not list, or NULL */
 	json_t *man;             /* NULL: missing or not JSON */
-	entry *mod, *glue, *companion, *loader, *smap, *glue_license, *readme, *types;
+	entry *mod, *glue, *companion, *loader, *loader_cjs, *smap, *glue_license, *readme, *types;
 	gw_loaded l;
 	bool loaded;             /* l holds the module */
 	gw_findings findings;
@@ -1013,6 +1013,8 @@ static void find_roles(bundle *b)
 			b->companion = e;
 		else if (!strcmp(e->role, "loader"))
 			b->loader = e;
+		else if (!strcmp(e->role, "loader-cjs"))
+			b->loader_cjs = e;
 		else if (!strcmp(e->role, "glue-license"))
 			b->glue_license = e;
 		else if (!strcmp(e->role, "readme"))
@@ -1110,6 +1112,28 @@ static void check_docs(bundle *b)
 		gw_verify_add(r, lic->name, "is not Go's licence (BSD-3-Clause, The Go Authors)");
 }
 
+/* loader.cjs, the CommonJS entry: generated from the manifest's facts and
+ * the module, so written again and compared byte for byte. */
+static void check_loader_cjs(bundle *b)
+{
+	gw_verify_report *r = b->r;
+	if (!b->loader_cjs) {
+		gw_verify_add(r, "loader.cjs", "missing: gowasm-pack writes one (role loader-cjs), what require() gives");
+		return;
+	}
+	const char *mname = js_string(b->man, "name"), *mversion = js_string(b->man, "version");
+	gw_loader_facts f = { NULL, mname ? mname : "", mversion ? mversion : "", b->mod->name, hashes(b->mod)->integrity,
+	                      r->batched ? "gowasm-batch.mjs" : NULL, b->l.go->version.text, b->l.go->abi_module };
+	gw_buf want;
+	gw_buf_init(&want);
+	gw_loader_cjs_write(&want, &f);
+	if (want.oom)
+		r->oom = true;
+	else if (want.len != b->loader_cjs->size || memcmp(want.data, b->loader_cjs->data, want.len))
+		gw_verify_add(r, b->loader_cjs->name, "is not the CommonJS entry gowasm-pack writes for this bundle");
+	gw_buf_free(&want);
+}
+
 /* The glue and companion a module of this kind needs, every fact of the
  * manifest re-derived, and the source map. */
 static void check_module_facts(bundle *b)
@@ -1118,6 +1142,7 @@ static void check_module_facts(bundle *b)
 	if (!b->glue)
 		gw_verify_add(r, "glue", "the bundle has no wasm_exec.js (role glue)");
 	check_docs(b);
+	check_loader_cjs(b);
 	if (r->batched && !b->companion)
 		gw_verify_add(r, "companion", "the module is batched but the bundle has no companion");
 	if (!r->batched && b->companion)

@@ -377,7 +377,7 @@ typedef struct pack {
 	gw_loaded l;
 	const uint8_t *mod_data; /* the module shipped: the input, or `attached` */
 	size_t mod_len;
-	gw_buf attached, map, loader, manifest, pkg, report, readme, types;
+	gw_buf attached, map, loader, loader_cjs, manifest, pkg, report, readme, types;
 	gw_npm_meta meta;
 	gw_js_globals globals;
 	gw_go_addr *addr;
@@ -404,6 +404,7 @@ static void pack_free(pack *s)
 	free(s->br);
 	free(s->zipped);
 	gw_buf_free(&s->loader);
+	gw_buf_free(&s->loader_cjs);
 	gw_buf_free(&s->manifest);
 	gw_buf_free(&s->pkg);
 	gw_buf_free(&s->report);
@@ -602,6 +603,7 @@ static void build_loader(pack *s)
 	gw_loader_facts lf = { GW_VERSION, s->o->name, s->o->version, s->module_path, s->module_hash.integrity,
 	                       s->batched ? "gowasm-batch.mjs" : NULL, s->l.go->version.text, s->l.go->abi_module };
 	gw_loader_write(&s->loader, &lf);
+	gw_loader_cjs_write(&s->loader_cjs, &lf);
 }
 
 /* index.d.ts with the functions the program puts on globalThis, and the
@@ -616,7 +618,7 @@ static int build_docs(pack *s)
 	}
 	gw_types_write(&s->types, (const char *const *)s->globals.names, s->globals.n);
 	gw_bundle_readme(&s->readme, s->o->name, s->o->version, s->l.go->version.text, s->module_path, s->batched);
-	if (s->readme.oom || s->types.oom || s->loader.oom) {
+	if (s->readme.oom || s->types.oom || s->loader.oom || s->loader_cjs.oom) {
 		fprintf(stderr, "%s: out of memory\n", prog);
 		return -1;
 	}
@@ -683,6 +685,7 @@ static int collect_files(pack *s)
 	if (s->batched)
 		add(p, "gowasm-batch.mjs", "companion", s->companionf.data, s->companionf.size);
 	add(p, "loader.mjs", "loader", (const uint8_t *)s->loader.data, s->loader.len);
+	add(p, "loader.cjs", "loader-cjs", (const uint8_t *)s->loader_cjs.data, s->loader_cjs.len);
 	add(p, "index.d.ts", "types", (const uint8_t *)s->types.data, s->types.len);
 	add(p, GW_README_PATH, "readme", (const uint8_t *)s->readme.data, s->readme.len);
 	add(p, GW_GLUE_LICENSE_PATH, "glue-license", (const uint8_t *)gw_glue_license, gw_glue_license_len);
@@ -836,6 +839,7 @@ static int pack_file(const char *file, const options *o)
 	gw_buf_init(&s.attached);
 	gw_buf_init(&s.map);
 	gw_buf_init(&s.loader);
+	gw_buf_init(&s.loader_cjs);
 	gw_buf_init(&s.manifest);
 	gw_buf_init(&s.pkg);
 	gw_buf_init(&s.report);

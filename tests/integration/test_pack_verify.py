@@ -277,7 +277,7 @@ for key, module, glue, name, version, extra, batched in CASES:
     files = man.get("files", [])
     eq([f.get("path") for f in files], sorted(n for n in data if n != "manifest.json"),
        f"{key}: manifest files = the zip's entries less manifest.json, in order")
-    want_roles = {mod_path: "module", "wasm_exec.js": "glue", "loader.mjs": "loader", "index.d.ts": "types",
+    want_roles = {mod_path: "module", "wasm_exec.js": "glue", "loader.mjs": "loader", "loader.cjs": "loader-cjs", "index.d.ts": "types",
                   "README.md": "readme", "LICENSE.wasm_exec.js": "glue-license"}
     if batched:
         want_roles["gowasm-batch.mjs"] = "companion"
@@ -691,8 +691,8 @@ os.mkdir(npm_ok)
 r = pack([HELLO, "--glue", GO_GLUE, "-q", "--npm", npm_ok])
 eq(r.returncode, 0, "--npm into an empty folder: exit 0", r.stderr)
 eq(sorted(os.listdir(npm_ok)) if os.path.isdir(npm_ok) else None,
-   ["LICENSE.wasm_exec.js", "README.md", "hello.wasm", "index.d.ts", "loader.mjs", "manifest.json", "package.json",
-    "wasm_exec.js"],
+   ["LICENSE.wasm_exec.js", "README.md", "hello.wasm", "index.d.ts", "loader.cjs", "loader.mjs", "manifest.json",
+    "package.json", "wasm_exec.js"],
    "--npm into an empty folder: the bundle's files and package.json")
 eq(sorted(n for n in os.listdir(safe) if ".tmp-" in n), [], "--npm: no temporary folder left")
 
@@ -764,7 +764,11 @@ for label, edit, msg in (
     ok(msg in text(r.stderr), f"npm metadata: verify: {label}: says {msg!r}", r.stderr)
 for label, name, edit, msg in (
         ("README.md edited", "README.md", lambda b: b.replace(b"## Use", b"## Usage"), "is not the README gowasm-pack"),
-        ("LICENSE.wasm_exec.js not Go's", "LICENSE.wasm_exec.js", lambda b: b"MIT License\n", "is not Go's licence")):
+        ("LICENSE.wasm_exec.js not Go's", "LICENSE.wasm_exec.js", lambda b: b"MIT License\n", "is not Go's licence"),
+        ("item CJS on Node 18: loader.cjs importing another file", "loader.cjs",
+         lambda b: b.replace(b'import("./loader.mjs")', b'import("./other.mjs")'), "is not the CommonJS entry gowasm-pack"),
+        ("item CJS on Node 18: loader.cjs's bundle with another integrity", "loader.cjs",
+         lambda b: b.replace(b'"integrity": "sha384-', b'"integrity": "sha384-A'), "is not the CommonJS entry gowasm-pack")):
     e = os.path.join(safe, "meta-edit")
     shutil.rmtree(e, ignore_errors=True)
     shutil.copytree(d, e)
@@ -779,6 +783,17 @@ for label, name, edit, msg in (
     r = verify(e)
     eq(r.returncode, 1, f"npm metadata: verify: {label} (manifest rehashed): invalid", r.stderr)
     ok(msg in text(r.stderr), f"npm metadata: verify: {label}: says {msg!r}", r.stderr)
+# item CJS on Node 18: a bundle without its CommonJS entry (file and listing removed).
+e = os.path.join(safe, "meta-edit")
+shutil.rmtree(e, ignore_errors=True)
+shutil.copytree(os.path.join(safe, "meta-flags"), e)
+os.remove(os.path.join(e, "loader.cjs"))
+man = json.load(open(os.path.join(e, "manifest.json")))
+man["files"] = [f for f in man["files"] if f["path"] != "loader.cjs"]
+json.dump(man, open(os.path.join(e, "manifest.json"), "w"))
+r = verify(e)
+eq(r.returncode, 1, "item CJS on Node 18: verify: a bundle without loader.cjs is invalid", r.stderr)
+ok("loader.cjs: missing" in text(r.stderr), "item CJS on Node 18: verify: says loader.cjs is missing", r.stderr)
 
 # ---------------------------------------------------------------- 5. tampering
 
