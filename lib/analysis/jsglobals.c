@@ -187,6 +187,64 @@ static void push(walk *w, const gw_insn *in)
 	w->win[w->nwin++] = *in;
 }
 
+/* One instruction of walk_func: stores and sets update what is known,
+ * calls report or record, control flow forgets the window. */
+static void step(walk *w, const gw_insn *in, bool collect)
+{
+	switch (in->op) {
+	case GW_OP_I64_STORE:
+	case 0x3e: /* i64.store32 */ {
+		int i = w->nwin - 1;
+		sym v = expr(w, &i), a = expr(w, &i);
+		if (a.kind == V_SP)
+			slot_set(w, a.v + in->b, in->op == GW_OP_I64_STORE ? v : unknown);
+		else if (collect && a.kind == V_CONST && v.kind == V_CONST && v.v == GLOBAL_REF &&
+		         in->op == GW_OP_I64_STORE && w->num_global_addrs < MAX_GLOBAL_ADDRS)
+			w->global_addrs[w->num_global_addrs++] = a.v + in->b;
+		w->nwin = 0;
+		break;
+	}
+	case GW_OP_LOCAL_SET:
+	case GW_OP_LOCAL_TEE: {
+		sym v = top(w);
+		if (in->a < w->nlocals)
+			w->locals[in->a] = v;
+		w->nwin = 0;
+		if (in->op == GW_OP_LOCAL_TEE) {
+			gw_insn get = *in;
+			get.op = GW_OP_LOCAL_GET;
+			push(w, &get);
+		}
+		break;
+	}
+	case GW_OP_GLOBAL_SET: {
+		sym v = top(w);
+		if (in->a == 0 && v.kind == V_SP)
+			w->sp = v.v;
+		w->nwin = 0;
+		break;
+	}
+	case GW_OP_CALL:
+		if (!collect && in->a == w->set)
+			found_set(w);
+		/* The callee's arguments and results lie above SP + 8. */
+		for (uint32_t k = 0; k < SLOTS; k++)
+			if (w->slots[k].used && w->slots[k].at - (w->sp + 8) < 64)
+				w->slots[k].used = false;
+		if (in->a == w->funcof)
+			slot_set(w, w->sp + 16, (sym){V_FUNCREF, 0});
+		w->sp += 8; /* the callee pops its return PC */
+		w->nwin = 0;
+		break;
+	case GW_OP_BLOCK: case GW_OP_LOOP: case GW_OP_IF: case GW_OP_ELSE: case GW_OP_END:
+	case GW_OP_BR: case GW_OP_BR_IF: case GW_OP_BR_TABLE: case GW_OP_RETURN: case GW_OP_CALL_INDIRECT:
+		w->nwin = 0;
+		break;
+	default:
+		push(w, in);
+	}
+}
+
 /* One function, start to end. In syscall/js.init (collect true) it
  * records where the global object's ref is stored; elsewhere it reports
  * the registrations. */
@@ -210,58 +268,7 @@ static gw_status walk_func(walk *w, uint32_t func, bool collect, gw_error *err)
 	w->nwin = 0;
 	gw_insn in;
 	while (!r.done && !w->oom && !(s = gw_code_next(&r, &in, err))) {
-		switch (in.op) {
-		case GW_OP_I64_STORE:
-		case 0x3e: /* i64.store32 */ {
-			int i = w->nwin - 1;
-			sym v = expr(w, &i), a = expr(w, &i);
-			if (a.kind == V_SP)
-				slot_set(w, a.v + in.b, in.op == GW_OP_I64_STORE ? v : unknown);
-			else if (collect && a.kind == V_CONST && v.kind == V_CONST && v.v == GLOBAL_REF &&
-			         in.op == GW_OP_I64_STORE && w->num_global_addrs < MAX_GLOBAL_ADDRS)
-				w->global_addrs[w->num_global_addrs++] = a.v + in.b;
-			w->nwin = 0;
-			break;
-		}
-		case GW_OP_LOCAL_SET:
-		case GW_OP_LOCAL_TEE: {
-			sym v = top(w);
-			if (in.a < w->nlocals)
-				w->locals[in.a] = v;
-			w->nwin = 0;
-			if (in.op == GW_OP_LOCAL_TEE) {
-				gw_insn get = in;
-				get.op = GW_OP_LOCAL_GET;
-				push(w, &get);
-			}
-			break;
-		}
-		case GW_OP_GLOBAL_SET: {
-			sym v = top(w);
-			if (in.a == 0 && v.kind == V_SP)
-				w->sp = v.v;
-			w->nwin = 0;
-			break;
-		}
-		case GW_OP_CALL:
-			if (!collect && in.a == w->set)
-				found_set(w);
-			/* The callee's arguments and results lie above SP + 8. */
-			for (uint32_t k = 0; k < SLOTS; k++)
-				if (w->slots[k].used && w->slots[k].at - (w->sp + 8) < 64)
-					w->slots[k].used = false;
-			if (in.a == w->funcof)
-				slot_set(w, w->sp + 16, (sym){V_FUNCREF, 0});
-			w->sp += 8; /* the callee pops its return PC */
-			w->nwin = 0;
-			break;
-		case GW_OP_BLOCK: case GW_OP_LOOP: case GW_OP_IF: case GW_OP_ELSE: case GW_OP_END:
-		case GW_OP_BR: case GW_OP_BR_IF: case GW_OP_BR_TABLE: case GW_OP_RETURN: case GW_OP_CALL_INDIRECT:
-			w->nwin = 0;
-			break;
-		default:
-			push(w, &in);
-		}
+		step(w, &in, collect);
 	}
 	gw_code_end(&r);
 	free(w->locals);

@@ -181,7 +181,7 @@ pmccabe = shutil.which("pmccabe")
 if not pmccabe:
     bail("pmccabe (Debian package pmccabe) is not installed")
 files = []
-for folder in ("tools", "lib", "packager", "passes"):
+for folder in ("tools", "lib", "packager", "passes", "validate"):
     for root, _, names in os.walk(os.path.join(SOURCE_ROOT, folder)):
         files += [os.path.join(root, n) for n in sorted(names) if n.endswith((".c", ".cc"))]
 r = run([pmccabe, *files])
@@ -193,13 +193,13 @@ for line in r.stdout.decode().splitlines():
     if not m:
         continue
     cc, nlines, path, name = int(m.group(2)), int(m.group(3)), os.path.relpath(m.group(4), SOURCE_ROOT), m.group(6)
-    if path == "lib/wasm/code.c" and cc > 40:
-        continue  # the opcode decoder: one case per opcode, by design
+    if path == "lib/wasm/code.c" and name in ("decode", "stack_effect", "gw_op_name"):
+        continue  # the opcode decoder and its tables: one case per opcode, by design
     if cc > 40 or nlines > 120:
         offenders.append((path, name, cc, nlines))
 for path, name, cc, nlines in offenders:
     print(f"# over the bar: {path}: {name}: complexity {cc}, {nlines} lines")
-in_tools = [o for o in offenders if o[0].startswith("tools/")]
-eq(in_tools, [], "issue 13: no function in tools/ above complexity 40 or 120 lines (pmccabe; others listed above)")
+eq(offenders, [], "issue 13: no function in tools/, lib/, packager/, passes/ or validate/ above complexity 40 or "
+   "120 lines but the opcode decoder (pmccabe)")
 
 shutil.rmtree(tmp, ignore_errors=True)
