@@ -94,7 +94,7 @@ eq(open(za, "rb").read(), open(zb, "rb").read(), "the same inputs give the same 
 
 with zipfile.ZipFile(za) as z:
     data = {n: z.read(n) for n in z.namelist()}
-eq(sorted(data), ["LICENSE.wasm_exec.js", "README.md", "index.d.ts", "loader.mjs", "manifest.json", "panic.wasm",
+eq(sorted(data), ["LICENSE.wasm_exec.js", "README.md", "index.d.ts", "loader.cjs", "loader.mjs", "manifest.json", "panic.wasm",
                   "panic.wasm.map", "wasm_exec.js"],
    "the zip holds panic.wasm.map beside the module")
 man = json.loads(data["manifest.json"])
